@@ -1,0 +1,261 @@
+//! The event hub: every live or replayed event passes through here once, is kept in the history
+//! store (per entity: last 100 events / 24 h; per correlation ID: last 100, like TTS's Redis store
+//! defaults, API.md §3.2) and is broadcast to every open stream.
+//!
+//! Exists so that `tail`/`after`, FindRelated and live streams all see the same events in the same
+//! order. It must never block a publisher on a slow subscriber: lagging receivers lose events.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use crate::catalog::catalog;
+use crate::clock::{parse_rfc3339, Nanos};
+use crate::ids::{event_identifiers, EntityKind, EntityRef};
+
+/// Per-entity and per-correlation-ID history limit.
+pub const HISTORY_LIMIT: usize = 100;
+/// History retention (24 h).
+pub const HISTORY_TTL: Nanos = 24 * 3600 * 1_000_000_000;
+
+/// One event with what streams need to route and filter it, serialised once.
+#[derive(Debug)]
+pub struct SimEvent {
+    /// Publication order in this hub.
+    pub seq: u64,
+    /// Event name.
+    pub name: String,
+    /// `time` as nanoseconds.
+    pub time: Nanos,
+    /// The event's identifiers.
+    pub ids: Vec<EntityRef>,
+    /// `correlation_ids`.
+    pub correlation_ids: Vec<String>,
+    /// `visibility.rights`.
+    pub visibility: Vec<String>,
+    /// `unique_id`.
+    pub unique_id: String,
+    /// Whether device events of this name reach application streams.
+    pub propagates: bool,
+    /// The compact JSON of the Event object.
+    pub json: String,
+    /// The Event object.
+    pub value: Value,
+}
+
+impl SimEvent {
+    /// Wraps an Event JSON object (fields missing from it are treated as empty).
+    pub fn from_value(seq: u64, value: Value) -> Self {
+        let s = |k: &str| {
+            value
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let strings = |v: Option<&Value>| -> Vec<String> {
+            v.and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let name = s("name");
+        Self {
+            seq,
+            time: parse_rfc3339(&s("time")).unwrap_or(0),
+            ids: event_identifiers(&value),
+            correlation_ids: strings(value.get("correlation_ids")),
+            visibility: strings(value.get("visibility").and_then(|v| v.get("rights"))),
+            unique_id: s("unique_id"),
+            propagates: catalog().propagates(&name),
+            json: value.to_string(),
+            name,
+            value,
+        }
+    }
+
+    /// Does this event belong to a subscription on `req` (API.md §3.3)?
+    pub fn matches(&self, req: &EntityRef) -> bool {
+        self.ids.iter().any(|e| {
+            e.same(req)
+                || (req.kind == EntityKind::Application
+                    && e.kind == EntityKind::Device
+                    && self.propagates
+                    && e.app.as_deref() == Some(req.id.as_str()))
+        })
+    }
+
+    /// The reduced form FindRelated returns for events the caller may not see.
+    pub fn redacted(&self) -> Value {
+        let mut m = serde_json::Map::new();
+        for k in [
+            "name",
+            "time",
+            "identifiers",
+            "origin",
+            "visibility",
+            "unique_id",
+        ] {
+            if let Some(v) = self.value.get(k) {
+                m.insert(k.into(), v.clone());
+            }
+        }
+        Value::Object(m)
+    }
+}
+
+fn store_key(e: &EntityRef) -> String {
+    e.to_string()
+}
+
+#[derive(Default)]
+struct Store {
+    by_entity: HashMap<String, VecDeque<Arc<SimEvent>>>,
+    by_correlation: HashMap<String, VecDeque<Arc<SimEvent>>>,
+}
+
+fn push(q: &mut VecDeque<Arc<SimEvent>>, ev: &Arc<SimEvent>) {
+    q.push_back(Arc::clone(ev));
+    while q.len() > HISTORY_LIMIT {
+        q.pop_front();
+    }
+    while q.front().is_some_and(|f| ev.time - f.time > HISTORY_TTL) {
+        q.pop_front();
+    }
+}
+
+/// The hub shared by the traffic source(s) and all streams.
+pub struct Hub {
+    seq: AtomicU64,
+    with_store: bool,
+    store: Mutex<Store>,
+    tx: broadcast::Sender<Arc<SimEvent>>,
+}
+
+impl Hub {
+    /// A hub; `with_store = false` mimics TTS's default `internal` backend without history.
+    pub fn new(with_store: bool) -> Self {
+        let (tx, _) = broadcast::channel(4096);
+        Self {
+            seq: AtomicU64::new(1),
+            with_store,
+            store: Mutex::new(Store::default()),
+            tx,
+        }
+    }
+
+    /// Whether history is kept.
+    pub fn has_store(&self) -> bool {
+        self.with_store
+    }
+
+    /// Wraps an event without publishing it (flood mode).
+    pub fn wrap(&self, value: Value) -> Arc<SimEvent> {
+        Arc::new(SimEvent::from_value(
+            self.seq.fetch_add(1, Ordering::Relaxed),
+            value,
+        ))
+    }
+
+    /// Stores and broadcasts one Event JSON object.
+    pub fn publish(&self, value: Value) -> Arc<SimEvent> {
+        // The lock orders seq assignment, storage and broadcast against `subscribe`.
+        let mut guard = self
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ev = self.wrap(value);
+        if self.with_store {
+            {
+                let s = &mut *guard;
+                let mut keys: HashSet<String> = ev.ids.iter().map(store_key).collect();
+                if ev.propagates {
+                    for e in &ev.ids {
+                        if let (EntityKind::Device, Some(app)) = (e.kind, &e.app) {
+                            keys.insert(store_key(&EntityRef::new(EntityKind::Application, app)));
+                        }
+                    }
+                }
+                for k in keys {
+                    push(s.by_entity.entry(k).or_default(), &ev);
+                }
+                for c in &ev.correlation_ids {
+                    push(s.by_correlation.entry(c.clone()).or_default(), &ev);
+                }
+            }
+        }
+        let _ = self.tx.send(Arc::clone(&ev));
+        drop(guard);
+        ev
+    }
+
+    /// A receiver for live events plus the first sequence number it will see: history must be
+    /// taken strictly below it, live events at or above it.
+    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<SimEvent>>, u64) {
+        let _guard = self
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (self.tx.subscribe(), self.seq.load(Ordering::Relaxed))
+    }
+
+    /// History for `ids` (per identifier, oldest first): events with `time > after` (ms-truncated),
+    /// at most `tail` per identifier when `tail > 0`, only those published before `max_seq`.
+    pub fn history(
+        &self,
+        ids: &[EntityRef],
+        tail: u32,
+        after: Option<Nanos>,
+        max_seq: u64,
+    ) -> Vec<Arc<SimEvent>> {
+        if !self.with_store {
+            return Vec::new();
+        }
+        let s = self
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let after = after.map(|a| a - a.rem_euclid(1_000_000));
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(q) = s.by_entity.get(&store_key(&EntityRef {
+                extra: Vec::new(),
+                ..id.clone()
+            })) else {
+                continue;
+            };
+            let mut picked: Vec<&Arc<SimEvent>> = q
+                .iter()
+                .filter(|e| e.seq < max_seq && after.is_none_or(|a| e.time > a))
+                .collect();
+            if tail > 0 && picked.len() > tail as usize {
+                picked = picked.split_off(picked.len() - tail as usize);
+            }
+            for e in picked {
+                if seen.insert(e.seq) {
+                    out.push(Arc::clone(e));
+                }
+            }
+        }
+        out
+    }
+
+    /// Events with correlation ID `cid`, newest first (FindRelated).
+    pub fn related(&self, cid: &str) -> Vec<Arc<SimEvent>> {
+        let s = self
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.by_correlation
+            .get(cid)
+            .map(|q| q.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,256 @@
+//! The `eventline-sim` binary: parses the command line, prints the ready line
+//! (`eventline-sim listening on http://<ip>:<port>` — always the first stdout line, test harnesses
+//! read it), the API keys by ID with their rights and the fleet, then serves until Ctrl-C/SIGTERM.
+//!
+//! It must never print a key's rights without saying which key, and never crash on bad flags:
+//! clap reports them, a bad keys file is an error message and exit code 2.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use eventline_sim::faults::{FaultError, Faults};
+use eventline_sim::{normalize_base, serve, spawn_traffic, Config, KeyStore, SimState, Traffic};
+
+const AFTER_HELP: &str = "\
+KEYS FILE (--keys): TOML (*.toml) or JSON, a list of keys:
+  [[keys]]
+  key = \"NNSXS.<39 base32 chars>.<52 base32 chars>\"
+  name = \"optional label\"
+  expires = \"2030-01-01T00:00:00Z\"            # optional, RFC 3339
+  [keys.rights]                                # entity -> rights
+  \"application:soil-sensors\" = [\"RIGHT_APPLICATION_TRAFFIC_READ\"]
+  \"gateway:rooftop-gw-01\" = [\"RIGHT_GATEWAY_ALL\"]
+  \"*\" = [\"RIGHT_ALL\"]                         # every entity
+  JSON: {\"keys\":[{\"key\":\"NNSXS…\",\"expires\":\"…\",\"rights\":{\"application:soil-sensors\":[\"RIGHT_ALL\"]}}]}
+  Without --keys: a demo key (all rights), a limited key (first application + gateways),
+  an info-only key and an expired key; all are printed at start.
+
+PER-REQUEST FAULTS (query parameters of POST /api/v3/events):
+  end_after=N  end_after_ms=T  stall_after=N  error_after=N [error=expired|revoked|unavailable]
+  malformed_after=N  chunk=1  status=429&retry=S
+CONTROL ENDPOINT: POST /sim/faults {\"end_after\":3,\"chunk\":true,\"streams\":2}  arms the next K streams;
+  GET /sim/faults shows what is armed; DELETE /sim/faults clears. (JSON keys = query names;
+  429 is \"status_429_retry\": S.)
+
+EXAMPLE:
+  curl -N -X POST http://127.0.0.1:1885/api/v3/events -H 'Accept: text/event-stream' \\
+    -H 'Authorization: Bearer <demo key printed at start>' \\
+    -d '{\"identifiers\":[{\"application_ids\":{\"application_id\":\"soil-sensors\"}}]}'";
+
+/// A simulator of The Things Stack v3.32 events streaming API (POST /api/v3/events).
+#[derive(Parser, Debug)]
+#[command(name = "eventline-sim", version, after_help = AFTER_HELP)]
+struct Cli {
+    /// Address to listen on (use port 0 for any free port; the ready line shows the real one).
+    #[arg(long, default_value = "127.0.0.1:1885")]
+    listen: SocketAddr,
+    /// Seed of the deterministic generator (same seed ⇒ same sequence of events).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Number of applications in the fleet.
+    #[arg(long, default_value_t = 2)]
+    applications: usize,
+    /// Devices per application.
+    #[arg(long, default_value_t = 3)]
+    devices_per_application: usize,
+    /// Number of gateways.
+    #[arg(long, default_value_t = 3)]
+    gateways: usize,
+    /// Live traffic rate in events per second (0 = no traffic).
+    #[arg(long, default_value_t = 5.0)]
+    rate: f64,
+    /// Flood mode for benchmarks: each stream gets its own generator, as fast as the client reads.
+    #[arg(long, conflicts_with = "replay")]
+    flood: bool,
+    /// Replay a capture (JSONL, one Event per line) instead of generated traffic.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+    /// Replay speed multiplier (1 = original pace, 0 = as fast as possible).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Replay in a loop.
+    #[arg(long = "loop")]
+    looped: bool,
+    /// Disable the events store: no history, `X-Warning` on tail/after, FindRelated 400.
+    #[arg(long)]
+    no_store: bool,
+    /// API keys file (TOML or JSON, see below); default: the demo keys.
+    #[arg(long, value_name = "FILE")]
+    keys: Option<PathBuf>,
+    /// Serve the static viewer from this directory on the same origin.
+    #[arg(long, value_name = "DIR")]
+    serve: Option<PathBuf>,
+    /// URL base of the static viewer, e.g. /eventline/ ("/" redirects there).
+    #[arg(long, default_value = "/")]
+    base: String,
+    /// Also serve <base>config.json pre-filling the viewer with this simulator's
+    /// URL and the demo API key (what `cargo xtask demo` uses). Demo only.
+    #[arg(long)]
+    viewer_config: bool,
+    /// Fault for every stream: end (EOF) after N events.
+    #[arg(long, value_name = "N")]
+    fault_end_after: Option<u64>,
+    /// Fault for every stream: end (EOF) after T milliseconds.
+    #[arg(long, value_name = "T")]
+    fault_end_after_ms: Option<u64>,
+    /// Fault for every stream: stop writing after N events, keep the connection open.
+    #[arg(long, value_name = "N")]
+    fault_stall_after: Option<u64>,
+    /// Fault for every stream: send a mid-stream {"error":…} after N events, then end.
+    #[arg(long, value_name = "N")]
+    fault_error_after: Option<u64>,
+    /// Which error --fault-error-after sends.
+    #[arg(long, value_enum, value_name = "KIND")]
+    fault_error: Option<FaultError>,
+    /// Fault for every stream: one malformed frame after N events.
+    #[arg(long, value_name = "N")]
+    fault_malformed_after: Option<u64>,
+    /// Fault for every stream: write every byte as its own chunk.
+    #[arg(long)]
+    fault_chunk: bool,
+    /// Fault for every stream: answer 429 with X-Rate-Limit-Retry: S.
+    #[arg(long, value_name = "S")]
+    fault_429_retry: Option<u64>,
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let keys = match &cli.keys {
+        None => None,
+        Some(p) => match KeyStore::load(p) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                eprintln!("eventline-sim: {e}");
+                return std::process::ExitCode::from(2);
+            }
+        },
+    };
+    let traffic = if cli.flood {
+        Traffic::Flood
+    } else if let Some(path) = cli.replay.clone() {
+        Traffic::Replay {
+            path,
+            speed: cli.speed.max(0.0),
+            looped: cli.looped,
+        }
+    } else {
+        Traffic::Live {
+            rate: cli.rate.max(0.0),
+        }
+    };
+    let config = Config {
+        seed: cli.seed,
+        applications: cli.applications,
+        devices_per_application: cli.devices_per_application,
+        gateways: cli.gateways,
+        store: !cli.no_store,
+        traffic,
+        faults: Faults {
+            end_after: cli.fault_end_after,
+            end_after_ms: cli.fault_end_after_ms,
+            stall_after: cli.fault_stall_after,
+            error_after: cli.fault_error_after,
+            error: cli.fault_error,
+            malformed_after: cli.fault_malformed_after,
+            chunk: cli.fault_chunk.then_some(true),
+            status_429_retry: cli.fault_429_retry,
+        },
+        keys,
+        serve_dir: cli.serve.clone(),
+        base: normalize_base(&cli.base),
+        viewer_config: cli.viewer_config,
+    };
+    let listener = match tokio::net::TcpListener::bind(cli.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("eventline-sim: cannot listen on {}: {e}", cli.listen);
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(cli.listen);
+    let state = SimState::new(config);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "eventline-sim listening on http://{addr}");
+    let _ = out.flush();
+    for k in state.keys.keys() {
+        let rights: Vec<String> = k
+            .rights
+            .iter()
+            .map(|(e, r)| format!("{e}={}", r.join("+")))
+            .collect();
+        let token = [
+            eventline_sim::DEMO_API_KEY,
+            eventline_sim::LIMITED_API_KEY,
+            eventline_sim::INFO_ONLY_API_KEY,
+            eventline_sim::EXPIRED_API_KEY,
+        ]
+        .into_iter()
+        .find(|t| cli.keys.is_none() && t.split('.').nth(1) == Some(k.id.as_str()));
+        let shown = token.map_or_else(|| format!("key ID {}", k.id), str::to_string);
+        let _ = writeln!(
+            out,
+            "api key [{}]: {shown}\n    rights: {}",
+            k.name,
+            rights.join(", ")
+        );
+    }
+    for a in &state.fleet.applications {
+        let devs: Vec<&str> = a.devices.iter().map(|d| d.device_id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "application {}: devices {}",
+            a.application_id,
+            devs.join(", ")
+        );
+    }
+    let gws: Vec<&str> = state
+        .fleet
+        .gateways
+        .iter()
+        .map(|g| g.gateway_id.as_str())
+        .collect();
+    let _ = writeln!(out, "gateways: {}", gws.join(", "));
+    let f = &state.fleet;
+    let _ = writeln!(
+        out,
+        "user: {}  organization: {}  client: {}",
+        f.user_id, f.organization_id, f.client_id
+    );
+    if cli.serve.is_some() {
+        let _ = writeln!(out, "viewer: http://{addr}{}", state.config.base);
+    }
+    let _ = out.flush();
+    drop(out);
+    let _traffic = spawn_traffic(&state);
+    match serve(listener, state, shutdown_signal()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("eventline-sim: server error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
