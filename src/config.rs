@@ -1,0 +1,138 @@
+//! Deploy-time defaults read from an optional `config.json` next to
+//! `index.html`, so an operator (or `cargo xtask demo`) can pre-fill the form
+//! without rebuilding.
+//!
+//! Parsing is pure and never fails: a missing or broken file yields the
+//! built-in defaults plus a warning for the console, never a blank page.
+
+use serde::Deserialize;
+
+/// The public The Things Stack clusters offered as suggestions in the form.
+pub const PUBLIC_CLUSTERS: [&str; 3] = [
+    "https://eu1.cloud.thethings.network",
+    "https://nam1.cloud.thethings.network",
+    "https://au1.cloud.thethings.network",
+];
+
+/// What a deployment may pre-set. Every field is optional in the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ViewerConfig {
+    /// Cluster URL filled into the form on load.
+    pub cluster_url: Option<String>,
+    /// Extra cluster URLs suggested next to the public ones.
+    pub cluster_suggestions: Vec<String>,
+    /// An API key filled into the form on load. Meant for the simulator's
+    /// demo only (`cargo xtask demo`); a real deployment must not set it.
+    pub demo_api_key: Option<String>,
+    /// A line of text shown above the form (e.g. "Staging cluster").
+    pub banner: Option<String>,
+}
+
+/// The outcome of reading `config.json`: the config to use and, when the file
+/// could not be used, a sentence saying why (for the browser console).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedConfig {
+    pub config: ViewerConfig,
+    pub warning: Option<String>,
+}
+
+impl ViewerConfig {
+    /// Interprets the HTTP answer for `config.json`. `status` 404 (no file) is
+    /// normal and silent; anything else that is not a JSON object of the
+    /// expected shape gives the defaults and a warning.
+    pub fn from_response(status: u16, body: &str) -> LoadedConfig {
+        let defaults = |warning: Option<String>| LoadedConfig {
+            config: ViewerConfig::default(),
+            warning,
+        };
+        match status {
+            200 => match serde_json::from_str::<ViewerConfig>(body) {
+                Ok(config) => LoadedConfig {
+                    config,
+                    warning: None,
+                },
+                Err(e) => defaults(Some(format!(
+                    "config.json is not valid ({e}); using the built-in defaults"
+                ))),
+            },
+            404 => defaults(None),
+            other => defaults(Some(format!(
+                "config.json could not be loaded (HTTP {other}); using the built-in defaults"
+            ))),
+        }
+    }
+
+    /// The cluster suggestions to offer: the deployment's first, then the
+    /// public clusters, without duplicates.
+    pub fn suggestions(&self) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        let candidates = self
+            .cluster_url
+            .iter()
+            .chain(self.cluster_suggestions.iter())
+            .map(String::as_str)
+            .chain(PUBLIC_CLUSTERS);
+        for url in candidates {
+            if !url.trim().is_empty() && !all.iter().any(|u| u == url) {
+                all.push(url.to_owned());
+            }
+        }
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_valid_file_prefills_the_form() {
+        let loaded = ViewerConfig::from_response(
+            200,
+            r#"{"cluster_url":"http://127.0.0.1:1885","demo_api_key":"NNSXS.X.Y","banner":"Demo"}"#,
+        );
+        assert_eq!(loaded.warning, None);
+        assert_eq!(
+            loaded.config.cluster_url.as_deref(),
+            Some("http://127.0.0.1:1885")
+        );
+        assert_eq!(loaded.config.banner.as_deref(), Some("Demo"));
+    }
+
+    #[test]
+    fn a_missing_file_is_silent_and_gives_defaults() {
+        let loaded = ViewerConfig::from_response(404, "<html>Not Found</html>");
+        assert_eq!(loaded.config, ViewerConfig::default());
+        assert_eq!(loaded.warning, None);
+    }
+
+    #[test]
+    fn a_broken_file_gives_defaults_and_says_why() {
+        let loaded = ViewerConfig::from_response(200, "{\"cluster_url\": 42");
+        assert_eq!(loaded.config, ViewerConfig::default());
+        let warning = loaded.warning.expect("a warning");
+        assert!(warning.contains("config.json is not valid"), "{warning}");
+
+        let loaded = ViewerConfig::from_response(500, "oops");
+        assert!(loaded.warning.expect("a warning").contains("HTTP 500"));
+    }
+
+    #[test]
+    fn suggestions_put_the_deployment_first_without_duplicates() {
+        let config = ViewerConfig {
+            cluster_url: Some("https://tts.example.com".into()),
+            cluster_suggestions: vec!["https://tts.example.com".into(), PUBLIC_CLUSTERS[0].into()],
+            ..ViewerConfig::default()
+        };
+        assert_eq!(
+            config.suggestions(),
+            vec![
+                "https://tts.example.com".to_owned(),
+                PUBLIC_CLUSTERS[0].to_owned(),
+                PUBLIC_CLUSTERS[1].to_owned(),
+                PUBLIC_CLUSTERS[2].to_owned(),
+            ]
+        );
+    }
+}
