@@ -1,0 +1,73 @@
+// Shared helpers for the end-to-end tests: start eventline-sim (a real HTTP
+// server) and Debian's Chromium (through playwright-core), collect every page
+// error so tests can assert there were none.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DIST = process.env.EVENTLINE_DIST ?? path.join(here, '..', 'dist');
+export const SIM_BIN = process.env.EVENTLINE_SIM_BIN
+  ?? path.join(process.env.HOME ?? '/root', '.cache/eventline/target/debug/eventline-sim');
+export const ARTIFACTS = path.join(here, 'artifacts');
+
+/** Starts the simulator on a free port; resolves once it prints its ready line. */
+export function startSim(args = []) {
+  const child = spawn(SIM_BIN, ['--listen', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const output = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('eventline-sim did not start in 20 s')), 20_000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`eventline-sim exited early (${code})`)));
+    lines.on('line', (line) => {
+      output.push(line);
+      const m = /^eventline-sim listening on (\S+)$/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          output,
+          stop: () => new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', done);
+            child.kill('SIGTERM');
+          }),
+        });
+      }
+    });
+  });
+}
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-default-apps', '--disable-extensions',
+    ],
+  });
+}
+
+/** Opens a page that records uncaught errors, console errors and failed requests. */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  return { context, page, problems };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+}
