@@ -8,4 +8,5 @@
 //! This crate must never log, store or put into a URL the user's API key.
 
 pub mod config;
+pub mod json;
 pub mod ui;
