@@ -117,7 +117,7 @@ fn looks_rfc3339(s: &str) -> bool {
 /// Decimal strings such as `"868100000"` (int64 as string) stay plain.
 fn looks_hex(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() < 4 || b.len() % 2 != 0 || !b.iter().all(u8::is_ascii_hexdigit) {
+    if b.len() < 4 || !b.len().is_multiple_of(2) || !b.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
     let upper = b.iter().any(u8::is_ascii_uppercase);
@@ -131,7 +131,7 @@ fn looks_hex(s: &str) -> bool {
 fn looks_base64(s: &str) -> bool {
     let body = s.trim_end_matches('=');
     let padding = s.len() - body.len();
-    if s.len() < 4 || s.len() % 4 != 0 || padding > 2 {
+    if s.len() < 4 || !s.len().is_multiple_of(4) || padding > 2 {
         return false;
     }
     if !body

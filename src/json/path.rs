@@ -49,6 +49,21 @@ impl JsonPath {
         &self.0
     }
 
+    /// Whether this path is `ancestor` or lies below it.
+    pub fn is_within(&self, ancestor: &JsonPath) -> bool {
+        self.0.starts_with(&ancestor.0)
+    }
+
+    /// The value at this path inside `root`, if there is one.
+    pub fn resolve<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        self.0
+            .iter()
+            .try_fold(root, |value, segment| match segment {
+                PathSegment::Key(k) => value.as_object()?.get(k),
+                PathSegment::Index(i) => value.as_array()?.get(*i),
+            })
+    }
+
     /// How the last step reads as a row label: the key, or `[i]`; empty for the root.
     pub fn label(&self) -> String {
         match self.0.last() {
@@ -131,6 +146,33 @@ mod tests {
             r#"["say \"hi\"\\"]"#
         );
         assert_eq!(JsonPath::root().key("ключ").to_string(), r#"["ключ"]"#);
+    }
+
+    #[test]
+    fn resolves_values_and_knows_ancestors() {
+        let event = serde_json::json!({"data": {"rx_metadata": [{"rssi": -111}], "@type": "x"}});
+        let rssi = JsonPath::root()
+            .key("data")
+            .key("rx_metadata")
+            .index(0)
+            .key("rssi");
+        assert_eq!(rssi.resolve(&event), Some(&serde_json::json!(-111)));
+        assert_eq!(JsonPath::root().resolve(&event), Some(&event));
+        assert_eq!(JsonPath::root().key("data").index(0).resolve(&event), None);
+        assert_eq!(
+            JsonPath::root()
+                .key("data")
+                .key("rx_metadata")
+                .index(1)
+                .resolve(&event),
+            None
+        );
+        assert!(rssi.is_within(&JsonPath::root().key("data")));
+        assert!(rssi.is_within(&rssi));
+        assert!(!JsonPath::root().key("data").is_within(&rssi));
+        assert!(!JsonPath::root()
+            .key("data2")
+            .is_within(&JsonPath::root().key("data")));
     }
 
     #[test]

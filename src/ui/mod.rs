@@ -3,6 +3,8 @@
 
 mod app;
 mod connect_form;
+mod json_tree;
 
 pub use app::App;
 pub use connect_form::ConnectForm;
+pub use json_tree::JsonTree;

@@ -1,0 +1,338 @@
+//! One row of the JSON tree (a `treeitem`): toggle, key, value, copy buttons,
+//! and, only while open, its children.
+//!
+//! Rows follow the WAI-ARIA tree pattern: one tab stop (roving `tabindex`),
+//! Enter/Space toggle, Right opens or enters, Left closes or leaves, Up/Down,
+//! Home/End move. Values are text nodes; this module never builds HTML from
+//! event content and never builds a closed container's children.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::clipboard::Copier;
+use crate::json::{
+    classify, copy_text, display_string, summary, JsonPath, StrKind, TreeMode, ValueKind,
+};
+
+/// What every row of one tree shares.
+#[derive(Clone, Copy)]
+pub(super) struct TreeCtx {
+    /// The whole value; rows look themselves up by path.
+    pub(super) root: StoredValue<Arc<Value>>,
+    /// Expand/collapse-all policy and its generation.
+    pub(super) mode: RwSignal<TreeMode>,
+    /// The row that holds the tree's tab stop; `None` = the first row.
+    pub(super) focused: RwSignal<Option<JsonPath>>,
+    /// Display text for timestamp strings.
+    pub(super) format_time: Option<Callback<String, Option<String>>>,
+    /// Clipboard writes and their feedback.
+    pub(super) copier: Copier,
+}
+
+/// The paths of the members of `container` (the value at `parent`).
+pub(super) fn child_paths(parent: &JsonPath, container: &Value) -> Vec<JsonPath> {
+    match container {
+        Value::Object(map) => map.keys().map(|k| parent.key(k)).collect(),
+        Value::Array(items) => (0..items.len()).map(|i| parent.index(i)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The row for the value at `path`; `first` holds the tab stop until another row is focused.
+pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
+    let Some((kind, scalar, summary)) = ctx.root.with_value(|root| {
+        path.resolve(root).map(|v| {
+            let kind = classify(v);
+            let container = matches!(kind, ValueKind::Object | ValueKind::Array);
+            (kind, (!container).then(|| v.clone()), summary(v))
+        })
+    }) else {
+        return ().into_any();
+    };
+    let is_container = scalar.is_none();
+    let depth = path.depth();
+    let path_text = path.to_string();
+    let label = if depth == 0 {
+        "value".to_owned()
+    } else {
+        path.label()
+    };
+    let li = NodeRef::<leptos::html::Li>::new();
+
+    let toggle = RwSignal::new(None::<(u32, bool)>);
+    let is_open = move || is_container && ctx.mode.with(|m| m.is_open(depth, toggle.get()));
+    let open_now = move || {
+        is_container
+            && ctx
+                .mode
+                .with_untracked(|m| m.is_open(depth, toggle.get_untracked()))
+    };
+    let set_open = {
+        let path = path.clone();
+        move |open: bool| {
+            // Closing over the focused row: keep focus (and the tab stop) here.
+            let inside = ctx
+                .focused
+                .with_untracked(|f| f.as_ref().is_some_and(|f| f != &path && f.is_within(&path)));
+            toggle.set(ctx.mode.get_untracked().toggle(open));
+            if !open && inside {
+                ctx.focused.set(Some(path.clone()));
+                if let Some(el) = li.get_untracked() {
+                    let _ = el.focus();
+                }
+            }
+        }
+    };
+    let tab_stop = {
+        let path = path.clone();
+        Signal::derive(move || {
+            ctx.focused
+                .with(|f| f.as_ref().map_or(first, |f| *f == path))
+        })
+    };
+    let tabindex = move || if tab_stop.get() { "0" } else { "-1" };
+
+    let on_keydown = {
+        let set_open = set_open.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            let Some(el) = li.get_untracked() else { return };
+            let element: &web_sys::Element = &el;
+            if ev.target().map(JsValue::from) != Some(JsValue::from(element.clone())) {
+                return; // a key on a button inside the row, or on a child row
+            }
+            let open = open_now();
+            let handled = match ev.key().as_str() {
+                "Enter" | " " if is_container => {
+                    set_open(!open);
+                    true
+                }
+                "ArrowRight" if is_container => {
+                    if open {
+                        focus_first_child(element);
+                    } else {
+                        set_open(true);
+                    }
+                    true
+                }
+                "ArrowLeft" => {
+                    if open {
+                        set_open(false);
+                    } else {
+                        focus_parent(element);
+                    }
+                    true
+                }
+                "ArrowDown" => move_focus(element, Step::Next),
+                "ArrowUp" => move_focus(element, Step::Previous),
+                "Home" => move_focus(element, Step::First),
+                "End" => move_focus(element, Step::Last),
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+                ev.stop_propagation();
+            }
+        }
+    };
+    let on_focusin = {
+        let path = path.clone();
+        move |ev: leptos::ev::FocusEvent| {
+            ev.stop_propagation();
+            if ctx.focused.with_untracked(|f| f.as_ref() != Some(&path)) {
+                ctx.focused.set(Some(path.clone()));
+            }
+        }
+    };
+
+    let toggle_button = is_container.then(|| {
+        let set_open = set_open.clone();
+        let label = label.clone();
+        view! {
+            <button
+                type="button"
+                class="json-toggle"
+                tabindex="-1"
+                aria-label=move || format!("{} {label}", if is_open() { "Collapse" } else { "Expand" })
+                on:click=move |_| set_open(!open_now())
+            >
+                {move || if is_open() { "▾" } else { "▸" }}
+            </button>
+        }
+    });
+    let value_view = match scalar {
+        Some(v) => scalar_view(ctx, v, kind, tabindex).into_any(),
+        None => view! { <span class="json-summary">{summary}</span> }.into_any(),
+    };
+    let copy_value = {
+        let path = path.clone();
+        let what = format!("value {path_text}");
+        move |_| {
+            let text = ctx
+                .root
+                .with_value(|root| path.resolve(root).map(copy_text));
+            ctx.copier.copy(what.clone(), text.unwrap_or_default());
+        }
+    };
+    let copy_path = {
+        let (what, text) = (format!("path {path_text}"), path_text.clone());
+        move |_| ctx.copier.copy(what.clone(), text.clone())
+    };
+    let children = move || {
+        is_open().then(|| {
+            let paths = ctx
+                .root
+                .with_value(|root| path.resolve(root).map(|v| child_paths(&path, v)))
+                .unwrap_or_default();
+            let rows = paths
+                .into_iter()
+                .map(|p| node(ctx, p, false))
+                .collect_view();
+            view! { <ul class="json-group" role="group">{rows}</ul> }
+        })
+    };
+
+    view! {
+        <li
+            node_ref=li
+            class="json-node"
+            role="treeitem"
+            aria-expanded=move || is_container.then(|| is_open().to_string())
+            aria-label=path_text.clone()
+            data-path=path_text.clone()
+            tabindex=tabindex
+            on:keydown=on_keydown
+            on:focusin=on_focusin
+        >
+            <div class="json-row">
+                {toggle_button}
+                <span class="json-key">{label}</span>
+                <span class="json-colon" aria-hidden="true">": "</span>
+                {value_view}
+                <span class="json-actions">
+                    <button
+                        type="button"
+                        class="json-copy"
+                        tabindex=tabindex
+                        aria-label=format!("Copy value {path_text}")
+                        on:click=copy_value
+                    >
+                        "Copy value"
+                    </button>
+                    <button
+                        type="button"
+                        class="json-copy"
+                        tabindex=tabindex
+                        aria-label=format!("Copy path {path_text}")
+                        on:click=copy_path
+                    >
+                        "Copy path"
+                    </button>
+                </span>
+            </div>
+            {children}
+        </li>
+    }
+    .into_any()
+}
+
+/// A scalar's text, styled by kind; long strings get "show all".
+fn scalar_view(
+    ctx: TreeCtx,
+    value: Value,
+    kind: ValueKind,
+    tabindex: impl Fn() -> &'static str + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let class = kind.css_class();
+    let (text, str_kind) = match (value, kind) {
+        (Value::String(s), ValueKind::String(k)) => (s, k),
+        (other, _) => return view! { <span class=class>{copy_text(&other)}</span> }.into_any(),
+    };
+    if let (StrKind::Timestamp, Some(format)) = (str_kind, ctx.format_time) {
+        let raw = text.clone();
+        let shown = move || format.run(raw.clone()).unwrap_or_else(|| raw.clone());
+        return view! { <span class=class title=text>{shown}</span> }.into_any();
+    }
+    let display = display_string(&text, str_kind);
+    if !display.truncated {
+        return view! { <span class=class>{text}</span> }.into_any();
+    }
+    let full = RwSignal::new(false);
+    let prefix = display.shown;
+    let total = display.total_chars;
+    view! {
+        <span class=class>
+            {move || if full.get() { text.clone() } else { prefix.clone() }}
+            {move || (!full.get()).then_some("…")}
+        </span>
+        <button
+            type="button"
+            class="json-more"
+            tabindex=tabindex
+            aria-expanded=move || full.get().to_string()
+            on:click=move |_| full.update(|f| *f = !*f)
+        >
+            {move || if full.get() { "show less".to_owned() } else { format!("show all ({total} chars)") }}
+        </button>
+    }
+    .into_any()
+}
+
+/// Where arrow keys move focus among the visible rows.
+#[derive(Clone, Copy)]
+enum Step {
+    Next,
+    Previous,
+    First,
+    Last,
+}
+
+fn focus(element: &web_sys::Element) {
+    if let Some(el) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+fn focus_first_child(item: &web_sys::Element) {
+    if let Ok(Some(child)) = item.query_selector(":scope > [role=group] > [role=treeitem]") {
+        focus(&child);
+    }
+}
+
+fn focus_parent(item: &web_sys::Element) {
+    let parent = item
+        .parent_element()
+        .and_then(|group| group.closest("[role=treeitem]").ok().flatten());
+    if let Some(parent) = parent {
+        focus(&parent);
+    }
+}
+
+/// Moves focus among the rendered rows (closed subtrees are not rendered, so
+/// document order is visual order). Returns whether the key was handled.
+fn move_focus(item: &web_sys::Element, step: Step) -> bool {
+    let Some(tree) = item.closest("[role=tree]").ok().flatten() else {
+        return false;
+    };
+    let Ok(list) = tree.query_selector_all("[role=treeitem]") else {
+        return false;
+    };
+    let items: Vec<web_sys::Element> = (0..list.length())
+        .filter_map(|i| list.item(i).and_then(|n| n.dyn_into().ok()))
+        .collect();
+    let Some(here) = items.iter().position(|e| e == item) else {
+        return false;
+    };
+    let target = match step {
+        Step::Next => items.get(here + 1),
+        Step::Previous => here.checked_sub(1).and_then(|i| items.get(i)),
+        Step::First => items.first(),
+        Step::Last => items.last(),
+    };
+    if let Some(target) = target {
+        focus(target);
+    }
+    true
+}
