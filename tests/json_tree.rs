@@ -117,6 +117,22 @@ async fn first_level_is_open_and_deeper_levels_are_closed() {
         .query_selector("[data-path^='data.uplink_message.']")
         .unwrap()
         .is_none());
+    // A row is named by its key and value (not its buttons or children).
+    let labelled_by = row(&host, "name")
+        .unwrap()
+        .get_attribute("aria-labelledby")
+        .unwrap();
+    let name: Vec<String> = labelled_by
+        .split(' ')
+        .map(|id| {
+            host.query_selector(&format!("#{id}"))
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(name, ["name", "ns.up.data.forward"]);
     // Leaves have no aria-expanded; containers' children sit in a group.
     assert_eq!(expanded(&host, "name"), None);
     assert!(row(&host, "data")

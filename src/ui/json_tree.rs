@@ -21,7 +21,8 @@ use node::{child_paths, node, TreeCtx};
 /// One JSON value (usually a whole event) as a tree.
 #[component]
 pub fn JsonTree(
-    /// The value to show; a `serde_json::Value` converts into it.
+    /// The value to show; a `serde_json::Value` converts into it. Read once:
+    /// to show another event, mount a new tree (e.g. keyed by `unique_id`).
     #[prop(into)]
     value: Arc<Value>,
     /// Display text for a raw RFC 3339 timestamp string (the app passes its

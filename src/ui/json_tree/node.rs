@@ -6,6 +6,7 @@
 //! Home/End move. Values are text nodes; this module never builds HTML from
 //! event content and never builds a closed container's children.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -31,6 +32,9 @@ pub(super) struct TreeCtx {
     /// Clipboard writes and their feedback.
     pub(super) copier: Copier,
 }
+
+/// Gives every row unique element ids for `aria-labelledby`.
+static NEXT_ROW_ID: AtomicU64 = AtomicU64::new(0);
 
 /// The paths of the members of `container` (the value at `parent`).
 pub(super) fn child_paths(parent: &JsonPath, container: &Value) -> Vec<JsonPath> {
@@ -61,6 +65,10 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
         path.label()
     };
     let li = NodeRef::<leptos::html::Li>::new();
+    // The row is named by its key and value, not by its buttons or children.
+    let id = format!("json-row-{}", NEXT_ROW_ID.fetch_add(1, Ordering::Relaxed));
+    let (key_id, value_id) = (format!("{id}-k"), format!("{id}-v"));
+    let labelled_by = format!("{key_id} {value_id}");
 
     let toggle = RwSignal::new(None::<(u32, bool)>);
     let is_open = move || is_container && ctx.mode.with(|m| m.is_open(depth, toggle.get()));
@@ -163,8 +171,10 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
         }
     });
     let value_view = match scalar {
-        Some(v) => scalar_view(ctx, v, kind, tabindex).into_any(),
-        None => view! { <span class="json-summary">{summary}</span> }.into_any(),
+        Some(v) => scalar_view(ctx, v, kind, value_id.clone(), tabindex).into_any(),
+        None => {
+            view! { <span class="json-summary" id=value_id.clone()>{summary}</span> }.into_any()
+        }
     };
     let copy_value = {
         let path = path.clone();
@@ -200,7 +210,7 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
             class="json-node"
             role="treeitem"
             aria-expanded=move || is_container.then(|| is_open().to_string())
-            aria-label=path_text.clone()
+            aria-labelledby=labelled_by
             data-path=path_text.clone()
             tabindex=tabindex
             on:keydown=on_keydown
@@ -208,7 +218,7 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
         >
             <div class="json-row">
                 {toggle_button}
-                <span class="json-key">{label}</span>
+                <span class="json-key" id=key_id>{label}</span>
                 <span class="json-colon" aria-hidden="true">": "</span>
                 {value_view}
                 <span class="json-actions">
@@ -243,27 +253,30 @@ fn scalar_view(
     ctx: TreeCtx,
     value: Value,
     kind: ValueKind,
+    id: String,
     tabindex: impl Fn() -> &'static str + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let class = kind.css_class();
     let (text, str_kind) = match (value, kind) {
         (Value::String(s), ValueKind::String(k)) => (s, k),
-        (other, _) => return view! { <span class=class>{copy_text(&other)}</span> }.into_any(),
+        (other, _) => {
+            return view! { <span class=class id=id>{copy_text(&other)}</span> }.into_any()
+        }
     };
     if let (StrKind::Timestamp, Some(format)) = (str_kind, ctx.format_time) {
         let raw = text.clone();
         let shown = move || format.run(raw.clone()).unwrap_or_else(|| raw.clone());
-        return view! { <span class=class title=text>{shown}</span> }.into_any();
+        return view! { <span class=class id=id title=text>{shown}</span> }.into_any();
     }
     let display = display_string(&text, str_kind);
     if !display.truncated {
-        return view! { <span class=class>{text}</span> }.into_any();
+        return view! { <span class=class id=id>{text}</span> }.into_any();
     }
     let full = RwSignal::new(false);
     let prefix = display.shown;
     let total = display.total_chars;
     view! {
-        <span class=class>
+        <span class=class id=id>
             {move || if full.get() { text.clone() } else { prefix.clone() }}
             {move || (!full.get()).then_some("…")}
         </span>
