@@ -202,6 +202,22 @@ async fn keyboard_opens_closes_and_moves() {
     let at_type = row(&host, "data[\"@type\"]").unwrap();
     press(&at_type, "ArrowDown").await;
     assert_eq!(focused().as_deref(), Some("data.correlation_ids"));
+
+    // Closing the container of the focused row keeps focus in the tree.
+    press(&uplink, "ArrowRight").await;
+    let f_cnt = row(&host, "data.uplink_message.f_cnt").unwrap();
+    f_cnt.focus().unwrap();
+    leptos::task::tick().await;
+    let toggle: web_sys::HtmlElement = uplink
+        .query_selector(":scope > .json-row > .json-toggle")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    toggle.click();
+    leptos::task::tick().await;
+    assert!(row(&host, "data.uplink_message.f_cnt").is_none());
+    assert_eq!(focused().as_deref(), Some(UPLINK_PATH));
+    assert_eq!(uplink.tab_index(), 0);
 }
 
 #[wasm_bindgen_test]
