@@ -9,4 +9,6 @@
 
 pub mod config;
 pub mod json;
+pub mod stream;
+pub mod tts;
 pub mod ui;

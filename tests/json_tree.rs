@@ -201,7 +201,8 @@ async fn keyboard_opens_closes_and_moves() {
     assert_eq!(uplink.tab_index(), -1);
     let at_type = row(&host, "data[\"@type\"]").unwrap();
     press(&at_type, "ArrowDown").await;
-    assert_eq!(focused().as_deref(), Some("data.correlation_ids"));
+    // Keys keep the order TTS sent them in: `@type`, then `end_device_ids`.
+    assert_eq!(focused().as_deref(), Some("data.end_device_ids"));
 
     // Closing the container of the focused row keeps focus in the tree.
     press(&uplink, "ArrowRight").await;

@@ -1,0 +1,27 @@
+//! The Things Stack vocabulary: events, entity identifiers, timestamps, error
+//! answers, the stream request and the built-in catalogue of event names.
+//!
+//! Why: every other module speaks these types, so they carry the meaning of
+//! the wire format (API.md) once. Nothing here does I/O or reads the clock,
+//! and nothing here may panic on input from the network or the form.
+
+pub mod catalogue;
+mod error;
+mod event;
+mod hints;
+mod ids;
+mod ids_wire;
+mod paste;
+mod request;
+mod timestamp;
+
+pub use catalogue::{
+    definition, definitions, resolve_name, resolve_names, EventDefinition, NameError,
+};
+pub use error::{fill_format, http_of_grpc_code, ApiError, ErrorDetails, ErrorSource, Status};
+pub use event::{Authentication, Event, RawJson, Visibility};
+pub use hints::right_to_see_traffic;
+pub use ids::{validate_id, EntityIds, EntityKind, IdError};
+pub use paste::{parse_entities, parse_entity, PasteError, PasteProblem};
+pub use request::{ProblemKind, RequestProblem, StreamRequest};
+pub use timestamp::{Timestamp, TimestampError};
