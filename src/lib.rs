@@ -8,7 +8,9 @@
 //! This crate must never log, store or put into a URL the user's API key.
 
 pub mod config;
+pub mod form;
 pub mod json;
+pub mod store;
 pub mod stream;
 pub mod tts;
 pub mod ui;

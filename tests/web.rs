@@ -22,11 +22,12 @@ async fn connect_form_has_every_labelled_field() {
     let _handle = leptos::mount::mount_to(host.clone(), eventline::ui::App);
     leptos::task::tick().await;
 
-    let labels = host.query_selector_all("label").unwrap();
+    // Labels that wrap their checkbox (e.g. "Remember on this device") need no `for`.
+    let labels = host.query_selector_all("label[for]").unwrap();
     let mut texts = Vec::new();
     for i in 0..labels.length() {
         let label: web_sys::HtmlElement = labels.item(i).unwrap().unchecked_into();
-        let target = label.get_attribute("for").expect("label has a `for`");
+        let target = label.get_attribute("for").unwrap();
         assert!(
             host.query_selector(&format!("#{target}"))
                 .unwrap()
@@ -71,4 +72,79 @@ async fn api_key_is_hidden_until_shown() {
     toggle.click();
     leptos::task::tick().await;
     assert_eq!(key.get_attribute("type").as_deref(), Some("password"));
+}
+
+fn set_value(host: &web_sys::HtmlElement, selector: &str, value: &str) {
+    let element = host.query_selector(selector).unwrap().unwrap();
+    js_sys::Reflect::set(&element, &"value".into(), &value.into()).unwrap();
+    let event = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+fn text_of(host: &web_sys::HtmlElement, selector: &str) -> Option<String> {
+    host.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+}
+
+/// Bad input is refused before connecting, each problem next to its field,
+/// and fixing it clears the message.
+#[wasm_bindgen_test]
+async fn form_validation_names_each_problem_next_to_its_field() {
+    let host = host();
+    let _handle = leptos::mount::mount_to(host.clone(), eventline::ui::App);
+    leptos::task::tick().await;
+
+    set_value(&host, "#cluster-url", "ftp://example.com");
+    set_value(&host, "#api-key", "not a key");
+    set_value(&host, "#entities", "Soil Sensors, gw:rooftop-gw-01");
+    set_value(&host, "#event-names", "as.up.foo, /^zz\\./");
+    set_value(&host, "#tail", "-3");
+    set_value(&host, "#after", "yesterday");
+    leptos::task::tick().await;
+    let submit: web_sys::HtmlElement = host
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    submit.click();
+    leptos::task::tick().await;
+
+    let cluster = text_of(&host, "#cluster-url-error").expect("cluster URL problem");
+    assert!(cluster.contains("https://"), "{cluster}");
+    let key = text_of(&host, "#api-key-error").expect("API key problem");
+    assert!(key.contains("API key"), "{key}");
+    let entities = text_of(&host, "#entities-error").expect("entities problem");
+    assert!(entities.contains("Soil Sensors"), "{entities}");
+    let names = text_of(&host, "#event-names-error").expect("names problem");
+    assert!(names.contains("as.up.foo"), "{names}");
+    assert!(
+        names.contains("zz"),
+        "the regexp that matches nothing: {names}"
+    );
+    assert!(text_of(&host, "#tail-error").is_some());
+    assert!(text_of(&host, "#after-error").is_some());
+    let entities_field = host.query_selector("#entities").unwrap().unwrap();
+    assert_eq!(
+        entities_field.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    // Nothing was sent: the connection never left "not connected".
+    assert_eq!(
+        text_of(&host, ".status-bar .state").as_deref(),
+        Some("not connected")
+    );
+
+    // Fixing the entities clears their message on the next try.
+    set_value(&host, "#entities", "soil-sensors");
+    leptos::task::tick().await;
+    submit.click();
+    leptos::task::tick().await;
+    assert!(text_of(&host, "#entities-error").is_none());
+    assert!(text_of(&host, "#cluster-url-error").is_some());
 }

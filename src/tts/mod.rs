@@ -12,7 +12,9 @@ mod hints;
 mod ids;
 mod ids_wire;
 mod paste;
+pub mod presets;
 mod request;
+mod summary;
 mod timestamp;
 
 pub use catalogue::{
@@ -24,4 +26,5 @@ pub use hints::right_to_see_traffic;
 pub use ids::{validate_id, EntityIds, EntityKind, IdError};
 pub use paste::{parse_entities, parse_entity, PasteError, PasteProblem};
 pub use request::{ProblemKind, RequestProblem, StreamRequest};
+pub use summary::{family, preview, Family};
 pub use timestamp::{Timestamp, TimestampError};

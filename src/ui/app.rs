@@ -1,16 +1,24 @@
-//! The page: header, the deployment banner, the connect form.
+//! The page: header, the deployment banner, the connect form with the status
+//! bar, and the timeline. Provides the shared [`Viewer`] and [`Connection`].
 //!
 //! Loads the optional `config.json` (see [`crate::config`]) once at start;
 //! a missing or broken file only logs a warning to the console.
 
 use leptos::prelude::*;
 
+use super::live::Connection;
+use super::state::Viewer;
+use super::status_bar::{ErrorBanner, StatusBar};
+use super::timeline::Timeline;
 use super::ConnectForm;
 use crate::config::{LoadedConfig, ViewerConfig};
 
 /// The whole application.
 #[component]
 pub fn App() -> impl IntoView {
+    let viewer = Viewer::new();
+    provide_context(viewer);
+    provide_context(Connection::new());
     let config = RwSignal::new(ViewerConfig::default());
     leptos::task::spawn_local(async move {
         let loaded = fetch_config().await;
@@ -19,6 +27,8 @@ pub fn App() -> impl IntoView {
         }
         config.set(loaded.config);
     });
+    tick_every_second(viewer);
+    follow_newest(viewer);
 
     view! {
         <header class="topbar">
@@ -26,14 +36,112 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Live events from The Things Stack"</p>
         </header>
         <main class="page">
-            {move || {
-                config
-                    .with(|c| c.banner.clone())
-                    .map(|text| view! { <p class="banner" role="note">{text}</p> })
-            }}
-            <ConnectForm config=config.read_only() />
+            <aside class="side">
+                {move || {
+                    config
+                        .with(|c| c.banner.clone())
+                        .map(|text| view! { <p class="banner" role="note">{text}</p> })
+                }}
+                <ConnectForm config=config.read_only() />
+            </aside>
+            <div class="main">
+                <StatusBar />
+                <ErrorBanner />
+                <Timeline />
+            </div>
         </main>
     }
+}
+
+/// Refreshes the viewer's clock (events/s, "last seen") once a second.
+fn tick_every_second(viewer: Viewer) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let handle = set_interval_with_handle(
+            move || viewer.clock.set(js_sys::Date::now()),
+            std::time::Duration::from_secs(1),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = viewer;
+}
+
+/// With "follow" on, keeps the newest events in view as they arrive: the top
+/// of the timeline (newest first) or the end of the page (oldest first).
+/// Scrolling away from there turns "follow" off; ticking it turns it back on.
+fn follow_newest(viewer: Viewer) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        /// How far (px) the newest events may be out of view before following stops.
+        const SLACK: f64 = 80.0;
+        fn timeline_top() -> Option<web_sys::Element> {
+            web_sys::window()?
+                .document()?
+                .query_selector(".main")
+                .ok()?
+        }
+        fn page_height(window: &web_sys::Window) -> f64 {
+            window
+                .document()
+                .and_then(|d| d.document_element())
+                .map_or(0.0, |e| f64::from(e.scroll_height()))
+        }
+        let scroll_to_newest = move || {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            if viewer.settings.with_untracked(|s| s.newest_first) {
+                if let Some(top) = timeline_top() {
+                    let y = top.get_bounding_client_rect().top();
+                    if y.abs() > 1.0 {
+                        let now = window.scroll_y().unwrap_or(0.0);
+                        window.scroll_to_with_x_and_y(0.0, (now + y).max(0.0));
+                    }
+                }
+            } else {
+                window.scroll_to_with_x_and_y(0.0, page_height(&window));
+            }
+        };
+        Effect::new(move |_| {
+            viewer.timeline.track();
+            if viewer.settings.with(|s| s.follow) {
+                scroll_to_newest();
+            }
+        });
+        let handle = window_event_listener(leptos::ev::scroll, move |_| {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            if !viewer.settings.with_untracked(|s| s.follow) {
+                return;
+            }
+            let y = window.scroll_y().unwrap_or(0.0);
+            let height = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0);
+            let below = page_height(&window) - (y + height);
+            let away = if viewer.settings.with_untracked(|s| s.newest_first) {
+                // Above the timeline's top, or below it while the page could scroll further.
+                timeline_top().is_some_and(|t| {
+                    let top = t.get_bounding_client_rect().top();
+                    top < -SLACK || (top > SLACK && below > 1.0)
+                })
+            } else {
+                below > SLACK
+            };
+            if away {
+                viewer.settings.update(|s| s.follow = false);
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = viewer;
 }
 
 /// Reads `config.json` next to `index.html` (a relative URL, so the app works

@@ -3,8 +3,17 @@
 
 mod app;
 mod connect_form;
+mod event_row;
 mod json_tree;
+mod live;
+mod name_input;
+mod state;
+mod status_bar;
+pub mod time;
+mod timeline;
 
 pub use app::App;
 pub use connect_form::ConnectForm;
 pub use json_tree::JsonTree;
+pub use live::Connection;
+pub use state::{ConnState, Stats, ViewSettings, Viewer};

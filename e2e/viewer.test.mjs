@@ -1,0 +1,203 @@
+// The viewer as a user meets it, in real Chromium against eventline-sim:
+// connect, watch lanes fill with the right counts, open an event's JSON, and
+// get clear words when the key or the form is wrong.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, startSim, launchBrowser, openPage, screenshot } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.join(here, '..', 'data');
+const EXAMPLES = path.join(DATA, 'example-events.jsonl');
+
+// The demo keys printed by the simulator.
+const keyFrom = (output, name) => {
+  const line = output.find((l) => l.startsWith(`api key [${name}`));
+  return line.slice(line.lastIndexOf(' ') + 1);
+};
+
+/** Which example events a stream for these entities delivers (API.md §3.3), by lane key. */
+function expectedLanes(requested) {
+  const propagates = new Set(readFileSync(path.join(DATA, 'event-definitions.tsv'), 'utf8')
+    .split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[4] === 'yes').map((c) => c[0]));
+  const events = readFileSync(EXAMPLES, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((e) => e.name !== 'events.stream.start');
+  const keyOf = (ids) => {
+    if (ids.application_ids) return ids.application_ids.application_id;
+    if (ids.device_ids) return `${ids.device_ids.application_ids.application_id}/${ids.device_ids.device_id}`;
+    if (ids.gateway_ids) return `gw:${ids.gateway_ids.gateway_id}`;
+    if (ids.user_ids) return `user:${ids.user_ids.user_id}`;
+    if (ids.organization_ids) return `org:${ids.organization_ids.organization_id}`;
+    return `client:${ids.client_ids.client_id}`;
+  };
+  const matches = (e) => e.identifiers.some((ids) => {
+    const key = keyOf(ids);
+    if (requested.includes(key)) return true;
+    return Boolean(ids.device_ids) && propagates.has(e.name)
+      && requested.includes(ids.device_ids.application_ids.application_id);
+  });
+  const lanes = new Map();
+  for (const e of events.filter(matches)) {
+    for (const ids of e.identifiers) lanes.set(keyOf(ids), (lanes.get(keyOf(ids)) ?? 0) + 1);
+  }
+  return { total: events.filter(matches).length, lanes };
+}
+
+let replay; // the example events, kept as history
+let live; // generated live traffic
+let browser;
+
+before(async () => {
+  const viewerArgs = ['--serve', DIST, '--base', '/eventline/', '--viewer-config'];
+  replay = await startSim([...viewerArgs, '--replay', EXAMPLES, '--speed', '0']);
+  live = await startSim([...viewerArgs, '--rate', '20']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await replay?.stop();
+  await live?.stop();
+});
+
+async function openViewer(sim, options) {
+  const opened = await openPage(browser, options);
+  await opened.page.goto(`${sim.url}/eventline/`);
+  await opened.page.waitForFunction(() => document.querySelector('#api-key')?.value !== '');
+  return opened;
+}
+
+async function fill(page, fields) {
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+}
+
+test('lanes appear per entity with the right counts and rows', async () => {
+  const { context, page, problems } = await openViewer(replay);
+  await fill(page, { Entities: 'soil-sensors\nsoil-sensors/soil-node-01, gw:rooftop-gw-01', Tail: '100' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const expected = expectedLanes(['soil-sensors', 'soil-sensors/soil-node-01', 'gw:rooftop-gw-01']);
+  assert.ok(expected.total > 20, `the examples give a real stream (${expected.total})`);
+  await page.getByText(`${expected.total} events received`).waitFor();
+  await page.getByRole('button', { name: 'Disconnect' }).waitFor();
+
+  const laneLabel = (key) => (key.startsWith('gw:') ? `gateway ${key.slice(3)}`
+    : key.includes('/') ? `device ${key}` : `application ${key}`);
+  for (const [key, count] of expected.lanes) {
+    if (key.startsWith('user:')) continue; // collaborator events also name a user: checked below
+    const lane = page.getByRole('region', { name: laneLabel(key), exact: true });
+    await lane.waitFor();
+    assert.equal(await lane.getByRole('listitem').count(), count, `rows in ${key}`);
+    assert.match(await lane.locator('.lane-count').innerText(), new RegExp(`^${count} events?$`));
+  }
+  // A device lane shows its application and DevEUI.
+  const device = page.getByRole('region', { name: 'device soil-sensors/soil-node-01', exact: true });
+  assert.match(await device.locator('.lane-extra').innerText(), /application soil-sensors.*DevEUI 70B3D57ED0061A2B/);
+  // The stream start is a marker, not an event.
+  assert.match(await page.locator('.marker').first().innerText(), /Stream started/);
+  assert.equal(await page.locator('[data-name="events.stream.start"]').count(), 0);
+  // An uplink row previews FCnt, RSSI/SNR and SF.
+  const uplink = device.locator('[data-name="as.up.data.forward"]').first();
+  assert.match(await uplink.innerText(), /FCnt \d+ · FPort \d+ · RSSI -\d+ dBm · SNR -?[\d.]+ dB.* · SF\d+/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a row opens its whole event as a JSON tree that expands and collapses', async () => {
+  const { context, page, problems } = await openViewer(replay);
+  await fill(page, { Entities: 'soil-sensors/soil-node-01', Tail: '100' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const row = page.locator('[data-name="as.up.data.forward"]').first();
+  await row.waitFor();
+  await row.locator('.row-main').click();
+  const tree = row.getByRole('tree');
+  await tree.waitFor();
+  assert.match(await tree.innerText(), /unique_id/);
+  await row.getByRole('button', { name: 'Expand all' }).click();
+  assert.match(await tree.innerText(), /rssi/);
+  await row.getByRole('button', { name: 'Collapse all' }).click();
+  assert.doesNotMatch(await tree.innerText(), /rssi/);
+  await row.locator('.row-main').click();
+  assert.equal(await row.getByRole('tree').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong key gets a banner naming the problem', async () => {
+  const { context, page } = await openViewer(live);
+  await fill(page, {
+    Entities: 'soil-sensors',
+    'API key': 'NNSXS.EVENTLINEUNKNOWNKEYAAAAAAAAAAAAAAAAAAAAAA.EVENTLINEUNKNOWNKEYSECRETAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const banner = page.getByRole('alert');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /API key/i);
+  assert.match(await page.locator('.status-bar .state').innerText(), /error/);
+  await context.close();
+});
+
+test('a key without rights on an application names that application', async () => {
+  const { context, page } = await openViewer(live);
+  await fill(page, {
+    Entities: 'soil-sensors, cold-chain',
+    'API key': keyFrom(live.output, 'limited'),
+  });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const banner = page.getByRole('alert');
+  await banner.waitFor();
+  const text = await banner.innerText();
+  assert.match(text, /cold-chain/);
+  assert.match(text, /RIGHT_APPLICATION_TRAFFIC_READ/);
+  await context.close();
+});
+
+test('an invalid ID and an unknown event name are refused before connecting', async () => {
+  const { context, page } = await openViewer(live);
+  const posts = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/v3/events')) posts.push(r.url()); });
+  await fill(page, { Entities: 'Soil Sensors', 'Event names': 'as.up.foo' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.locator('#entities-error').waitFor();
+  assert.match(await page.locator('#entities-error').innerText(), /Soil Sensors/);
+  assert.match(await page.locator('#event-names-error').innerText(), /as\.up\.foo/);
+  assert.equal(await page.getByLabel('Entities', { exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(posts, []);
+  assert.equal(await page.locator('.status-bar .state').innerText(), 'not connected');
+  await context.close();
+});
+
+test('follow keeps the newest in view until the user scrolls away', async () => {
+  const { context, page, problems } = await openViewer(live, { viewport: { width: 1280, height: 800 } });
+  await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01', Tail: '20' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.event-row').length >= 30, null, { timeout: 15_000 });
+  const follow = page.getByLabel('Follow newest');
+  assert.equal(await follow.isChecked(), true);
+  await page.mouse.wheel(0, 2000);
+  await page.waitForFunction(() => !document.querySelector('.toolbar input[type=checkbox]').checked);
+  const y = await page.evaluate(() => window.scrollY);
+  await page.waitForTimeout(1500); // more events arrive; the view stays where the user put it
+  assert.ok(Math.abs((await page.evaluate(() => window.scrollY)) - y) < 200);
+  await follow.check();
+  await page.waitForFunction(() => Math.abs(document.querySelector('.main').getBoundingClientRect().top) < 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('screenshots of the streaming timeline, light and dark', async () => {
+  for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 390, height: 844 }]]) {
+    const { context, page, problems } = await openViewer(live, { colorScheme: scheme, viewport: size });
+    await fill(page, { Entities: 'soil-sensors, soil-sensors/soil-node-01, gw:rooftop-gw-01', Tail: '20' });
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.event-row').length >= 12, null, { timeout: 15_000 });
+    await page.locator('[data-name="as.up.data.forward"] .row-main').first().click();
+    await page.getByRole('tree').first().waitFor();
+    await screenshot(page, `timeline-${scheme}-${size.width}.png`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

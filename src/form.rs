@@ -1,0 +1,274 @@
+//! The connect form's rules, without the DOM: what the user typed becomes a
+//! cluster URL and a [`StreamRequest`], or one message per field saying what
+//! to fix — before anything is sent.
+//!
+//! The API key is only checked for shape here; it is never stored or logged.
+
+use crate::stream::ClusterUrl;
+use crate::tts::{parse_entities, EntityIds, ProblemKind, StreamRequest, Timestamp};
+
+/// What the form's fields hold, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormInput {
+    pub cluster_url: String,
+    pub api_key: String,
+    pub entities: String,
+    pub event_names: String,
+    pub tail: String,
+    pub after: String,
+}
+
+/// A field of the form, for placing a message next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    ClusterUrl,
+    ApiKey,
+    Entities,
+    EventNames,
+    Tail,
+    After,
+}
+
+/// Problems found, each next to its field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors(pub Vec<(Field, String)>);
+
+impl FormErrors {
+    /// The messages for one field.
+    pub fn for_field(&self, field: Field) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A request ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidForm {
+    pub cluster: ClusterUrl,
+    /// The key, trimmed and without a pasted `Bearer ` prefix.
+    pub api_key: String,
+    pub request: StreamRequest,
+}
+
+/// Splits the event-names field into entries: separated by commas, spaces or
+/// newlines, except inside a `/regexp/` (which may hold commas or spaces).
+pub fn split_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut current = String::new();
+    let mut in_regexp = false;
+    for c in text.chars() {
+        if c == '/' {
+            if current.is_empty() {
+                in_regexp = true;
+            } else if in_regexp {
+                in_regexp = false;
+            }
+            current.push(c);
+        } else if !in_regexp && (c == ',' || c.is_whitespace()) {
+            if !current.is_empty() {
+                names.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.trim().is_empty() {
+        names.push(current.trim().to_owned());
+    }
+    names
+}
+
+/// The entities the entities field names, as far as they parse (for the chips
+/// that show what Eventline understood).
+pub fn understood_entities(text: &str) -> Vec<EntityIds> {
+    text.split([',', '\n'])
+        .filter_map(|item| crate::tts::parse_entity(item.trim()).ok())
+        .collect()
+}
+
+fn api_key(input: &str) -> Result<String, String> {
+    let key = input.trim();
+    let key = key
+        .strip_prefix("Bearer ")
+        .or_else(|| key.strip_prefix("bearer "))
+        .unwrap_or(key)
+        .trim();
+    if key.is_empty() {
+        return Err(
+            "Enter an API key with rights on the entities (it stays in this browser tab)".into(),
+        );
+    }
+    let parts: Vec<&str> = key.split('.').collect();
+    let well_formed = parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_');
+    if !well_formed {
+        return Err(
+            "This does not look like a The Things Stack API key (NNSXS.…, three parts separated by dots); paste the whole key"
+                .into(),
+        );
+    }
+    Ok(key.to_owned())
+}
+
+impl FormInput {
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// Every problem, each with the field it belongs next to.
+    pub fn validate(&self) -> Result<ValidForm, FormErrors> {
+        let mut errors = Vec::new();
+        let cluster = ClusterUrl::parse(&self.cluster_url)
+            .map_err(|e| errors.push((Field::ClusterUrl, e.to_string())))
+            .ok();
+        let key = api_key(&self.api_key)
+            .map_err(|e| errors.push((Field::ApiKey, e)))
+            .ok();
+        let mut request = StreamRequest::new();
+        match parse_entities(&self.entities) {
+            Ok(entities) if entities.is_empty() => errors.push((
+                Field::Entities,
+                "Add at least one entity, e.g. my-app, my-app/my-device or gw:my-gateway".into(),
+            )),
+            Ok(entities) => request.identifiers = entities,
+            Err(problems) => errors.extend(
+                problems
+                    .into_iter()
+                    .map(|p| (Field::Entities, p.to_string())),
+            ),
+        }
+        request.names = split_names(&self.event_names);
+        let tail = self.tail.trim();
+        if !tail.is_empty() {
+            match tail.parse::<u32>() {
+                Ok(n) => request.tail = n,
+                Err(_) => errors.push((
+                    Field::Tail,
+                    "Tail is the number of past events per entity to load first: a whole number like 10, or empty for none".into(),
+                )),
+            }
+        }
+        let after = self.after.trim();
+        if !after.is_empty() {
+            match Timestamp::parse(after) {
+                Ok(t) => request.after = Some(t),
+                Err(_) => errors.push((
+                    Field::After,
+                    "After must be a date and time with a zone, like 2024-10-28T09:00:00Z, or empty".into(),
+                )),
+            }
+        }
+        if let Err(problems) = request.validate() {
+            for p in problems {
+                // Entity problems were reported by the paste parser already.
+                if let ProblemKind::BadName(e) = &p.problem {
+                    errors.push((Field::EventNames, e.to_string()));
+                } else if !errors.iter().any(|(f, _)| *f == Field::Entities) {
+                    errors.push((Field::Entities, p.to_string()));
+                }
+            }
+        }
+        match (cluster, key, errors.is_empty()) {
+            (Some(cluster), Some(api_key), true) => Ok(ValidForm {
+                cluster,
+                api_key,
+                request,
+            }),
+            _ => Err(FormErrors(errors)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> FormInput {
+        FormInput {
+            cluster_url: "http://127.0.0.1:1885".into(),
+            api_key: "NNSXS.ABC.DEF".into(),
+            entities: "soil-sensors\nsoil-sensors/soil-node-01, gw:rooftop-gw-01".into(),
+            event_names: String::new(),
+            tail: String::new(),
+            after: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_good_form_becomes_one_request_for_every_entity() {
+        let valid = input().validate().expect("valid");
+        assert_eq!(valid.request.identifiers.len(), 3);
+        assert_eq!(
+            valid.cluster.events_url(),
+            "http://127.0.0.1:1885/api/v3/events"
+        );
+        let body: serde_json::Value = serde_json::from_str(&valid.request.to_json()).unwrap();
+        assert_eq!(body["identifiers"].as_array().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn each_problem_is_reported_next_to_its_field() {
+        let form = FormInput {
+            cluster_url: "ftp://x".into(),
+            api_key: "hello".into(),
+            entities: "Soil Sensors".into(),
+            event_names: "as.up.foo".into(),
+            tail: "ten".into(),
+            after: "yesterday".into(),
+        };
+        let errors = form.validate().unwrap_err();
+        for field in [
+            Field::ClusterUrl,
+            Field::ApiKey,
+            Field::Entities,
+            Field::EventNames,
+            Field::Tail,
+            Field::After,
+        ] {
+            assert_eq!(errors.for_field(field).len(), 1, "{field:?}: {errors:?}");
+        }
+        assert!(errors.for_field(Field::EventNames)[0].contains("as.up.foo"));
+        assert!(errors.for_field(Field::Entities)[0].contains("Soil Sensors"));
+    }
+
+    #[test]
+    fn no_entities_is_refused() {
+        let form = FormInput {
+            entities: " \n ".into(),
+            ..input()
+        };
+        let errors = form.validate().unwrap_err();
+        assert!(errors.for_field(Field::Entities)[0].contains("at least one entity"));
+    }
+
+    #[test]
+    fn names_split_on_separators_but_not_inside_a_regexp() {
+        assert_eq!(
+            split_names("as.up.data.forward, /^gs\\.up\\.(a|b){1,2}/\n js.join.accept"),
+            [
+                "as.up.data.forward",
+                "/^gs\\.up\\.(a|b){1,2}/",
+                "js.join.accept"
+            ]
+        );
+        assert!(split_names("  ").is_empty());
+    }
+
+    #[test]
+    fn a_pasted_bearer_prefix_is_dropped() {
+        let form = FormInput {
+            api_key: " Bearer NNSXS.ABC.DEF ".into(),
+            ..input()
+        };
+        assert_eq!(form.validate().unwrap().api_key, "NNSXS.ABC.DEF");
+    }
+}

@@ -1,0 +1,126 @@
+//! One event as a list item: time, name and description, an icon by family,
+//! the one-line preview; clicking it opens the whole event as a JSON tree.
+//! Everything from the event is rendered as text.
+
+use leptos::prelude::*;
+
+use super::state::Viewer;
+use super::time;
+use super::JsonTree;
+use crate::store::EventRef;
+use crate::tts::{family, preview, Event};
+
+/// What a row shows, computed once when the row is created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowData {
+    pub key: String,
+    pub at: EventRef,
+    pub name: String,
+    pub description: &'static str,
+    pub family: crate::tts::Family,
+    pub preview: String,
+    pub time: crate::tts::Timestamp,
+    /// For the flat view: which entities the event names.
+    pub entities: String,
+}
+
+/// The key of a row: the event's `unique_id` (or its position if it has none).
+pub fn row_key(at: EventRef, event: &Event) -> String {
+    if event.unique_id.is_empty() {
+        format!("#{at}")
+    } else {
+        event.unique_id.clone()
+    }
+}
+
+impl RowData {
+    pub fn new(at: EventRef, event: &Event) -> Self {
+        Self {
+            key: row_key(at, event),
+            at,
+            name: event.name.clone(),
+            description: event.definition().map_or("", |d| d.description),
+            family: family(&event.name),
+            preview: preview(event),
+            time: event.time,
+            entities: event
+                .identifiers
+                .iter()
+                .map(|i| i.key())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// A timeline row.
+#[component]
+pub fn EventRow(
+    /// The event's place in the timeline.
+    at: EventRef,
+    /// Show which entities the event names (flat view).
+    #[prop(optional)]
+    show_entities: bool,
+) -> impl IntoView {
+    let viewer = Viewer::expect();
+    let row = viewer
+        .timeline
+        .with_untracked(|t| t.event(at).map(|e| RowData::new(at, e)))?;
+    let key = row.key.clone();
+    let open = {
+        let key = key.clone();
+        Memo::new(move |_| viewer.selected.with(|s| s.as_deref() == Some(key.as_str())))
+    };
+    let toggle = {
+        let key = key.clone();
+        move |_| {
+            viewer.selected.update(|s| {
+                *s = if s.as_deref() == Some(key.as_str()) {
+                    None
+                } else {
+                    Some(key.clone())
+                }
+            })
+        }
+    };
+    let ts = row.time;
+    let clock = move || {
+        let utc = viewer.settings.with(|s| s.utc);
+        time::display(ts, utc)
+    };
+    let tree = move || {
+        open.get().then(|| {
+            let value = viewer
+                .timeline
+                .with_untracked(|t| t.event(at).and_then(|e| serde_json::to_value(e).ok()))
+                .unwrap_or_default();
+            let format_time = Callback::new(move |raw: String| {
+                time::display_raw(&raw, viewer.settings.with(|s| s.utc))
+            });
+            view! { <div class="row-detail"><JsonTree value=value format_time=format_time /></div> }
+        })
+    };
+    let class = format!("event-row fam-{}", row.family.as_str());
+    let entities =
+        show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span> });
+    Some(view! {
+        <li class=class data-name=row.name.clone()>
+            <button
+                type="button"
+                class="row-main"
+                aria-expanded=move || open.get().to_string()
+                on:click=toggle
+            >
+                <span class="glyph" aria-hidden="true">{row.family.glyph()}</span>
+                <time class="row-time" datetime=ts.to_rfc3339() title=move || clock().0>
+                    {move || clock().1}
+                </time>
+                <span class="row-name">{row.name.clone()}</span>
+                {entities}
+                <span class="row-desc">{row.description}</span>
+                <span class="row-preview">{row.preview.clone()}</span>
+            </button>
+            {tree}
+        </li>
+    })
+}

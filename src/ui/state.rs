@@ -1,0 +1,207 @@
+//! The viewer's shared state, provided as context: reads flow down as
+//! signals, writes go through these named fields. The store is one signal
+//! holding plain data (not a signal per event).
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+use crate::store::Timeline;
+use crate::tts::{ApiError, Event};
+
+/// Where the connection stands, for the status bar and the Connect button.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnState {
+    Idle,
+    Connecting,
+    Streaming,
+    /// The stream ended without an error message; why, in words.
+    Ended(String),
+    /// The server refused or broke off with an error.
+    Failed(ApiError),
+    /// The cluster could not be reached; why, in words.
+    Unreachable(String),
+}
+
+impl ConnState {
+    pub fn is_active(&self) -> bool {
+        matches!(self, ConnState::Connecting | ConnState::Streaming)
+    }
+
+    /// One word for the status bar.
+    pub fn word(&self) -> &'static str {
+        match self {
+            ConnState::Idle => "not connected",
+            ConnState::Connecting => "connecting",
+            ConnState::Streaming => "streaming",
+            ConnState::Ended(_) => "ended",
+            ConnState::Failed(_) | ConnState::Unreachable(_) => "error",
+        }
+    }
+}
+
+/// A frame that could not be read, for the status bar's count and details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFrame {
+    pub reason: String,
+    pub excerpt: String,
+}
+
+/// Counters shown in the status bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Events received on this connection (including duplicates and paused ones).
+    pub received: u64,
+    /// Recent (milliseconds, events) samples for the events/s figure.
+    pub samples: Vec<(f64, u64)>,
+    pub skipped: Vec<SkippedFrame>,
+    /// The server's `X-Warning`, e.g. "Events storage is not enabled".
+    pub warning: Option<String>,
+}
+
+impl Stats {
+    /// Events per second over the last five seconds at `now_ms`.
+    pub fn rate(&self, now_ms: f64) -> f64 {
+        let window = 5_000.0;
+        let recent: u64 = self
+            .samples
+            .iter()
+            .filter(|(t, _)| now_ms - t <= window)
+            .map(|(_, n)| n)
+            .sum();
+        recent as f64 / (window / 1000.0)
+    }
+
+    /// Records `n` events arriving at `now_ms`, forgetting samples older than the window.
+    pub fn record(&mut self, now_ms: f64, n: u64) {
+        self.received += n;
+        self.samples.retain(|(t, _)| now_ms - t <= 5_000.0);
+        self.samples.push((now_ms, n));
+    }
+}
+
+/// How the timeline is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewSettings {
+    pub utc: bool,
+    pub newest_first: bool,
+    pub flat: bool,
+    pub follow: bool,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        Self {
+            utc: true,
+            newest_first: true,
+            flat: false,
+            follow: true,
+        }
+    }
+}
+
+/// Everything the components share.
+#[derive(Clone, Copy)]
+pub struct Viewer {
+    pub timeline: RwSignal<Timeline>,
+    pub conn: RwSignal<ConnState>,
+    pub stats: RwSignal<Stats>,
+    pub settings: RwSignal<ViewSettings>,
+    /// While paused, arriving events wait here.
+    pub paused: RwSignal<bool>,
+    pub pending: RwSignal<Vec<Event>>,
+    /// The `unique_id` of the event whose JSON is open.
+    pub selected: RwSignal<Option<String>>,
+    /// Keys of collapsed lanes.
+    pub collapsed: RwSignal<HashSet<String>>,
+    /// Ticks once a second so times like "3 s ago" and events/s refresh.
+    pub clock: RwSignal<f64>,
+}
+
+impl Viewer {
+    pub fn new() -> Self {
+        Self {
+            timeline: RwSignal::new(Timeline::new()),
+            conn: RwSignal::new(ConnState::Idle),
+            stats: RwSignal::new(Stats::default()),
+            settings: RwSignal::new(ViewSettings::default()),
+            paused: RwSignal::new(false),
+            pending: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            collapsed: RwSignal::new(HashSet::new()),
+            clock: RwSignal::new(0.0),
+        }
+    }
+
+    /// The viewer provided by `<App/>`.
+    pub fn expect() -> Self {
+        expect_context::<Viewer>()
+    }
+
+    /// Adds events to the timeline, or to the pending buffer while paused.
+    pub fn accept(&self, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        if self.paused.get_untracked() {
+            self.pending.update(|p| p.extend(events));
+        } else {
+            self.timeline.update(|t| {
+                for e in events {
+                    t.push(e);
+                }
+            });
+        }
+    }
+
+    /// Leaves pause: the buffered events join the timeline.
+    pub fn resume(&self) {
+        self.paused.set(false);
+        let pending = self.pending.try_update(std::mem::take).unwrap_or_default();
+        self.accept(pending);
+    }
+
+    /// Empties the timeline (the connection, if any, goes on).
+    pub fn clear(&self) {
+        self.timeline.update(Timeline::clear);
+        self.pending.update(Vec::clear);
+        self.selected.set(None);
+        self.stats.update(|s| {
+            s.skipped.clear();
+        });
+    }
+}
+
+impl Default for Viewer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_counts_the_last_five_seconds_only() {
+        let mut stats = Stats::default();
+        stats.record(0.0, 100);
+        stats.record(4_000.0, 10);
+        stats.record(5_000.0, 15);
+        assert_eq!(stats.received, 125);
+        assert_eq!(stats.rate(5_000.0), 25.0);
+        assert_eq!(stats.rate(20_000.0), 0.0);
+        // Old samples are forgotten as new ones arrive.
+        stats.record(30_000.0, 5);
+        assert_eq!(stats.samples.len(), 1);
+    }
+
+    #[test]
+    fn only_connecting_and_streaming_are_active() {
+        assert!(ConnState::Connecting.is_active());
+        assert!(ConnState::Streaming.is_active());
+        assert!(!ConnState::Idle.is_active());
+        assert!(!ConnState::Ended("done".into()).is_active());
+        assert_eq!(ConnState::Unreachable("x".into()).word(), "error");
+    }
+}

@@ -1,0 +1,126 @@
+//! The status bar (connection state, events received, events/s, skipped
+//! frames, the server's warning, pause/resume and clear; the form's button
+//! connects and disconnects) and the error banner
+//! that says in words what went wrong and what to do.
+
+use leptos::prelude::*;
+
+use super::state::{ConnState, Viewer};
+
+/// The bar under the form: what the connection is doing, and its controls.
+#[component]
+pub fn StatusBar() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let show_skipped = RwSignal::new(false);
+    let state = move || viewer.conn.with(|c| c.word());
+    let state_class = move || format!("state state-{}", state().replace(' ', "-"));
+    let received = move || viewer.stats.with(|s| s.received);
+    let shown = move || viewer.timeline.with(|t| t.len());
+    let rate = move || {
+        let now = viewer.clock.get();
+        viewer.stats.with(|s| s.rate(now))
+    };
+    let skipped = move || viewer.stats.with(|s| s.skipped.len());
+    let warning = move || viewer.stats.with(|s| s.warning.clone());
+    let pending = move || viewer.pending.with(Vec::len);
+    view! {
+        <div class="status-bar" role="status" aria-label="Connection status">
+            <span class=state_class>{state}</span>
+            <span class="stat">{move || format!("{} events received", received())}</span>
+            <span class="stat">{move || format!("{} shown", shown())}</span>
+            <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
+            <Show when=move || skipped() != 0>
+                <button type="button" class="link stat-skipped"
+                    aria-expanded=move || show_skipped.get().to_string()
+                    on:click=move |_| show_skipped.update(|s| *s = !*s)>
+                    {move || format!("{} skipped malformed", skipped())}
+                </button>
+            </Show>
+            {move || warning().map(|w| view! { <span class="warning">{format!("Server warning: {w}")}</span> })}
+            <span class="spacer"></span>
+            <Show
+                when=move || viewer.paused.get()
+                fallback=move || view! {
+                    <button type="button" on:click=move |_| viewer.paused.set(true)>"Pause"</button>
+                }
+            >
+                <button type="button" class="primary" on:click=move |_| viewer.resume()>
+                    {move || format!("Resume ({} new)", pending())}
+                </button>
+            </Show>
+            <button type="button" on:click=move |_| viewer.clear()>"Clear"</button>
+        </div>
+        <Show when=move || show_skipped.get() && skipped() != 0>
+            <ul class="skipped" aria-label="Skipped frames">
+                {move || viewer.stats.with(|s| {
+                    s.skipped
+                        .iter()
+                        .map(|f| view! {
+                            <li><span>{f.reason.clone()}</span> <code>{f.excerpt.clone()}</code></li>
+                        })
+                        .collect_view()
+                })}
+            </ul>
+        </Show>
+    }
+}
+
+/// What went wrong, in words, with a hint and the details on demand.
+#[component]
+pub fn ErrorBanner() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let details = RwSignal::new(false);
+    move || {
+        match viewer.conn.get() {
+        ConnState::Failed(error) => {
+            let technical = {
+                let mut lines = vec![format!("HTTP {}", error.status())];
+                if let Some(id) = error.id() {
+                    lines.push(format!("error {id}"));
+                }
+                for cause in error.chain() {
+                    lines.push(format!("{}: {}", cause.id(), cause.message()));
+                }
+                if let Some(c) = error.correlation_id() {
+                    lines.push(format!("correlation ID {c}"));
+                }
+                lines
+            };
+            Some(
+                view! {
+                    <div class="banner-error" role="alert">
+                        <p class="sentence">{error.sentence()}</p>
+                        {error.hint().map(|h| view! { <p class="hint">{h}</p> })}
+                        <button type="button" class="link"
+                            aria-expanded=move || details.get().to_string()
+                            on:click=move |_| details.update(|d| *d = !*d)>
+                            {move || if details.get() { "Hide details" } else { "Details" }}
+                        </button>
+                        <Show when=move || details.get()>
+                            <ul class="details">
+                                {technical.iter().map(|l| view! { <li><code>{l.clone()}</code></li> }).collect_view()}
+                            </ul>
+                        </Show>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        ConnState::Unreachable(detail) => Some(
+            view! {
+                <div class="banner-error" role="alert">
+                    <p class="sentence">
+                        "The cluster could not be reached. Check the cluster URL and your network; a cluster behind its own proxy must allow cross-origin requests."
+                    </p>
+                    <p class="hint">{format!("The browser said: {detail}")}</p>
+                </div>
+            }
+            .into_any(),
+        ),
+        ConnState::Ended(why) => Some(
+            view! { <div class="banner-info" role="status"><p>{why}</p></div> }.into_any(),
+        ),
+        _ => None,
+    }
+    }
+}
