@@ -43,6 +43,8 @@ test('config.json from the demo pre-fills the cluster URL and demo key', async (
   await page.waitForFunction(() => document.querySelector('#cluster-url')?.value !== '');
   assert.equal(await cluster.inputValue(), viewer.url);
   assert.match(await page.getByLabel('API key', { exact: true }).inputValue(), /^NNSXS\./);
+  assert.equal(await page.getByLabel('Entities', { exact: true }).inputValue(),
+    'soil-sensors\ncold-chain\ngw:rooftop-gw-01\ngw:warehouse-ttig\ngw:parking-gw-north');
   assert.deepEqual(problems, []);
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });

@@ -25,6 +25,9 @@ pub struct ViewerConfig {
     /// An API key filled into the form on load. Meant for the simulator's
     /// demo only (`cargo xtask demo`); a real deployment must not set it.
     pub demo_api_key: Option<String>,
+    /// Entities filled into the form on load, in its quick-paste syntax
+    /// (`my-app`, `my-app/my-device`, `gw:my-gateway`, …).
+    pub entities: Vec<String>,
     /// A line of text shown above the form (e.g. "Staging cluster").
     pub banner: Option<String>,
 }
@@ -90,7 +93,7 @@ mod tests {
     fn a_valid_file_prefills_the_form() {
         let loaded = ViewerConfig::from_response(
             200,
-            r#"{"cluster_url":"http://127.0.0.1:1885","demo_api_key":"NNSXS.X.Y","banner":"Demo"}"#,
+            r#"{"cluster_url":"http://127.0.0.1:1885","demo_api_key":"NNSXS.X.Y","banner":"Demo","entities":["app1","gw:gw2"]}"#,
         );
         assert_eq!(loaded.warning, None);
         assert_eq!(
@@ -98,6 +101,7 @@ mod tests {
             Some("http://127.0.0.1:1885")
         );
         assert_eq!(loaded.config.banner.as_deref(), Some("Demo"));
+        assert_eq!(loaded.config.entities, ["app1", "gw:gw2"]);
     }
 
     #[test]

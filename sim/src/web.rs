@@ -161,11 +161,25 @@ pub async fn viewer_config(State(state): State<AppState>, headers: HeaderMap) ->
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1:1885");
     let demo_key = state.config.keys.is_none().then_some(crate::DEMO_API_KEY);
+    // The fleet in the viewer's quick-paste syntax: applications, then gateways.
+    let fleet = &state.fleet;
+    let entities: Vec<String> = fleet
+        .applications
+        .iter()
+        .map(|a| a.application_id.clone())
+        .chain(
+            fleet
+                .gateways
+                .iter()
+                .map(|g| format!("gw:{}", g.gateway_id)),
+        )
+        .collect();
     Json(json!({
         "cluster_url": format!("http://{host}"),
         "demo_api_key": demo_key,
-        "banner": "Demo: connected to eventline-sim, a simulated The Things Stack cluster. \
-                   The API key field holds its demo key.",
+        "entities": entities,
+        "banner": "Demo: eventline-sim, a simulated The Things Stack cluster. \
+                   The form holds its URL, demo key and fleet: press Connect.",
     }))
     .into_response()
 }

@@ -552,4 +552,14 @@ async fn viewer_config_prefills_this_cluster_and_the_demo_key() {
     let config: serde_json::Value = serde_json::from_str(&r.text().await).expect("json");
     assert_eq!(config["cluster_url"], format!("http://{}", sim.addr));
     assert_eq!(config["demo_api_key"], DEMO_API_KEY);
+    assert_eq!(
+        config["entities"],
+        serde_json::json!([
+            "soil-sensors",
+            "cold-chain",
+            "gw:rooftop-gw-01",
+            "gw:warehouse-ttig",
+            "gw:parking-gw-north"
+        ])
+    );
 }

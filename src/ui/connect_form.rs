@@ -67,6 +67,9 @@ pub fn ConnectForm(
                         i.api_key.clone_from(key);
                     }
                 }
+                if i.entities.is_empty() && !c.entities.is_empty() {
+                    i.entities = c.entities.join("\n");
+                }
             })
         })
     });
