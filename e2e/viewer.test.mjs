@@ -188,6 +188,23 @@ test('follow keeps the newest in view until the user scrolls away', async () => 
   await context.close();
 });
 
+test('pause buffers new events and resume shows them', async () => {
+  const { context, page, problems } = await openViewer(live);
+  await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.event-row').length >= 3, null, { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const shown = await page.locator('.event-row').count();
+  const resume = page.getByRole('button', { name: /^Resume \(\d+ new\)$/ });
+  await page.waitForFunction(() => /Resume \(([3-9]|\d\d+) new\)/.test(document.querySelector('.status-bar').innerText), null, { timeout: 15_000 });
+  assert.equal(await page.locator('.event-row').count(), shown, 'nothing new is shown while paused');
+  const waiting = Number((await resume.innerText()).match(/\d+/)[0]);
+  await resume.click();
+  await page.waitForFunction((n) => document.querySelectorAll('.event-row').length >= n, shown + waiting);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('screenshots of the streaming timeline, light and dark', async () => {
   for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 390, height: 844 }]]) {
     const { context, page, problems } = await openViewer(live, { colorScheme: scheme, viewport: size });
