@@ -11,6 +11,16 @@ use super::{payload, Generator};
 use crate::clock::Nanos;
 use crate::prng::base64;
 
+// Correlation ID prefixes, one per hop (API.md §8).
+const NS_UPLINK: &str = "ns:uplink:";
+const GS_NS_UPLINK: &str = "rpc:/ttn.lorawan.v3.GsNs/HandleUplink:";
+const AS_UP: &str = "as:up:";
+const NS_AS_UPLINK: &str = "rpc:/ttn.lorawan.v3.NsAs/HandleUplink:";
+const NS_DOWNLINK: &str = "ns:downlink:";
+const NS_TRANSMISSION: &str = "ns:transmission:";
+const NS_GS_SCHEDULE: &str = "rpc:/ttn.lorawan.v3.NsGs/ScheduleDownlink:";
+const GS_TX_ACK: &str = "gs:tx_ack:";
+
 impl Generator {
     /// Data uplink: gs.up.receive (per gateway) → ns.up.data.receive → ns.up.data.process →
     /// ns.up.data.forward → gs.up.forward (per gateway) → as.up.data.receive →
@@ -39,18 +49,8 @@ impl Generator {
                 per_gw.push((g, vec![gs.conn.clone(), up], set));
             }
         }
-        let mut ns = gs_ids.clone();
-        ns.push(format!("ns:uplink:{}", self.ulid(now)));
-        ns.push(format!(
-            "rpc:/ttn.lorawan.v3.GsNs/HandleUplink:{}",
-            self.ulid(now)
-        ));
-        let mut asc = ns.clone();
-        asc.push(format!("as:up:{}", self.ulid(now)));
-        asc.push(format!(
-            "rpc:/ttn.lorawan.v3.NsAs/HandleUplink:{}",
-            self.ulid(now)
-        ));
+        let ns = self.hop(&gs_ids, &[NS_UPLINK, GS_NS_UPLINK], now);
+        let asc = self.hop(&ns, &[AS_UP, NS_AS_UPLINK], now);
 
         let mut s = self.device_subst(d, now);
         s.rx = rx.clone();
@@ -114,32 +114,11 @@ impl Generator {
         let (conn, host) = (gs.conn.clone(), gs.host.clone());
         let up = format!("gs:uplink:{}", self.ulid(now));
         let base = vec![conn.clone(), host, up.clone()];
-        let mut ns = base.clone();
-        ns.push(format!("ns:uplink:{}", self.ulid(now)));
-        ns.push(format!(
-            "rpc:/ttn.lorawan.v3.GsNs/HandleUplink:{}",
-            self.ulid(now)
-        ));
-        let mut js = ns.clone();
-        js.push(format!(
-            "rpc:/ttn.lorawan.v3.NsJs/HandleJoin:{}",
-            self.ulid(now)
-        ));
-        let mut dl = ns.clone();
-        dl.push(format!("ns:downlink:{}", self.ulid(now)));
-        dl.push(format!("ns:transmission:{}", self.ulid(now)));
-        dl.push(format!(
-            "rpc:/ttn.lorawan.v3.NsGs/ScheduleDownlink:{}",
-            self.ulid(now)
-        ));
-        let mut asc = ns.clone();
-        asc.push(format!("as:up:{}", self.ulid(now)));
-        asc.push(format!(
-            "rpc:/ttn.lorawan.v3.NsAs/HandleUplink:{}",
-            self.ulid(now)
-        ));
-        let mut tx = dl.clone();
-        tx.push(format!("gs:tx_ack:{}", self.ulid(now)));
+        let ns = self.hop(&base, &[NS_UPLINK, GS_NS_UPLINK], now);
+        let js = self.hop(&ns, &["rpc:/ttn.lorawan.v3.NsJs/HandleJoin:"], now);
+        let dl = self.hop(&ns, &[NS_DOWNLINK, NS_TRANSMISSION, NS_GS_SCHEDULE], now);
+        let asc = self.hop(&ns, &[AS_UP, NS_AS_UPLINK], now);
+        let tx = self.hop(&dl, &[GS_TX_ACK], now);
 
         let mut s = self.with_gateway(self.device_subst(d, now), g);
         s.rx = rx;
@@ -189,12 +168,7 @@ impl Generator {
         if let Some(gs) = self.gateways.get(g) {
             base.push(gs.conn.clone());
         }
-        base.push(format!("ns:downlink:{}", self.ulid(now)));
-        base.push(format!("ns:transmission:{}", self.ulid(now)));
-        base.push(format!(
-            "rpc:/ttn.lorawan.v3.NsGs/ScheduleDownlink:{}",
-            self.ulid(now)
-        ));
+        let base = self.hop(&base, &[NS_DOWNLINK, NS_TRANSMISSION, NS_GS_SCHEDULE], now);
         s.correlation_ids = Some(base.clone());
         for name in [
             "ns.down.data.schedule.attempt",
@@ -205,8 +179,7 @@ impl Generator {
         }
         self.push("ns.down.data.schedule.success", 0, &s);
         self.push("as.down.data.sent.forward", 0, &s);
-        base.push(format!("gs:tx_ack:{}", self.ulid(now)));
-        s.correlation_ids = Some(base);
+        s.correlation_ids = Some(self.hop(&base, &[GS_TX_ACK], now));
         self.push("gs.txack.receive", 0, &s);
         match self.p.below(20) {
             0..=11 => {
@@ -258,15 +231,10 @@ impl Generator {
     }
 
     pub(super) fn as_drop(&mut self, d: usize, now: Nanos) {
-        let (mut s, mut ns) = self.drop_prefix(d, now);
+        let (mut s, ns) = self.drop_prefix(d, now);
         s.correlation_ids = Some(ns.clone());
         self.push("ns.up.data.receive", 0, &s);
-        ns.push(format!("as:up:{}", self.ulid(now)));
-        ns.push(format!(
-            "rpc:/ttn.lorawan.v3.NsAs/HandleUplink:{}",
-            self.ulid(now)
-        ));
-        s.correlation_ids = Some(ns);
+        s.correlation_ids = Some(self.hop(&ns, &[AS_UP, NS_AS_UPLINK], now));
         self.push("as.up.data.drop", 0, &s);
     }
 

@@ -137,6 +137,16 @@ impl Generator {
         self.p.ulid(t)
     }
 
+    /// `base` plus one new correlation ID per prefix (`ns:uplink:`, `rpc:/…:`),
+    /// as each hop through the stack adds its own.
+    fn hop(&mut self, base: &[String], prefixes: &[&str], t: Nanos) -> Vec<String> {
+        let mut ids = base.to_vec();
+        for prefix in prefixes {
+            ids.push(format!("{prefix}{}", self.ulid(t)));
+        }
+        ids
+    }
+
     fn device_subst(&self, d: usize, t: Nanos) -> Subst {
         let Some(ds) = self.devices.get(d) else {
             return Subst {
