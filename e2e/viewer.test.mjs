@@ -205,6 +205,33 @@ test('pause buffers new events and resume shows them', async () => {
   await context.close();
 });
 
+test('the API key stays out of the URL, title, storage and console unless remembered', async () => {
+  const { context, page, problems } = await openViewer(live);
+  const consoleText = [];
+  page.on('console', (m) => consoleText.push(m.text()));
+  const key = await page.getByLabel('API key', { exact: true }).inputValue();
+  const secret = key.split('.')[2];
+  await fill(page, { Entities: 'soil-sensors' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.event-row').length >= 1, null, { timeout: 15_000 });
+  const exposed = async () => page.evaluate(() => JSON.stringify({
+    url: location.href, title: document.title, history: history.length,
+    local: Object.entries(localStorage), session: Object.entries(sessionStorage),
+  }));
+  assert.ok(!(await exposed()).includes(secret), 'key exposed without opting in');
+  assert.ok(!consoleText.join('\n').includes(secret), 'key in the console');
+  // Opting in stores it on this device; opting out removes it.
+  const remember = page.getByLabel('Remember on this device');
+  await remember.check();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.waitForFunction((s) => JSON.stringify(Object.entries(localStorage)).includes(s), secret);
+  await remember.uncheck();
+  assert.ok(!(await exposed()).includes(secret), 'unticking forgets the key');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('screenshots of the streaming timeline, light and dark', async () => {
   for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 390, height: 844 }]]) {
     const { context, page, problems } = await openViewer(live, { colorScheme: scheme, viewport: size });
