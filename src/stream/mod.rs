@@ -4,12 +4,15 @@
 //! boundaries mean nothing; this module turns it into events, error messages
 //! and clearly labelled garbage. The decoder is pure (no I/O, no clock, no
 //! browser) so it is tested natively. The fetch transport ([`fetch`], wasm only)
-//! is the thin browser shell in front of it; nothing here may panic on input or hold unbounded memory.
+//! is the thin browser shell in front of it; the [`session`] state machine
+//! (pure, clock injected) decides when to reconnect and from where to resume.
+//! Nothing here may panic on input or hold unbounded memory.
 
 mod cluster;
 mod decoder;
 pub mod fetch;
 mod frame;
+pub mod session;
 mod sse;
 
 pub use cluster::{ClusterUrl, ClusterUrlError};

@@ -1,0 +1,554 @@
+//! `Session`: the reconnect/resume state machine of one live stream.
+//!
+//! Why: TTS streams end without warning (no heartbeats; EOF, a `{"error"}`
+//! message, or a 120 s cut on HTTP/1.1 — API.md §3.5), so the viewer must
+//! reconnect by itself, back-fill what it missed with `after`, drop what it
+//! already has by `unique_id`, and give up on what cannot succeed (bad request,
+//! bad key, missing rights — §4.3). It is sans-IO: inputs (each with the time,
+//! `now`, from the caller) in, an [`Action`] out; the browser shell opens and
+//! aborts streams and sets timers. It must never read a clock, never sleep,
+//! never panic on any sequence of inputs, never hold unbounded memory, and
+//! never answer [`Action::Connect`] while stopped until the user asks again.
+//!
+//! Choices, in numbers (see [`SessionConfig`]):
+//! - backoff: the n-th consecutive failed attempt waits `min(1 s · 2ⁿ⁻¹, 30 s)`
+//!   times a jitter factor drawn uniformly from `[0.5, 1.0]` (so never longer
+//!   than the cap). A stream that stayed up for 60 s resets the count.
+//! - resume: `after` = newest event time − 1 s (TTS truncates `after` to ms and
+//!   other hosts' clocks lag, §1.2); with no event yet, the time the previous
+//!   stream started (`events.stream.start`, else our clock) − 1 s. The overlap
+//!   comes back and is dropped as [`Accept::Duplicate`].
+//! - `events.stream.start` is always new, never moves the resume point, and
+//!   marks the boundary between back-filled and live events on its connection.
+
+mod seen;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::Duration;
+
+use super::fetch::TransportError;
+use crate::tts::{ApiError, Event, Timestamp};
+pub use seen::SeenIds;
+
+/// The synthetic first message of every stream (API.md §3.1).
+const STREAM_START: &str = "events.stream.start";
+
+/// The knobs; [`Default`] is what the viewer uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// The wait before the first retry (before jitter).
+    pub initial_backoff: Duration,
+    /// The longest wait between retries.
+    pub max_backoff: Duration,
+    /// A stream up this long resets the backoff.
+    pub healthy_after: Duration,
+    /// How far before the newest event a resume starts.
+    pub resume_margin: Duration,
+    /// How many `unique_id`s are remembered for de-duplication (oldest forgotten first).
+    pub seen_capacity: usize,
+    /// How many reconnect markers are kept (oldest dropped first; the count keeps counting).
+    pub marker_capacity: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+            healthy_after: Duration::from_secs(60),
+            resume_margin: Duration::from_secs(1),
+            seen_capacity: 50_000,
+            marker_capacity: 1_000,
+        }
+    }
+}
+
+/// Identifies one connection attempt, so reports about an old stream are ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConnId(u64);
+
+/// What the shell must do now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Abort any running stream and open a new one. `after: None` means the
+    /// user's own request; `Some(t)` means "history after `t`, no `tail`".
+    /// Report its fate with [`Session::connected`] / [`Session::ended`] and `conn`.
+    Connect {
+        conn: ConnId,
+        after: Option<Timestamp>,
+    },
+    /// Nothing to do before this time; call [`Session::tick`] then.
+    WaitUntil(Timestamp),
+    /// Make sure no stream runs; show the reason and a Reconnect button.
+    Stop(StopReason),
+    /// Nothing to do (streaming, a request in flight, or offline).
+    Idle,
+}
+
+/// Why the session stopped retrying.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopReason {
+    /// The server refused in a way retrying cannot fix (400, 401, 403, 404,
+    /// or a non-transient error mid-stream such as revoked rights).
+    Refused(ApiError),
+    /// The user (or the app) disconnected.
+    Disconnected,
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopReason::Refused(error) => write!(f, "{error}"),
+            StopReason::Disconnected => f.write_str("Disconnected."),
+        }
+    }
+}
+
+/// How a stream (or an attempt to open one) ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndCause {
+    /// The body ended.
+    Eof,
+    /// The connection broke or never got an answer.
+    Network(String),
+    /// A `{"error":…}` message inside the stream (the server ends it after that).
+    StreamError(ApiError),
+    /// An error status instead of a stream.
+    Rejected {
+        status: u16,
+        /// `X-Rate-Limit-Retry`, on 429 answers.
+        retry_after_secs: Option<u64>,
+        error: ApiError,
+    },
+    /// Aborted by something other than an [`Action`] (treated as a disconnect).
+    Aborted,
+}
+
+impl From<TransportError> for EndCause {
+    fn from(e: TransportError) -> Self {
+        match e {
+            TransportError::Network(detail) => EndCause::Network(detail),
+            TransportError::Rejected(info, error) => EndCause::Rejected {
+                status: info.status,
+                retry_after_secs: info.retry_after_secs,
+                error: *error,
+            },
+            TransportError::Aborted => EndCause::Aborted,
+        }
+    }
+}
+
+/// What [`Session::event`] made of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// Show it.
+    New,
+    /// Already received (a resume overlap); drop it.
+    Duplicate,
+}
+
+/// Where the session is, for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    /// A connection is about to be or being opened; `attempt` counts from 1 per outage.
+    Connecting { attempt: u32 },
+    /// The stream is open.
+    Streaming { since: Timestamp },
+    /// Retrying at `until`, after `cause` (for people).
+    Waiting {
+        until: Timestamp,
+        attempt: u32,
+        cause: String,
+    },
+    /// The browser is offline; retrying when it is back.
+    Offline,
+    /// Not retrying until the user reconnects.
+    Stopped { reason: StopReason },
+}
+
+/// One reconnect, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconnectMarker {
+    /// When the previous stream ended (our clock).
+    pub at: Timestamp,
+    /// Why, for people.
+    pub cause: String,
+    /// Connection attempts made so far in this outage.
+    pub attempts: u32,
+    /// When the stream was back (our clock); `None` while still retrying.
+    pub reconnected_at: Option<Timestamp>,
+    /// The `after` the resume asked for.
+    pub resumed_after: Option<Timestamp>,
+    /// New events on the new stream no later than its start (`events.stream.start`
+    /// time, else `reconnected_at`): what the resume recovered.
+    pub backfilled: u64,
+    /// No events storage (`X-Warning`): nothing could be back-filled between
+    /// these times (the newest event before the drop, else the drop; the reconnect).
+    pub gap: Option<(Timestamp, Timestamp)>,
+}
+
+impl fmt::Display for ReconnectMarker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ", self.cause)?;
+        match (self.reconnected_at, self.gap) {
+            (None, _) => write!(f, "Reconnecting (attempt {}).", self.attempts),
+            (Some(_), Some((from, to))) => write!(
+                f,
+                "Reconnected, but the server keeps no event history: events between {} and {} \
+                 cannot be back-filled.",
+                from.to_rfc3339_millis(),
+                to.to_rfc3339_millis()
+            ),
+            (Some(_), None) => write!(f, "Reconnected; {} events back-filled.", self.backfilled),
+        }
+    }
+}
+
+/// What to do after a stream ended.
+enum Verdict {
+    Retry {
+        wait: Option<Duration>,
+        cause: String,
+    },
+    Stop(StopReason),
+}
+
+fn verdict(cause: EndCause) -> Verdict {
+    let retry = |cause: String| Verdict::Retry { wait: None, cause };
+    match cause {
+        EndCause::Eof => retry("The server ended the stream.".into()),
+        EndCause::Network(detail) => retry(format!("The connection broke ({detail}).")),
+        EndCause::StreamError(e) if e.is_transient() => {
+            retry(format!("The server ended the stream: {e}"))
+        }
+        EndCause::StreamError(e) => Verdict::Stop(StopReason::Refused(e)),
+        EndCause::Rejected {
+            status: 400 | 401 | 403 | 404,
+            error,
+            ..
+        } => Verdict::Stop(StopReason::Refused(error)),
+        EndCause::Rejected {
+            status: 429,
+            retry_after_secs,
+            ..
+        } => Verdict::Retry {
+            wait: retry_after_secs.map(Duration::from_secs),
+            cause: "The server asked to slow down (rate limit).".into(),
+        },
+        EndCause::Rejected { status, error, .. }
+            if error.is_transient() || matches!(status, 408 | 499 | 500 | 502..=599) =>
+        {
+            retry(format!("The server answered {status}: {error}"))
+        }
+        EndCause::Rejected { error, .. } => Verdict::Stop(StopReason::Refused(error)),
+        EndCause::Aborted => Verdict::Stop(StopReason::Disconnected),
+    }
+}
+
+fn plus(t: Timestamp, d: Duration) -> Timestamp {
+    let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
+    Timestamp::from_unix_nanos(t.unix_nanos().saturating_add(nanos))
+}
+
+fn minus(t: Timestamp, d: Duration) -> Timestamp {
+    let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
+    Timestamp::from_unix_nanos(t.unix_nanos().saturating_sub(nanos))
+}
+
+/// splitmix64: a tiny deterministic generator, enough for jitter.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The reconnect/resume state machine (see the module comment).
+#[derive(Debug, Clone)]
+pub struct Session {
+    config: SessionConfig,
+    rng: u64,
+    state: State,
+    /// `Connecting` and the `Connect` action not yet handed out.
+    connect_due: bool,
+    conn: u64,
+    online: bool,
+    /// Consecutive failed attempts (reset by a healthy stream or the user).
+    failures: u32,
+    seen: SeenIds,
+    newest: Option<Timestamp>,
+    /// When the newest stream started (server time if known): the resume point with no events.
+    stream_started: Option<Timestamp>,
+    /// Events up to this time on the current stream are back-fill for the last marker.
+    backfill_until: Option<Timestamp>,
+    /// The last marker is still waiting for its reconnect.
+    marker_open: bool,
+    ever_connected: bool,
+    reconnects: u64,
+    markers: VecDeque<ReconnectMarker>,
+}
+
+impl Session {
+    /// A session about to make its first connection (with the user's request).
+    pub fn new(config: SessionConfig, jitter_seed: u64) -> Self {
+        let seen = SeenIds::new(config.seen_capacity);
+        Session {
+            config,
+            rng: jitter_seed,
+            state: State::Connecting { attempt: 1 },
+            connect_due: true,
+            conn: 0,
+            online: true,
+            failures: 0,
+            seen,
+            newest: None,
+            stream_started: None,
+            backfill_until: None,
+            marker_open: false,
+            ever_connected: false,
+            reconnects: 0,
+            markers: VecDeque::new(),
+        }
+    }
+
+    /// Where the session is.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// How many times the stream came back after ending (for the status bar).
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects
+    }
+
+    /// The most recent reconnects, oldest first.
+    pub fn markers(&self) -> impl Iterator<Item = &ReconnectMarker> {
+        self.markers.iter()
+    }
+
+    /// The de-duplication memory.
+    pub fn seen(&self) -> &SeenIds {
+        &self.seen
+    }
+
+    /// The `after` the next resume will ask for.
+    pub fn resume_after(&self) -> Option<Timestamp> {
+        self.newest
+            .or(self.stream_started)
+            .map(|t| minus(t, self.config.resume_margin))
+    }
+
+    /// What to do now; call it when a [`Action::WaitUntil`] time has come.
+    pub fn tick(&mut self, now: Timestamp) -> Action {
+        match &self.state {
+            State::Connecting { .. } if self.connect_due => {
+                self.connect_due = false;
+                self.conn += 1;
+                let after = if self.ever_connected {
+                    self.resume_after()
+                } else {
+                    None
+                };
+                if let Some(m) = self.open_marker() {
+                    m.resumed_after = after;
+                    m.attempts = m.attempts.saturating_add(1);
+                }
+                Action::Connect {
+                    conn: ConnId(self.conn),
+                    after,
+                }
+            }
+            State::Waiting { until, attempt, .. } if now >= *until => {
+                self.state = State::Connecting { attempt: *attempt };
+                self.connect_due = true;
+                self.tick(now)
+            }
+            State::Waiting { until, .. } => Action::WaitUntil(*until),
+            State::Streaming { since } => {
+                if now >= plus(*since, self.config.healthy_after) {
+                    self.failures = 0;
+                }
+                Action::Idle
+            }
+            State::Stopped { reason } => Action::Stop(reason.clone()),
+            State::Connecting { .. } | State::Offline => Action::Idle,
+        }
+    }
+
+    /// The stream `conn` is open. Pass `has_store = false` when the response
+    /// carried `X-Warning` (no events storage, API.md §3.2).
+    pub fn connected(&mut self, now: Timestamp, conn: ConnId, has_store: bool) -> Action {
+        if self.is_current(conn, false) {
+            self.state = State::Streaming { since: now };
+            self.ever_connected = true;
+            self.stream_started = Some(now);
+            self.backfill_until = None;
+            let last = self.newest;
+            if let Some(m) = self.open_marker() {
+                m.reconnected_at = Some(now);
+                if !has_store {
+                    m.gap = Some((last.unwrap_or(m.at).min(now), now));
+                }
+                self.backfill_until = has_store.then_some(now);
+                self.marker_open = false;
+                self.reconnects = self.reconnects.saturating_add(1);
+            }
+        }
+        self.tick(now)
+    }
+
+    /// Records an event; drop it if this says [`Accept::Duplicate`]. Events
+    /// without `unique_id` are always new.
+    pub fn event(&mut self, event: &Event) -> Accept {
+        if event.name == STREAM_START {
+            self.stream_started = Some(event.time);
+            if self.backfill_until.is_some() {
+                self.backfill_until = Some(event.time);
+            }
+            return Accept::New;
+        }
+        if !event.unique_id.is_empty() && !self.seen.insert(&event.unique_id) {
+            return Accept::Duplicate;
+        }
+        self.newest = Some(self.newest.map_or(event.time, |n| n.max(event.time)));
+        if self.backfill_until.is_some_and(|until| event.time <= until) {
+            if let Some(m) = self.markers.back_mut() {
+                m.backfilled += 1;
+            }
+        }
+        Accept::New
+    }
+
+    /// The stream (or the attempt to open it) `conn` ended.
+    pub fn ended(&mut self, now: Timestamp, conn: ConnId, cause: EndCause) -> Action {
+        if !self.is_current(conn, true) {
+            return self.tick(now);
+        }
+        self.tick(now); // a healthy stream resets the backoff
+        let was_streaming = matches!(self.state, State::Streaming { .. });
+        self.backfill_until = None;
+        match verdict(cause) {
+            Verdict::Stop(reason) => self.stop(reason),
+            Verdict::Retry { wait, cause } => {
+                if was_streaming {
+                    self.open_new_marker(now, cause.clone());
+                }
+                let backoff = self.next_backoff();
+                self.failures = self.failures.saturating_add(1);
+                let attempt = self.failures.saturating_add(1);
+                self.state = if self.online {
+                    let until = plus(now, wait.unwrap_or(backoff));
+                    State::Waiting {
+                        until,
+                        attempt,
+                        cause,
+                    }
+                } else {
+                    State::Offline
+                };
+            }
+        }
+        self.tick(now)
+    }
+
+    /// The browser went offline: retries pause (a running stream is left alone).
+    pub fn offline(&mut self, now: Timestamp) -> Action {
+        self.online = false;
+        if matches!(self.state, State::Waiting { .. }) {
+            self.state = State::Offline;
+        }
+        self.tick(now)
+    }
+
+    /// The browser is back online: a paused retry happens at once.
+    pub fn online(&mut self, now: Timestamp) -> Action {
+        self.online = true;
+        if matches!(self.state, State::Offline) {
+            let attempt = self.failures.saturating_add(1);
+            self.state = State::Connecting { attempt };
+            self.connect_due = true;
+        }
+        self.tick(now)
+    }
+
+    /// The user pressed Reconnect: connect at once, resuming, whatever the state.
+    pub fn user_reconnect(&mut self, now: Timestamp) -> Action {
+        if self.ever_connected && !self.marker_open {
+            let cause = match &self.state {
+                State::Stopped { reason } => format!("You reconnected after: {reason}"),
+                _ => "You reconnected.".into(),
+            };
+            self.open_new_marker(now, cause);
+        }
+        self.failures = 0;
+        self.backfill_until = None;
+        self.state = State::Connecting { attempt: 1 };
+        self.connect_due = true;
+        self.tick(now)
+    }
+
+    /// The user pressed Disconnect: stop until [`Session::user_reconnect`].
+    pub fn user_disconnect(&mut self, now: Timestamp) -> Action {
+        self.stop(StopReason::Disconnected);
+        self.tick(now)
+    }
+
+    fn stop(&mut self, reason: StopReason) {
+        self.state = State::Stopped { reason };
+        self.connect_due = false;
+        self.backfill_until = None;
+    }
+
+    /// Whether `conn` is the connection the session waits to hear about.
+    fn is_current(&self, conn: ConnId, may_be_streaming: bool) -> bool {
+        conn.0 == self.conn
+            && !self.connect_due
+            && match self.state {
+                State::Connecting { .. } => true,
+                State::Streaming { .. } => may_be_streaming,
+                _ => false,
+            }
+    }
+
+    fn open_marker(&mut self) -> Option<&mut ReconnectMarker> {
+        if self.marker_open {
+            self.markers.back_mut()
+        } else {
+            None
+        }
+    }
+
+    fn open_new_marker(&mut self, now: Timestamp, cause: String) {
+        if self.markers.len() >= self.config.marker_capacity {
+            self.markers.pop_front();
+        }
+        if self.config.marker_capacity > 0 {
+            self.markers.push_back(ReconnectMarker {
+                at: now,
+                cause,
+                attempts: 0,
+                reconnected_at: None,
+                resumed_after: None,
+                backfilled: 0,
+                gap: None,
+            });
+            self.marker_open = true;
+        }
+    }
+
+    /// The wait before the next attempt: the capped doubling, times a factor in `[0.5, 1.0]`.
+    fn next_backoff(&mut self) -> Duration {
+        let exp = self.failures.min(32);
+        let base = self
+            .config
+            .initial_backoff
+            .saturating_mul(1u32 << exp.min(31))
+            .min(self.config.max_backoff);
+        let base_ns = u64::try_from(base.as_nanos()).unwrap_or(u64::MAX);
+        let half = base_ns / 2;
+        let jitter = splitmix64(&mut self.rng) % (base_ns - half).saturating_add(1);
+        Duration::from_nanos(half.saturating_add(jitter))
+    }
+}
