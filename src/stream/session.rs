@@ -538,17 +538,20 @@ impl Session {
         }
     }
 
-    /// The wait before the next attempt: the capped doubling, times a factor in `[0.5, 1.0]`.
+    /// The wait before the next attempt: the capped doubling, times a factor
+    /// in `[0.5, 1.0]`, in whole milliseconds.
     fn next_backoff(&mut self) -> Duration {
-        let exp = self.failures.min(32);
         let base = self
             .config
             .initial_backoff
-            .saturating_mul(1u32 << exp.min(31))
+            .saturating_mul(1u32 << self.failures.min(31))
             .min(self.config.max_backoff);
-        let base_ns = u64::try_from(base.as_nanos()).unwrap_or(u64::MAX);
-        let half = base_ns / 2;
-        let jitter = splitmix64(&mut self.rng) % (base_ns - half).saturating_add(1);
-        Duration::from_nanos(half.saturating_add(jitter))
+        let base_ms = u64::try_from(base.as_millis()).unwrap_or(u64::MAX);
+        let half = base_ms / 2;
+        let jitter = splitmix64(&mut self.rng) % (base_ms - half).saturating_add(1);
+        Duration::from_millis(half.saturating_add(jitter))
     }
 }
+
+#[cfg(test)]
+mod tests;
