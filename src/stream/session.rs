@@ -21,48 +21,24 @@
 //! - `events.stream.start` is always new, never moves the resume point, and
 //!   marks the boundary between back-filled and live events on its connection.
 
+mod backoff;
+mod cause;
+mod config;
+mod marker;
 mod seen;
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::time::Duration;
 
-use super::fetch::TransportError;
-use crate::tts::{ApiError, Event, Timestamp};
+use crate::tts::{Event, Timestamp};
+use cause::{verdict, Verdict};
+pub use cause::{EndCause, StopReason};
+pub use config::SessionConfig;
+pub use marker::ReconnectMarker;
 pub use seen::SeenIds;
 
 /// The synthetic first message of every stream (API.md §3.1).
 const STREAM_START: &str = "events.stream.start";
-
-/// The knobs; [`Default`] is what the viewer uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionConfig {
-    /// The wait before the first retry (before jitter).
-    pub initial_backoff: Duration,
-    /// The longest wait between retries.
-    pub max_backoff: Duration,
-    /// A stream up this long resets the backoff.
-    pub healthy_after: Duration,
-    /// How far before the newest event a resume starts.
-    pub resume_margin: Duration,
-    /// How many `unique_id`s are remembered for de-duplication (oldest forgotten first).
-    pub seen_capacity: usize,
-    /// How many reconnect markers are kept (oldest dropped first; the count keeps counting).
-    pub marker_capacity: usize,
-}
-
-impl Default for SessionConfig {
-    fn default() -> Self {
-        SessionConfig {
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(30),
-            healthy_after: Duration::from_secs(60),
-            resume_margin: Duration::from_secs(1),
-            seen_capacity: 50_000,
-            marker_capacity: 1_000,
-        }
-    }
-}
 
 /// Identifies one connection attempt, so reports about an old stream are ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,59 +60,6 @@ pub enum Action {
     Stop(StopReason),
     /// Nothing to do (streaming, a request in flight, or offline).
     Idle,
-}
-
-/// Why the session stopped retrying.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StopReason {
-    /// The server refused in a way retrying cannot fix (400, 401, 403, 404,
-    /// or a non-transient error mid-stream such as revoked rights).
-    Refused(ApiError),
-    /// The user (or the app) disconnected.
-    Disconnected,
-}
-
-impl fmt::Display for StopReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StopReason::Refused(error) => write!(f, "{error}"),
-            StopReason::Disconnected => f.write_str("Disconnected."),
-        }
-    }
-}
-
-/// How a stream (or an attempt to open one) ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EndCause {
-    /// The body ended.
-    Eof,
-    /// The connection broke or never got an answer.
-    Network(String),
-    /// A `{"error":…}` message inside the stream (the server ends it after that).
-    StreamError(ApiError),
-    /// An error status instead of a stream.
-    Rejected {
-        status: u16,
-        /// `X-Rate-Limit-Retry`, on 429 answers.
-        retry_after_secs: Option<u64>,
-        error: ApiError,
-    },
-    /// Aborted by something other than an [`Action`] (treated as a disconnect).
-    Aborted,
-}
-
-impl From<TransportError> for EndCause {
-    fn from(e: TransportError) -> Self {
-        match e {
-            TransportError::Network(detail) => EndCause::Network(detail),
-            TransportError::Rejected(info, error) => EndCause::Rejected {
-                status: info.status,
-                retry_after_secs: info.retry_after_secs,
-                error: *error,
-            },
-            TransportError::Aborted => EndCause::Aborted,
-        }
-    }
 }
 
 /// What [`Session::event`] made of an event.
@@ -167,85 +90,6 @@ pub enum State {
     Stopped { reason: StopReason },
 }
 
-/// One reconnect, for the timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReconnectMarker {
-    /// When the previous stream ended (our clock).
-    pub at: Timestamp,
-    /// Why, for people.
-    pub cause: String,
-    /// Connection attempts made so far in this outage.
-    pub attempts: u32,
-    /// When the stream was back (our clock); `None` while still retrying.
-    pub reconnected_at: Option<Timestamp>,
-    /// The `after` the resume asked for.
-    pub resumed_after: Option<Timestamp>,
-    /// New events on the new stream no later than its start (`events.stream.start`
-    /// time, else `reconnected_at`): what the resume recovered.
-    pub backfilled: u64,
-    /// No events storage (`X-Warning`): nothing could be back-filled between
-    /// these times (the newest event before the drop, else the drop; the reconnect).
-    pub gap: Option<(Timestamp, Timestamp)>,
-}
-
-impl fmt::Display for ReconnectMarker {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ", self.cause)?;
-        match (self.reconnected_at, self.gap) {
-            (None, _) => write!(f, "Reconnecting (attempt {}).", self.attempts),
-            (Some(_), Some((from, to))) => write!(
-                f,
-                "Reconnected, but the server keeps no event history: events between {} and {} \
-                 cannot be back-filled.",
-                from.to_rfc3339_millis(),
-                to.to_rfc3339_millis()
-            ),
-            (Some(_), None) => write!(f, "Reconnected; {} events back-filled.", self.backfilled),
-        }
-    }
-}
-
-/// What to do after a stream ended.
-enum Verdict {
-    Retry {
-        wait: Option<Duration>,
-        cause: String,
-    },
-    Stop(StopReason),
-}
-
-fn verdict(cause: EndCause) -> Verdict {
-    let retry = |cause: String| Verdict::Retry { wait: None, cause };
-    match cause {
-        EndCause::Eof => retry("The server ended the stream.".into()),
-        EndCause::Network(detail) => retry(format!("The connection broke ({detail}).")),
-        EndCause::StreamError(e) if e.is_transient() => {
-            retry(format!("The server ended the stream: {e}"))
-        }
-        EndCause::StreamError(e) => Verdict::Stop(StopReason::Refused(e)),
-        EndCause::Rejected {
-            status: 400 | 401 | 403 | 404,
-            error,
-            ..
-        } => Verdict::Stop(StopReason::Refused(error)),
-        EndCause::Rejected {
-            status: 429,
-            retry_after_secs,
-            ..
-        } => Verdict::Retry {
-            wait: retry_after_secs.map(Duration::from_secs),
-            cause: "The server asked to slow down (rate limit).".into(),
-        },
-        EndCause::Rejected { status, error, .. }
-            if error.is_transient() || matches!(status, 408 | 499 | 500 | 502..=599) =>
-        {
-            retry(format!("The server answered {status}: {error}"))
-        }
-        EndCause::Rejected { error, .. } => Verdict::Stop(StopReason::Refused(error)),
-        EndCause::Aborted => Verdict::Stop(StopReason::Disconnected),
-    }
-}
-
 fn plus(t: Timestamp, d: Duration) -> Timestamp {
     let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
     Timestamp::from_unix_nanos(t.unix_nanos().saturating_add(nanos))
@@ -254,15 +98,6 @@ fn plus(t: Timestamp, d: Duration) -> Timestamp {
 fn minus(t: Timestamp, d: Duration) -> Timestamp {
     let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
     Timestamp::from_unix_nanos(t.unix_nanos().saturating_sub(nanos))
-}
-
-/// splitmix64: a tiny deterministic generator, enough for jitter.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// The reconnect/resume state machine (see the module comment).
@@ -538,18 +373,15 @@ impl Session {
         }
     }
 
-    /// The wait before the next attempt: the capped doubling, times a factor
-    /// in `[0.5, 1.0]`, in whole milliseconds.
+    /// The wait before the next attempt (see [`backoff`]).
     fn next_backoff(&mut self) -> Duration {
-        let base = self
-            .config
-            .initial_backoff
-            .saturating_mul(1u32 << self.failures.min(31))
-            .min(self.config.max_backoff);
-        let base_ms = u64::try_from(base.as_millis()).unwrap_or(u64::MAX);
-        let half = base_ms / 2;
-        let jitter = splitmix64(&mut self.rng) % (base_ms - half).saturating_add(1);
-        Duration::from_millis(half.saturating_add(jitter))
+        let c = &self.config;
+        backoff::delay(
+            c.initial_backoff,
+            c.max_backoff,
+            self.failures,
+            &mut self.rng,
+        )
     }
 }
 

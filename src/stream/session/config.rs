@@ -1,0 +1,37 @@
+//! `SessionConfig`: the numbers of the reconnect policy, in one place.
+//!
+//! Why: the defaults (1 s doubling to 30 s, reset after a healthy minute,
+//! resume 1 s early, 50 000 remembered IDs) are choices worth seeing together
+//! and tests need small ones. Plain data; it must never read a clock.
+
+use std::time::Duration;
+
+/// The knobs; [`Default`] is what the viewer uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// The wait before the first retry (before jitter).
+    pub initial_backoff: Duration,
+    /// The longest wait between retries.
+    pub max_backoff: Duration,
+    /// A stream up this long resets the backoff.
+    pub healthy_after: Duration,
+    /// How far before the newest event a resume starts.
+    pub resume_margin: Duration,
+    /// How many `unique_id`s are remembered for de-duplication (oldest forgotten first).
+    pub seen_capacity: usize,
+    /// How many reconnect markers are kept (oldest dropped first; the count keeps counting).
+    pub marker_capacity: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+            healthy_after: Duration::from_secs(60),
+            resume_margin: Duration::from_secs(1),
+            seen_capacity: 50_000,
+            marker_capacity: 1_000,
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `ReconnectMarker`: one reconnect as the timeline shows it.
+//!
+//! Why: a user looking at a quiet stretch must see that the stream was down,
+//! why, how much the resume recovered, and where nothing could be recovered
+//! (no events storage). Plain data; it must never read a clock.
+
+use std::fmt;
+
+use crate::tts::Timestamp;
+
+/// One reconnect, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconnectMarker {
+    /// When the previous stream ended (our clock).
+    pub at: Timestamp,
+    /// Why, for people.
+    pub cause: String,
+    /// Connection attempts made so far in this outage.
+    pub attempts: u32,
+    /// When the stream was back (our clock); `None` while still retrying.
+    pub reconnected_at: Option<Timestamp>,
+    /// The `after` the resume asked for.
+    pub resumed_after: Option<Timestamp>,
+    /// New events on the new stream no later than its start (`events.stream.start`
+    /// time, else `reconnected_at`): what the resume recovered.
+    pub backfilled: u64,
+    /// No events storage (`X-Warning`): nothing could be back-filled between
+    /// these times (the newest event before the drop, else the drop; the reconnect).
+    pub gap: Option<(Timestamp, Timestamp)>,
+}
+
+impl fmt::Display for ReconnectMarker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ", self.cause)?;
+        match (self.reconnected_at, self.gap) {
+            (None, _) => write!(f, "Reconnecting (attempt {}).", self.attempts),
+            (Some(_), Some((from, to))) => write!(
+                f,
+                "Reconnected, but the server keeps no event history: events between {} and {} \
+                 cannot be back-filled.",
+                from.to_rfc3339_millis(),
+                to.to_rfc3339_millis()
+            ),
+            (Some(_), None) => write!(f, "Reconnected; {} events back-filled.", self.backfilled),
+        }
+    }
+}
