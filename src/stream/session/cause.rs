@@ -47,7 +47,7 @@ pub enum EndCause {
         retry_after_secs: Option<u64>,
         error: ApiError,
     },
-    /// Aborted by something other than an [`Action`] (treated as a disconnect).
+    /// Aborted by something other than an [`Action`](super::Action) (treated as a disconnect).
     Aborted,
 }
 

@@ -219,3 +219,38 @@ fn markers_carry_the_cause_and_backfilled_count_and_the_status_bar_counts_reconn
     assert_eq!(m.backfilled, 2);
     assert!(m.to_string().contains("2 events back-filled"), "{m}");
 }
+
+#[test]
+fn the_transports_answers_map_to_the_same_decisions() {
+    use crate::stream::fetch::{ResponseInfo, TransportError};
+    let answer = |status: u16, retry_after_secs: Option<u64>| {
+        let info = ResponseInfo {
+            status,
+            retry_after_secs,
+            ..ResponseInfo::default()
+        };
+        let body = format!(
+            r#"{{"code":{},"message":"x"}}"#,
+            if status == 429 { 8 } else { 16 }
+        );
+        let error = ApiError::from_response(status, Some("application/json"), body.as_bytes());
+        EndCause::from(TransportError::Rejected(Box::new(info), Box::new(error)))
+    };
+    let mut s = Session::new(SessionConfig::default(), 5);
+    let (conn, _) = connect(s.tick(at(0)));
+    assert_eq!(
+        s.ended(at(0), conn, answer(429, Some(7))),
+        Action::WaitUntil(at(7_000))
+    );
+    let (conn, _) = connect(s.tick(at(7_000)));
+    assert!(matches!(
+        s.ended(at(7_000), conn, answer(401, None)),
+        Action::Stop(StopReason::Refused(_))
+    ));
+    let (conn, _) = connect(s.user_reconnect(at(8_000)));
+    let cause = EndCause::from(TransportError::Network("Failed to fetch".into()));
+    assert!(matches!(
+        s.ended(at(8_000), conn, cause),
+        Action::WaitUntil(_)
+    ));
+}
