@@ -89,6 +89,7 @@ pub fn ConnectForm(
         ev.prevent_default();
         if active() {
             connection.disconnect();
+            viewer.conn.set(ConnState::Idle);
             return;
         }
         match input.with_untracked(FormInput::validate) {

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 
 use crate::store::Timeline;
-use crate::tts::{ApiError, Event};
+use crate::stream::session::ReconnectMarker;
+use crate::tts::{ApiError, Event, Timestamp};
 
 /// Where the connection stands, for the status bar and the Connect button.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,17 +16,27 @@ pub enum ConnState {
     Idle,
     Connecting,
     Streaming,
-    /// The stream ended without an error message; why, in words.
-    Ended(String),
-    /// The server refused or broke off with an error.
+    /// The stream ended or could not be opened; a new attempt is due at `at`.
+    Reconnecting {
+        cause: String,
+        at: Timestamp,
+    },
+    /// The browser is offline; the session reconnects when it is back.
+    Offline,
+    /// The server refused, or broke off with an error retrying cannot fix.
     Failed(ApiError),
-    /// The cluster could not be reached; why, in words.
-    Unreachable(String),
 }
 
 impl ConnState {
+    /// Whether a stream is running or will be retried (the button says Disconnect).
     pub fn is_active(&self) -> bool {
-        matches!(self, ConnState::Connecting | ConnState::Streaming)
+        matches!(
+            self,
+            ConnState::Connecting
+                | ConnState::Streaming
+                | ConnState::Reconnecting { .. }
+                | ConnState::Offline
+        )
     }
 
     /// One word for the status bar.
@@ -34,8 +45,9 @@ impl ConnState {
             ConnState::Idle => "not connected",
             ConnState::Connecting => "connecting",
             ConnState::Streaming => "streaming",
-            ConnState::Ended(_) => "ended",
-            ConnState::Failed(_) | ConnState::Unreachable(_) => "error",
+            ConnState::Reconnecting { .. } => "reconnecting",
+            ConnState::Offline => "offline",
+            ConnState::Failed(_) => "error",
         }
     }
 }
@@ -57,6 +69,8 @@ pub struct Stats {
     pub skipped: Vec<SkippedFrame>,
     /// The server's `X-Warning`, e.g. "Events storage is not enabled".
     pub warning: Option<String>,
+    /// Successful reconnects of the current session.
+    pub reconnects: u64,
 }
 
 impl Stats {
@@ -116,6 +130,8 @@ pub struct Viewer {
     pub collapsed: RwSignal<HashSet<String>>,
     /// Ticks once a second so times like "3 s ago" and events/s refresh.
     pub clock: RwSignal<f64>,
+    /// The session's reconnects, shown as markers in the timeline.
+    pub reconnects: RwSignal<Vec<ReconnectMarker>>,
 }
 
 impl Viewer {
@@ -130,6 +146,7 @@ impl Viewer {
             selected: RwSignal::new(None),
             collapsed: RwSignal::new(HashSet::new()),
             clock: RwSignal::new(0.0),
+            reconnects: RwSignal::new(Vec::new()),
         }
     }
 
@@ -201,7 +218,12 @@ mod tests {
         assert!(ConnState::Connecting.is_active());
         assert!(ConnState::Streaming.is_active());
         assert!(!ConnState::Idle.is_active());
-        assert!(!ConnState::Ended("done".into()).is_active());
-        assert_eq!(ConnState::Unreachable("x".into()).word(), "error");
+        assert!(ConnState::Offline.is_active());
+        let waiting = ConnState::Reconnecting {
+            cause: "The server ended the stream.".into(),
+            at: Timestamp::from_unix_millis(0),
+        };
+        assert!(waiting.is_active());
+        assert_eq!(waiting.word(), "reconnecting");
     }
 }

@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 
+use super::live::Connection;
 use super::state::{ConnState, Viewer};
+use super::time;
 
 /// The bar under the form: what the connection is doing, and its controls.
 #[component]
@@ -29,6 +31,14 @@ pub fn StatusBar() -> impl IntoView {
             <span class="stat">{move || format!("{} events received", received())}</span>
             <span class="stat">{move || format!("{} shown", shown())}</span>
             <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
+            <Show when=move || viewer.stats.with(|s| s.reconnects) != 0>
+                <span class="stat">
+                    {move || match viewer.stats.with(|s| s.reconnects) {
+                        1 => "1 reconnect".to_owned(),
+                        n => format!("{n} reconnects"),
+                    }}
+                </span>
+            </Show>
             <Show when=move || skipped() != 0>
                 <button type="button" class="link stat-skipped"
                     aria-expanded=move || show_skipped.get().to_string()
@@ -69,6 +79,7 @@ pub fn StatusBar() -> impl IntoView {
 #[component]
 pub fn ErrorBanner() -> impl IntoView {
     let viewer = Viewer::expect();
+    let connection = expect_context::<Connection>();
     let details = RwSignal::new(false);
     move || {
         match viewer.conn.get() {
@@ -91,6 +102,11 @@ pub fn ErrorBanner() -> impl IntoView {
                     <div class="banner-error" role="alert">
                         <p class="sentence">{error.sentence()}</p>
                         {error.hint().map(|h| view! { <p class="hint">{h}</p> })}
+                        <Show when=move || connection.can_reconnect()>
+                            <button type="button" on:click=move |_| connection.reconnect(viewer)>
+                                "Reconnect"
+                            </button>
+                        </Show>
                         <button type="button" class="link"
                             aria-expanded=move || details.get().to_string()
                             on:click=move |_| details.update(|d| *d = !*d)>
@@ -106,19 +122,24 @@ pub fn ErrorBanner() -> impl IntoView {
                 .into_any(),
             )
         }
-        ConnState::Unreachable(detail) => Some(
+        ConnState::Reconnecting { cause, at } => {
+            let (_, clock) = time::display(at, viewer.settings.with_untracked(|s| s.utc));
+            Some(
+                view! {
+                    <div class="banner-info" role="status">
+                        <p>{format!("{cause} Reconnecting at {clock}…")}</p>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        ConnState::Offline => Some(
             view! {
-                <div class="banner-error" role="alert">
-                    <p class="sentence">
-                        "The cluster could not be reached. Check the cluster URL and your network; a cluster behind its own proxy must allow cross-origin requests."
-                    </p>
-                    <p class="hint">{format!("The browser said: {detail}")}</p>
+                <div class="banner-info" role="status">
+                    <p>"This browser is offline. Eventline reconnects as soon as the network is back."</p>
                 </div>
             }
             .into_any(),
-        ),
-        ConnState::Ended(why) => Some(
-            view! { <div class="banner-info" role="status"><p>{why}</p></div> }.into_any(),
         ),
         _ => None,
     }

@@ -79,6 +79,13 @@ fn Toolbar() -> impl IntoView {
 fn Markers() -> impl IntoView {
     let viewer = Viewer::expect();
     let markers = move || viewer.timeline.with(|t| t.markers().to_vec());
+    let reconnects = move || {
+        viewer.reconnects.with(|r| {
+            r.iter()
+                .map(|m| view! { <li class="marker marker-reconnect">{m.to_string()}</li> })
+                .collect_view()
+        })
+    };
     view! {
         <ul class="markers" aria-label="Connection markers">
             {move || {
@@ -101,6 +108,7 @@ fn Markers() -> impl IntoView {
                     })
                     .collect_view()
             }}
+            {reconnects}
         </ul>
     }
 }
