@@ -3,7 +3,8 @@
 // get clear words when the key or the form is wrong.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, startSim, launchBrowser, openPage, screenshot } from './harness.mjs';
@@ -255,6 +256,52 @@ test('a dropped stream reconnects, resumes and shows each event once', async () 
   assert.equal(received, shown, status);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('event content is text: HTML and script payloads never become elements or run', async () => {
+  const evil = (tag) => `<img src=x onerror="window.__xss='${tag}'"><script>window.__xss='${tag}'</script><b>${tag}</b>`;
+  const dev = { device_ids: { device_id: 'soil-node-01', application_ids: { application_id: 'soil-sensors' }, dev_eui: '70B3D57ED0061A2B' } };
+  const events = [0, 1, 2].map((i) => ({
+    name: i === 0 ? evil('name') : 'as.up.data.forward',
+    time: `2024-10-28T09:00:0${i}Z`,
+    identifiers: [dev],
+    data: {
+      '@type': evil('type'),
+      [evil('key')]: evil('value'),
+      uplink_message: { f_cnt: evil('fcnt'), frm_payload: evil('payload'), decoded_payload: { text: evil('decoded') }, rx_metadata: [{ gateway_ids: { gateway_id: evil('gw') }, rssi: evil('rssi') }] },
+      message_format: evil('format'),
+    },
+    correlation_ids: [evil('cid')],
+    origin: evil('origin'),
+    context: { [evil('ctx')]: evil('ctxval') },
+    visibility: { rights: ['RIGHT_APPLICATION_TRAFFIC_READ'] },
+    authentication: { type: evil('auth'), token_type: evil('tt'), token_id: evil('tid') },
+    remote_ip: evil('ip'),
+    user_agent: evil('ua'),
+    unique_id: `XSS${i}${evil('uid')}`,
+  }));
+  const dir = mkdtempSync(path.join(tmpdir(), 'eventline-xss-'));
+  const file = path.join(dir, 'evil.jsonl');
+  writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const sim = await startSim(['--serve', DIST, '--base', '/eventline/', '--viewer-config', '--replay', file, '--speed', '0']);
+  try {
+    const { context, page, problems } = await openViewer(sim);
+    await fill(page, { Entities: 'soil-sensors/soil-node-01', Tail: '10' });
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByText('3 events received').waitFor();
+    for (const row of await page.locator('.event-row .row-main').all()) {
+      await row.click();
+      await page.getByRole('button', { name: 'Expand all' }).click();
+      assert.match(await page.getByRole('tree').innerText(), /<img src=x onerror=/);
+    }
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'a payload ran');
+    assert.equal(await page.locator('main img, main script, main b').count(), 0, 'a payload became an element');
+    assert.match(await page.locator('.timeline').innerText(), /<script>window\.__xss/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await sim.stop();
+  }
 });
 
 test('screenshots of the streaming timeline, light and dark', async () => {
