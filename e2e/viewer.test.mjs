@@ -304,6 +304,29 @@ test('event content is text: HTML and script payloads never become elements or r
   }
 });
 
+test('a malformed frame in a byte-by-byte stream is counted and shown, and the stream goes on', async () => {
+  const { context, page, problems } = await openViewer(live);
+  const armed = await fetch(`${live.url}/sim/faults`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ malformed_after: 2, chunk: true, end_after: 6, streams: 1 }),
+  });
+  assert.equal(armed.status, 200);
+  await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01, gw:warehouse-ttig' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const skipped = page.getByRole('button', { name: '1 skipped malformed' });
+  await skipped.waitFor({ timeout: 20_000 });
+  await skipped.click();
+  const list = page.getByRole('list', { name: 'Skipped frames' });
+  assert.equal(await list.getByRole('listitem').count(), 1);
+  assert.match(await list.innerText(), /\S/);
+  // The stream carried on past the bad frame: more events, then a reconnect.
+  await page.getByText('1 reconnect').waitFor({ timeout: 20_000 });
+  const status = await page.locator('.status-bar').innerText();
+  assert.ok(Number(status.match(/(\d+) events received/)[1]) >= 6, status);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('screenshots of the streaming timeline, light and dark', async () => {
   for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 390, height: 844 }]]) {
     const { context, page, problems } = await openViewer(live, { colorScheme: scheme, viewport: size });
