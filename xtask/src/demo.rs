@@ -48,6 +48,8 @@ pub fn run(options: &Options) -> Result<(), String> {
     ];
     args.extend(options.sim_args.iter().cloned());
     let sim = sim::start(&args)?;
+    // Let the simulator list its keys and entities first.
+    std::thread::sleep(std::time::Duration::from_millis(300));
     println!();
     println!(
         "  Eventline demo is running. Open {}/ in a browser.",
