@@ -88,3 +88,27 @@ test('a page can stream events from a cluster on another origin', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a Content-Security-Policy blocks inline scripts the app did not ship', async () => {
+  const { context, page, problems } = await openPage(browser);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+  await page.goto(`${viewer.url}/tools/eventline/`);
+  await page.waitForSelector('form.connect');
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  // The app itself ran under the policy (the form is there) and broke none of it.
+  assert.deepEqual(violations, []);
+  // An injected inline script is refused.
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.append(s);
+  });
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
+  assert.equal(violations.length, 1);
+  // The refusal is the only console error.
+  assert.equal(problems.length, 1, problems.join('\n'));
+  await context.close();
+});

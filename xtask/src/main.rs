@@ -5,6 +5,7 @@
 //! It has no dependencies so that it builds in seconds on a fresh clone.
 //! CI (`.ci/run`) calls exactly what the README says: `cargo xtask test`.
 
+mod csp;
 mod demo;
 mod env;
 mod proc;
@@ -32,6 +33,11 @@ USAGE:
         chromium-driver; rustup: wasm32 target; cargo: trunk, wasm-bindgen-cli;
         npm: playwright-core, binaryen) unless --no-install is given.
 
+    cargo xtask csp [DIR]
+        Give DIR/index.html (default: $TRUNK_STAGING_DIR, else dist/) a
+        Content-Security-Policy naming trunk's inline loader by its hash.
+        Trunk runs it as a post-build hook.
+
 ENVIRONMENT:
     CARGO_TARGET_DIR   defaults to ~/.cache/eventline/target (outside the clone,
                        so a new clone reuses compiled dependencies)
@@ -42,6 +48,7 @@ enum Command {
     Help,
     Demo(demo::Options),
     Test(test::Options),
+    Csp(Option<String>),
 }
 
 fn parse(args: &[String]) -> Result<Command, String> {
@@ -52,6 +59,11 @@ fn parse(args: &[String]) -> Result<Command, String> {
         "help" | "--help" | "-h" => Ok(Command::Help),
         "demo" => demo::Options::parse(rest).map(Command::Demo),
         "test" => test::Options::parse(rest).map(Command::Test),
+        "csp" => match rest {
+            [] => Ok(Command::Csp(None)),
+            [dir] => Ok(Command::Csp(Some(dir.clone()))),
+            _ => Err("csp takes at most one directory".into()),
+        },
         other => Err(format!("unknown command `{other}`")),
     }
 }
@@ -72,6 +84,7 @@ fn main() -> ExitCode {
         }
         Command::Demo(options) => demo::run(&options),
         Command::Test(options) => test::run(&options),
+        Command::Csp(dir) => csp::run(dir.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
