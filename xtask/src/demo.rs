@@ -55,7 +55,8 @@ pub fn run(options: &Options) -> Result<(), String> {
         "  Eventline demo is running. Open {}/ in a browser.",
         sim.url
     );
-    println!("  The form is pre-filled with this simulated cluster and its demo key.");
+    println!("  The form is pre-filled with this simulated cluster, its demo key and its fleet:");
+    println!("  press Connect.");
     println!("  Press Ctrl-C to stop.");
     println!();
     sim.wait()
