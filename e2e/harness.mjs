@@ -62,7 +62,10 @@ export async function openPage(browser, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('console', (m) => {
+    // A missing config.json is normal (the built-in defaults apply); the browser still logs its 404.
+    if (m.type() === 'error' && !m.location()?.url?.endsWith('/config.json')) problems.push(`console error: ${m.text()}`);
+  });
   page.on('requestfailed', (r) => {
     // Disconnect aborts the stream on purpose; anything else is a problem.
     if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);

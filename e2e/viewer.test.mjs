@@ -14,9 +14,13 @@ const DATA = path.join(here, '..', 'data');
 const EXAMPLES = path.join(DATA, 'example-events.jsonl');
 
 // The demo keys printed by the simulator.
-const keyFrom = (output, name) => {
-  const line = output.find((l) => l.startsWith(`api key [${name}`));
-  return line.slice(line.lastIndexOf(' ') + 1);
+const keyFrom = async (output, name) => {
+  for (let i = 0; i < 100; i += 1) {
+    const line = output.find((l) => l.startsWith(`api key [${name}`));
+    if (line) return line.slice(line.lastIndexOf(' ') + 1);
+    await new Promise((r) => setTimeout(r, 50)); // printed just after the ready line
+  }
+  throw new Error(`the simulator printed no ${name} key`);
 };
 
 /** Which example events a stream for these entities delivers (API.md §3.3), by lane key. */
@@ -145,7 +149,7 @@ test('a key without rights on an application names that application', async () =
   const { context, page } = await openViewer(live);
   await fill(page, {
     Entities: 'soil-sensors, cold-chain',
-    'API key': keyFrom(live.output, 'limited'),
+    'API key': await keyFrom(live.output, 'limited'),
   });
   await page.getByRole('button', { name: 'Connect' }).click();
   const banner = page.getByRole('alert');
@@ -325,6 +329,52 @@ test('a malformed frame in a byte-by-byte stream is counted and shown, and the s
   assert.ok(Number(status.match(/(\d+) events received/)[1]) >= 6, status);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('a copied link opens the same view for a teammate, who enters only their key', async () => {
+  // No --viewer-config here: nothing pre-fills the key.
+  const sim = await startSim(['--serve', DIST, '--base', '/tools/eventline/', '--replay', EXAMPLES, '--speed', '0']);
+  try {
+    const key = await keyFrom(sim.output, 'demo');
+    const first = await openPage(browser);
+    await first.page.goto(`${sim.url}/tools/eventline/`);
+    await fill(first.page, {
+      'Cluster URL': sim.url, 'API key': key,
+      Entities: 'soil-sensors/soil-node-01, gw:rooftop-gw-01', Tail: '100',
+    });
+    await first.page.getByRole('button', { name: 'Connect' }).click();
+    await first.page.getByRole('button', { name: 'Flat view' }).click();
+    await first.page.getByRole('button', { name: 'Times: UTC' }).click();
+    await first.page.getByRole('button', { name: 'Copy link' }).click();
+    await first.page.getByRole('status').filter({ hasText: /Link copied|Copy failed/ }).waitFor();
+    const link = first.page.url();
+    assert.ok(!link.includes(key.split('.')[2]), 'the link carries the key');
+    assert.match(link, /#cluster=http:\/\/127\.0\.0\.1:\d+&entities=soil-sensors\/soil-node-01,gw:rooftop-gw-01&tail=100&view=flat&time=local/);
+    const mine = await first.page.locator('.flat .event-row').count();
+
+    const second = await openPage(browser);
+    await second.page.goto(link);
+    await second.page.getByText('Opened from a shared link').waitFor();
+    assert.equal(await second.page.getByLabel('API key', { exact: true }).inputValue(), '');
+    assert.equal(await second.page.getByLabel('Cluster URL', { exact: true }).inputValue(), sim.url);
+    await second.page.getByLabel('API key', { exact: true }).fill(key);
+    await second.page.getByRole('button', { name: 'Connect' }).click();
+    await second.page.getByRole('button', { name: 'Group by entity' }).waitFor();
+    assert.equal(await second.page.getByRole('button', { name: 'Times: local' }).count(), 1);
+    await second.page.waitForFunction((n) => document.querySelectorAll('.flat .event-row').length === n, mine);
+    // Back and forward move between views: before connecting (grouped, UTC) and the shared one.
+    await first.page.goBack();
+    await first.page.getByRole('button', { name: 'Flat view' }).waitFor();
+    assert.equal(await first.page.getByRole('button', { name: 'Times: UTC' }).count(), 1);
+    await first.page.goForward();
+    await first.page.getByRole('button', { name: 'Group by entity' }).waitFor();
+    assert.equal(await first.page.getByRole('button', { name: 'Times: local' }).count(), 1);
+    assert.deepEqual([...first.problems, ...second.problems], []);
+    await first.context.close();
+    await second.context.close();
+  } finally {
+    await sim.stop();
+  }
 });
 
 test('screenshots of the streaming timeline, light and dark', async () => {

@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
         }
         config.set(loaded.config);
     });
+    super::share::install(viewer);
     tick_every_second(viewer);
     follow_newest(viewer);
 

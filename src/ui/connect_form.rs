@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::live::Connection;
 use super::name_input::NameInput;
+use super::share;
 use super::state::{ConnState, Viewer};
 use crate::config::ViewerConfig;
 use crate::form::{understood_entities, Field, FormErrors, FormInput};
@@ -44,7 +45,7 @@ pub fn ConnectForm(
 ) -> impl IntoView {
     let viewer = Viewer::expect();
     let connection = expect_context::<Connection>();
-    let input = RwSignal::new(FormInput::default());
+    let input = viewer.form;
     let errors = RwSignal::new(FormErrors::default());
     let show_key = RwSignal::new(false);
     let remember = RwSignal::new(false);
@@ -95,6 +96,7 @@ pub fn ConnectForm(
         match input.with_untracked(FormInput::validate) {
             Ok(valid) => {
                 errors.set(FormErrors::default());
+                share::remember_view(viewer);
                 if let Some(storage) = local_storage() {
                     let _ = if remember.get_untracked() {
                         storage.set_item(REMEMBER_KEY, &valid.api_key)
@@ -152,6 +154,11 @@ pub fn ConnectForm(
                     "Remember on this device"
                 </label>
                 <p class="help">"Off: the key lives only in this tab's memory. On: it is saved in this browser's local storage until you untick this box."</p>
+                <Show when=move || share::opened_from_link() && input.with(|i| i.api_key.is_empty())>
+                    <p class="shared-note" role="note">
+                        "Opened from a shared link: enter your own API key and press Connect."
+                    </p>
+                </Show>
                 <FieldErrors messages=messages(Field::ApiKey) id="api-key-error" />
             </div>
             <div class="field">

@@ -7,6 +7,7 @@ mod event_row;
 mod json_tree;
 mod live;
 mod name_input;
+mod share;
 mod state;
 mod status_bar;
 pub mod time;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
+use crate::form::FormInput;
 use crate::store::Timeline;
 use crate::stream::session::ReconnectMarker;
 use crate::tts::{ApiError, Event, Timestamp};
@@ -132,6 +133,8 @@ pub struct Viewer {
     pub clock: RwSignal<f64>,
     /// The session's reconnects, shown as markers in the timeline.
     pub reconnects: RwSignal<Vec<ReconnectMarker>>,
+    /// What the connect form holds (the key in memory only).
+    pub form: RwSignal<FormInput>,
 }
 
 impl Viewer {
@@ -147,6 +150,7 @@ impl Viewer {
             collapsed: RwSignal::new(HashSet::new()),
             clock: RwSignal::new(0.0),
             reconnects: RwSignal::new(Vec::new()),
+            form: RwSignal::new(FormInput::default()),
         }
     }
 

@@ -70,6 +70,7 @@ fn Toolbar() -> impl IntoView {
                     } />
                 "Follow newest"
             </label>
+            <super::share::CopyLink />
         </div>
     }
 }

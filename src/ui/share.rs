@@ -1,0 +1,143 @@
+//! The browser side of shared views: restores the view from the URL fragment
+//! on load and on back/forward, writes it back as the view changes (a new
+//! history entry for each connect), and copies a link to it.
+//!
+//! The fragment comes from [`ViewState`], which has no key field: a link, the
+//! title and the history can never carry the API key.
+
+use leptos::prelude::*;
+
+use super::state::Viewer;
+use crate::form::split_names;
+use crate::share::ViewState;
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Whether this page was opened from a link naming a cluster and entities.
+pub fn opened_from_link() -> bool {
+    ViewState::from_fragment(&location_hash()).is_connectable()
+}
+
+/// The view as it is now (form fields except the key, and view settings).
+pub fn current_view(viewer: Viewer) -> ViewState {
+    let form = viewer.form.get_untracked();
+    let settings = viewer.settings.get_untracked();
+    let mut collapsed: Vec<String> = viewer.collapsed.get_untracked().into_iter().collect();
+    collapsed.sort();
+    ViewState {
+        cluster_url: form.cluster_url.trim().to_owned(),
+        entities: form
+            .entities
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        names: split_names(&form.event_names),
+        tail: form.tail.trim().parse().ok(),
+        after: Some(form.after.trim().to_owned()).filter(|a| !a.is_empty()),
+        flat: settings.flat,
+        utc: settings.utc,
+        newest_first: settings.newest_first,
+        collapsed,
+        selected: viewer.selected.get_untracked(),
+    }
+}
+
+/// Puts a view into the form (never touching the key) and the settings.
+pub fn apply_view(viewer: Viewer, view: &ViewState) {
+    viewer.form.update(|f| {
+        if !view.cluster_url.is_empty() {
+            f.cluster_url.clone_from(&view.cluster_url);
+        }
+        if !view.entities.is_empty() {
+            f.entities = view.entities.join("\n");
+        }
+        f.event_names = view.names.join(", ");
+        f.tail = view.tail.map(|t| t.to_string()).unwrap_or_default();
+        f.after = view.after.clone().unwrap_or_default();
+    });
+    viewer.settings.update(|s| {
+        s.flat = view.flat;
+        s.utc = view.utc;
+        s.newest_first = view.newest_first;
+    });
+    viewer
+        .collapsed
+        .set(view.collapsed.iter().cloned().collect());
+    viewer.selected.set(view.selected.clone());
+}
+
+fn write(fragment: &str, push: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if location_hash().trim_start_matches('#') == fragment {
+        return;
+    }
+    let Ok(history) = window.history() else {
+        return;
+    };
+    let url = format!("#{fragment}");
+    let _ = if push {
+        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    } else {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    };
+}
+
+/// A new history entry for the view being connected to (Back returns to the previous one).
+pub fn remember_view(viewer: Viewer) {
+    write(&current_view(viewer).to_fragment(), true);
+}
+
+/// Restores the view from the fragment now and on back/forward, and keeps the
+/// fragment up to date as the view settings change.
+pub fn install(viewer: Viewer) {
+    let initial = ViewState::from_fragment(&location_hash());
+    apply_view(viewer, &initial);
+    Effect::new(move |first: Option<()>| {
+        viewer.settings.track();
+        viewer.collapsed.track();
+        viewer.selected.track();
+        if first.is_some() {
+            write(&current_view(viewer).to_fragment(), false);
+        }
+    });
+    let handle = window_event_listener(leptos::ev::popstate, move |_| {
+        apply_view(viewer, &ViewState::from_fragment(&location_hash()));
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// A button that copies a link to the current view (never with the key).
+#[component]
+pub fn CopyLink() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let status = RwSignal::new(None::<&'static str>);
+    let copy = move |_| {
+        let fragment = current_view(viewer).to_fragment();
+        write(&fragment, false);
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let href = window.location().href().unwrap_or_default();
+        let promise = window.navigator().clipboard().write_text(&href);
+        leptos::task::spawn_local(async move {
+            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            status.set(Some(if copied {
+                "Link copied (without your API key)"
+            } else {
+                "Copy failed: the browser blocked clipboard access; copy the address bar instead"
+            }));
+        });
+    };
+    view! {
+        <button type="button" on:click=copy>"Copy link"</button>
+        <span class="copy-status" role="status">{move || status.get()}</span>
+    }
+}
