@@ -377,6 +377,43 @@ test('a copied link opens the same view for a teammate, who enters only their ke
   }
 });
 
+test('export writes every event once, redacted by default, with the lanes the viewer shows', async () => {
+  const { context, page, problems } = await openViewer(replay, { acceptDownloads: true });
+  await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01', Tail: '100' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const expected = expectedLanes(['soil-sensors', 'gw:rooftop-gw-01']);
+  await page.getByText(`${expected.total} events received`).waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export NDJSON' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^eventline-soil-sensors\+gw-rooftop-gw-01-\d{8}T\d{6}Z\.ndjson$/);
+  const text = readFileSync(await download.path(), 'utf8');
+  const events = text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(events.length, expected.total);
+  assert.equal(new Set(events.map((e) => e.unique_id)).size, expected.total);
+  for (const field of ['session_key_id', 'uplink_token', 'remote_ip', 'token_id']) {
+    assert.ok(!text.includes(`"${field}"`), `${field} exported despite redaction`);
+  }
+  assert.match(await page.locator('.export-status').innerText(), new RegExp(`Exported ${expected.total} events .* fields removed`));
+  // Per lane, the file holds what the lanes show.
+  const perLane = new Map();
+  for (const e of events) {
+    for (const ids of e.identifiers) {
+      const key = ids.device_ids ? `device ${ids.device_ids.application_ids.application_id}/${ids.device_ids.device_id}`
+        : ids.gateway_ids ? `gateway ${ids.gateway_ids.gateway_id}`
+          : ids.application_ids ? `application ${ids.application_ids.application_id}` : null;
+      if (key) perLane.set(key, (perLane.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [label, count] of perLane) {
+    const lane = page.getByRole('region', { name: label, exact: true });
+    assert.equal(await lane.getByRole('listitem').count(), count, label);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('screenshots of the streaming timeline, light and dark', async () => {
   for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 390, height: 844 }]]) {
     const { context, page, problems } = await openViewer(live, { colorScheme: scheme, viewport: size });

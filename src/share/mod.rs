@@ -1,9 +1,11 @@
-//! What a teammate needs to open the same live view: the view state in the
-//! URL fragment (`#…`, never sent to a server), readable and short.
+//! What a teammate needs to see what you see: the view state in the URL
+//! fragment (`#…`, never sent to a server), readable and short; and captures
+//! of the events themselves, exported as files.
 //!
 //! It must never carry the API key: the key is not part of [`ViewState`] at
 //! all, so no code path can put it into a link.
 
+pub mod capture;
 mod fragment;
 
 pub use fragment::ViewState;

@@ -4,6 +4,7 @@
 mod app;
 mod connect_form;
 mod event_row;
+mod export;
 mod json_tree;
 mod live;
 mod name_input;

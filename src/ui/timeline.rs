@@ -71,6 +71,7 @@ fn Toolbar() -> impl IntoView {
                 "Follow newest"
             </label>
             <super::share::CopyLink />
+            <super::export::ExportButtons />
         </div>
     }
 }
