@@ -414,6 +414,39 @@ test('export writes every event once, redacted by default, with the lanes the vi
   await context.close();
 });
 
+test('an exported capture imports offline with the same lanes; a bad line is reported and skipped', async () => {
+  const a = await openViewer(replay, { acceptDownloads: true });
+  await fill(a.page, { Entities: 'soil-sensors, gw:rooftop-gw-01', Tail: '100' });
+  await a.page.getByRole('button', { name: 'Connect' }).click();
+  const expected = expectedLanes(['soil-sensors', 'gw:rooftop-gw-01']);
+  await a.page.getByText(`${expected.total} events received`).waitFor();
+  const [download] = await Promise.all([
+    a.page.waitForEvent('download'),
+    a.page.getByRole('button', { name: 'Export NDJSON' }).click(),
+  ]);
+  const lanesOf = (page) => page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('.lane[aria-label]')].map((l) => [l.getAttribute('aria-label'), l.querySelectorAll('li').length])));
+  const before = await lanesOf(a.page);
+
+  // A fresh context, no key, no connection: import the file with one broken line added.
+  const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  lines.splice(2, 0, '{"name": "broken');
+  const dir = mkdtempSync(path.join(tmpdir(), 'eventline-capture-'));
+  const file = path.join(dir, 'incident.ndjson');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const b = await openPage(browser);
+  await b.page.goto(`${live.url}/eventline/`);
+  await b.page.locator('.file-button input[type=file]').setInputFiles(file);
+  await b.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
+  assert.match(await b.page.locator('.status-bar .state').innerText(), /offline capture/);
+  assert.deepEqual(await lanesOf(b.page), before);
+  await b.page.getByRole('button', { name: '1 skipped malformed' }).click();
+  assert.match(await b.page.getByRole('list', { name: 'Skipped frames' }).innerText(), /line 3:/);
+  assert.deepEqual([...a.problems, ...b.problems], []);
+  await a.context.close();
+  await b.context.close();
+});
+
 test('screenshots of the streaming timeline, light and dark', async () => {
   for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 390, height: 844 }]]) {
     const { context, page, problems } = await openViewer(live, { colorScheme: scheme, viewport: size });

@@ -7,5 +7,6 @@
 
 pub mod capture;
 mod fragment;
+pub mod import;
 
 pub use fragment::ViewState;

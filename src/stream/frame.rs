@@ -43,7 +43,7 @@ pub(crate) fn malformed(reason: String, bytes: &[u8]) -> Frame {
 ///
 /// UTF-8 is validated once for the whole frame, then parsed with
 /// `serde_json::from_str`, which does not validate each string again.
-pub(crate) fn parse_frame(json: &[u8]) -> Frame {
+pub fn parse_frame(json: &[u8]) -> Frame {
     let text = match std::str::from_utf8(json) {
         Ok(text) => text,
         Err(e) => return malformed(format!("the frame is not valid UTF-8: {e}"), json),

@@ -17,6 +17,7 @@ mod sse;
 
 pub use cluster::{ClusterUrl, ClusterUrlError};
 pub use decoder::{Decoder, Framing, DEFAULT_MAX_FRAME};
+pub use frame::parse_frame;
 
 use crate::tts::{ApiError, Event};
 

@@ -5,6 +5,7 @@ mod app;
 mod connect_form;
 mod event_row;
 mod export;
+mod import;
 mod json_tree;
 mod live;
 mod name_input;

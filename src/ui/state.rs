@@ -26,6 +26,11 @@ pub enum ConnState {
     Offline,
     /// The server refused, or broke off with an error retrying cannot fix.
     Failed(ApiError),
+    /// Showing an imported capture, offline; `progress` (0–1) while it loads.
+    Capture {
+        name: String,
+        progress: Option<f64>,
+    },
 }
 
 impl ConnState {
@@ -49,6 +54,7 @@ impl ConnState {
             ConnState::Reconnecting { .. } => "reconnecting",
             ConnState::Offline => "offline",
             ConnState::Failed(_) => "error",
+            ConnState::Capture { .. } => "offline capture",
         }
     }
 }

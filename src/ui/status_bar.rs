@@ -133,6 +133,22 @@ pub fn ErrorBanner() -> impl IntoView {
                 .into_any(),
             )
         }
+        ConnState::Capture { name, progress } => Some(
+            view! {
+                <div class="banner-info" role="status">
+                    <p>
+                        {match progress {
+                            Some(p) => format!("Offline capture: {name} — loading, {:.0} %", p * 100.0),
+                            None => format!("Offline capture: {name}"),
+                        }}
+                    </p>
+                    {progress.map(|p| view! {
+                        <progress max="1" value=p.to_string() aria-label="Import progress"></progress>
+                    })}
+                </div>
+            }
+            .into_any(),
+        ),
         ConnState::Offline => Some(
             view! {
                 <div class="banner-info" role="status">

@@ -72,6 +72,7 @@ fn Toolbar() -> impl IntoView {
             </label>
             <super::share::CopyLink />
             <super::export::ExportButtons />
+            <super::import::ImportButton />
         </div>
     }
 }
