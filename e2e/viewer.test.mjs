@@ -342,6 +342,8 @@ test('a copied link opens the same view for a teammate, who enters only their ke
       'Cluster URL': sim.url, 'API key': key,
       Entities: 'soil-sensors/soil-node-01, gw:rooftop-gw-01', Tail: '100',
     });
+    // Scrolling before connecting (it turns "follow" off) must not write the half-made view into history.
+    await first.page.mouse.wheel(0, 400);
     await first.page.getByRole('button', { name: 'Connect' }).click();
     await first.page.getByRole('button', { name: 'Flat view' }).click();
     await first.page.getByRole('button', { name: 'Times: UTC' }).click();

@@ -22,12 +22,10 @@ pub fn opened_from_link() -> bool {
     ViewState::from_fragment(&location_hash()).is_connectable()
 }
 
-/// The view as it is now (form fields except the key, and view settings).
-pub fn current_view(viewer: Viewer) -> ViewState {
+/// The request part of the view (cluster, entities, names, tail, after) as
+/// the form holds it now.
+fn form_view(viewer: Viewer) -> ViewState {
     let form = viewer.form.get_untracked();
-    let settings = viewer.settings.get_untracked();
-    let mut collapsed: Vec<String> = viewer.collapsed.get_untracked().into_iter().collect();
-    collapsed.sort();
     ViewState {
         cluster_url: form.cluster_url.trim().to_owned(),
         entities: form
@@ -40,11 +38,24 @@ pub fn current_view(viewer: Viewer) -> ViewState {
         names: split_names(&form.event_names),
         tail: form.tail.trim().parse().ok(),
         after: Some(form.after.trim().to_owned()).filter(|a| !a.is_empty()),
+        ..ViewState::default()
+    }
+}
+
+/// The view as the link should show it: the request last connected to (or
+/// opened from a link) — not what is half-typed in the form — with the view
+/// settings as they are now.
+pub fn current_view(viewer: Viewer) -> ViewState {
+    let settings = viewer.settings.get_untracked();
+    let mut collapsed: Vec<String> = viewer.collapsed.get_untracked().into_iter().collect();
+    collapsed.sort();
+    ViewState {
         flat: settings.flat,
         utc: settings.utc,
         newest_first: settings.newest_first,
         collapsed,
         selected: viewer.selected.get_untracked(),
+        ..viewer.shared.get_value()
     }
 }
 
@@ -92,6 +103,7 @@ fn write(fragment: &str, push: bool) {
 
 /// A new history entry for the view being connected to (Back returns to the previous one).
 pub fn remember_view(viewer: Viewer) {
+    viewer.shared.set_value(form_view(viewer));
     write(&current_view(viewer).to_fragment(), true);
 }
 
@@ -100,16 +112,28 @@ pub fn remember_view(viewer: Viewer) {
 pub fn install(viewer: Viewer) {
     let initial = ViewState::from_fragment(&location_hash());
     apply_view(viewer, &initial);
+    viewer.shared.set_value(initial);
+    // Only what a link carries: "follow" and the like must not rewrite history.
+    let shown = Memo::new(move |_| {
+        let s = viewer.settings.get();
+        (
+            s.flat,
+            s.utc,
+            s.newest_first,
+            viewer.collapsed.get(),
+            viewer.selected.get(),
+        )
+    });
     Effect::new(move |first: Option<()>| {
-        viewer.settings.track();
-        viewer.collapsed.track();
-        viewer.selected.track();
+        shown.track();
         if first.is_some() {
             write(&current_view(viewer).to_fragment(), false);
         }
     });
     let handle = window_event_listener(leptos::ev::popstate, move |_| {
-        apply_view(viewer, &ViewState::from_fragment(&location_hash()));
+        let view = ViewState::from_fragment(&location_hash());
+        apply_view(viewer, &view);
+        viewer.shared.set_value(view);
     });
     on_cleanup(move || handle.remove());
 }

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 
 use crate::form::FormInput;
+use crate::share::ViewState;
 use crate::store::Timeline;
 use crate::stream::session::ReconnectMarker;
 use crate::tts::{ApiError, Event, Timestamp};
@@ -141,6 +142,8 @@ pub struct Viewer {
     pub reconnects: RwSignal<Vec<ReconnectMarker>>,
     /// What the connect form holds (the key in memory only).
     pub form: RwSignal<FormInput>,
+    /// The request part of the shared view: what was last connected to or opened from a link.
+    pub shared: StoredValue<ViewState>,
 }
 
 impl Viewer {
@@ -157,6 +160,7 @@ impl Viewer {
             clock: RwSignal::new(0.0),
             reconnects: RwSignal::new(Vec::new()),
             form: RwSignal::new(FormInput::default()),
+            shared: StoredValue::new(ViewState::default()),
         }
     }
 
