@@ -312,14 +312,19 @@ fn is_malformed(f: &Frame) -> bool {
     matches!(f, Frame::Malformed { .. })
 }
 
-#[test]
-fn malformed_input_is_reported_and_the_decoder_recovers() {
-    let good = std::str::from_utf8(TTS_STREAM)
+/// The first message of the TTS example stream, as text.
+fn first_frame() -> String {
+    std::str::from_utf8(TTS_STREAM)
         .expect("utf8")
         .lines()
         .next()
         .expect("line")
-        .to_owned();
+        .to_owned()
+}
+
+#[test]
+fn malformed_input_is_reported_and_the_decoder_recovers() {
+    let good = first_frame();
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "truncated JSON",
@@ -381,12 +386,7 @@ fn malformed_input_is_reported_and_the_decoder_recovers() {
 
 #[test]
 fn an_oversized_frame_is_one_malformed_then_resync() {
-    let good = std::str::from_utf8(TTS_STREAM)
-        .expect("utf8")
-        .lines()
-        .next()
-        .expect("line")
-        .to_owned();
+    let good = first_frame();
     let huge = format!("{{\"result\":{{\"name\":\"{}\"}}}}", "x".repeat(5000));
     let bytes = format!("{good}\n\n{huge}\n\n{good}\n\n").into_bytes();
     let bounded = || tts().max_frame(1000);

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::event_row::{row_key, EventRow};
 use super::state::Viewer;
 use super::time;
-use crate::store::{EventRef, Lane, MarkerKind};
+use crate::store::{EventRef, MarkerKind, Timeline as TimelineStore};
 use crate::tts::EntityIds;
 
 /// How many rows one list renders at most (the newest); the rest are counted.
@@ -17,20 +17,22 @@ pub const MAX_ROWS: usize = 500;
 
 /// The rows of `refs` to render (key and event), in display order. Cheap: a
 /// row's content is computed once, when `<For>` creates it.
-fn visible_rows(viewer: Viewer, refs: &[EventRef], newest_first: bool) -> Vec<(String, EventRef)> {
-    viewer.timeline.with_untracked(|t| {
-        let start = refs.len().saturating_sub(MAX_ROWS);
-        let mut rows: Vec<(String, EventRef)> = refs
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|&r| t.event(r).map(|e| (row_key(r, e), r)))
-            .collect();
-        if newest_first {
-            rows.reverse();
-        }
-        rows
-    })
+fn visible_rows(
+    t: &TimelineStore,
+    refs: &[EventRef],
+    newest_first: bool,
+) -> Vec<(String, EventRef)> {
+    let start = refs.len().saturating_sub(MAX_ROWS);
+    let mut rows: Vec<(String, EventRef)> = refs
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&r| t.event(r).map(|e| (row_key(r, e), r)))
+        .collect();
+    if newest_first {
+        rows.reverse();
+    }
+    rows
 }
 
 fn more_note(total: usize) -> Option<impl IntoView> {
@@ -156,12 +158,17 @@ fn LaneView(
     key: String,
 ) -> impl IntoView {
     let viewer = Viewer::expect();
-    let lane = {
+    // The lane's header, as a small value: no copy of the lane's event list
+    // on every update.
+    let head = {
         let key = key.clone();
         Memo::new(move |_| {
-            viewer
-                .timeline
-                .with(|t| t.lanes().iter().find(|l| l.key == key).cloned())
+            viewer.timeline.with(|t| {
+                t.lanes()
+                    .iter()
+                    .find(|l| l.key == key)
+                    .map(|l| (l.label(), lane_heading(&l.entity), l.count(), l.last_seen))
+            })
         })
     };
     let collapsed = {
@@ -178,19 +185,24 @@ fn LaneView(
             })
         }
     };
-    let label = move || lane.with(|l| l.as_ref().map(Lane::label).unwrap_or_default());
-    let heading = move || lane.with(|l| l.as_ref().map(|l| lane_heading(&l.entity)));
-    let count = move || lane.with(|l| l.as_ref().map_or(0, Lane::count));
+    let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
+    let heading = move || head.with(|h| h.as_ref().map(|h| h.1.clone()));
+    let count = move || head.with(|h| h.as_ref().map_or(0, |h| h.2));
     let last_seen = move || {
         let utc = viewer.settings.with(|s| s.utc);
-        lane.with(|l| l.as_ref().map(|l| time::display(l.last_seen, utc).1))
+        head.with(|h| h.as_ref().map(|h| time::display(h.3, utc).1))
     };
+    let lane_key = StoredValue::new(key.clone());
     let rows = move || {
         let newest_first = viewer.settings.with(|s| s.newest_first);
-        lane.with(|l| {
-            l.as_ref()
-                .map(|l| visible_rows(viewer, l.events(), newest_first))
-                .unwrap_or_default()
+        viewer.timeline.with(|t| {
+            lane_key.with_value(|key| {
+                t.lanes()
+                    .iter()
+                    .find(|l| &l.key == key)
+                    .map(|l| visible_rows(t, l.events(), newest_first))
+                    .unwrap_or_default()
+            })
         })
     };
     let id = format!("lane-{}", key.replace(['/', ':'], "-"));
@@ -236,7 +248,7 @@ pub fn Timeline() -> impl IntoView {
         let newest_first = viewer.settings.with(|s| s.newest_first);
         viewer
             .timeline
-            .with(|t| visible_rows(viewer, t.flat(), newest_first))
+            .with(|t| visible_rows(t, t.flat(), newest_first))
     };
     let flat_total = move || viewer.timeline.with(|t| t.flat().len());
     let empty = move || viewer.timeline.with(|t| t.is_empty());
