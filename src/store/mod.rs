@@ -1,11 +1,19 @@
-//! The timeline's memory: events kept once, in arrival order, with the views
-//! the UI needs — one lane per entity, a flat chronological order, connection
-//! markers — ordered by integer-nanosecond event time so late events land in
-//! their place.
+//! The timeline's memory: events kept once, in arrival order, up to a
+//! capacity (the oldest are evicted, and counted), with the views the UI
+//! needs — one lane per entity, a flat chronological order, the events of a
+//! correlation ID, the filtered versions of these — ordered by
+//! integer-nanosecond event time so late events land in their place.
 //!
 //! Plain data, no signals: the UI wraps the whole store in one signal and
 //! reads it. Nothing here may panic on what a server sent.
 
+mod filter;
+mod ordered;
 mod timeline;
 
-pub use timeline::{EventRef, Lane, Marker, MarkerKind, Timeline};
+pub use filter::Filter;
+pub use ordered::{Ordered, Seq};
+pub use timeline::{Lane, Marker, MarkerKind, Timeline, DEFAULT_CAPACITY, NO_ENTITY};
+
+/// A stored event's reference (its arrival number).
+pub type EventRef = Seq;

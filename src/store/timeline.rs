@@ -1,45 +1,51 @@
-//! [`Timeline`]: events by arrival, lanes by entity, order by event time.
+//! [`Timeline`]: events kept once in arrival order, up to a capacity, with
+//! indexes by entity lane, by time, by correlation ID and by `unique_id`, and
+//! the filtered views of an active [`Filter`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 
+use super::filter::Filter;
+use super::ordered::{Ordered, Seq};
 use crate::tts::{EntityIds, EntityKind, Event, Timestamp};
 
-/// Position of an event in the timeline's arrival-ordered storage.
-pub type EventRef = usize;
+/// How many events the timeline keeps unless told otherwise.
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+/// The key of the lane of events that name no entity.
+pub const NO_ENTITY: &str = "(none)";
 
 /// One entity seen in the stream, with the events that name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lane {
-    /// The stable grouping key (`app/dev`, `gw:x`, …).
+    /// The stable grouping key (`app/dev`, `gw:x`, …), or [`NO_ENTITY`].
     pub key: String,
-    /// The entity, with the newest EUIs/DevAddr the stream revealed.
-    pub entity: EntityIds,
+    /// The entity, with the newest EUIs/DevAddr the stream revealed; `None`
+    /// for the lane of events without identifiers.
+    pub entity: Option<EntityIds>,
     /// The event time of the newest event in the lane.
     pub last_seen: Timestamp,
-    /// Events in event-time order (oldest first); ties keep arrival order.
-    order: Vec<EventRef>,
+    all: Ordered,
+    /// The events passing the active filter (empty without one).
+    matched: Ordered,
 }
 
 impl Lane {
-    /// How many events name this entity.
+    /// How many retained events name this entity.
     pub fn count(&self) -> usize {
-        self.order.len()
-    }
-
-    /// Events oldest first.
-    pub fn events(&self) -> &[EventRef] {
-        &self.order
+        self.all.len()
     }
 
     /// The ARIA label of the lane: `device app1/dev2`, `gateway gw2`.
     pub fn label(&self) -> String {
         match &self.entity {
-            EntityIds::Device {
+            Some(EntityIds::Device {
                 application_id,
                 device_id,
                 ..
-            } => format!("device {application_id}/{device_id}"),
-            other => format!("{} {}", other.kind(), other.id()),
+            }) => format!("device {application_id}/{device_id}"),
+            Some(other) => format!("{} {}", other.kind(), other.id()),
+            None => "events without an entity".to_owned(),
         }
     }
 }
@@ -58,28 +64,57 @@ pub struct Marker {
     pub kind: MarkerKind,
 }
 
-/// Everything received, and the views over it.
-#[derive(Debug, Default)]
+/// The filtered flat view, present while a filter is active.
+#[derive(Debug)]
+struct Active {
+    filter: Filter,
+    flat: Ordered,
+}
+
+/// Everything retained, and the views over it.
+#[derive(Debug)]
 pub struct Timeline {
-    events: Vec<Event>,
-    seen: HashSet<String>,
+    events: VecDeque<Event>,
+    /// The `Seq` of `events[0]`.
+    base: Seq,
+    /// FNV-1a of `unique_id` → seq (the event is checked, so a hash collision
+    /// cannot drop an event; colliding IDs go to `id_overflow`).
+    ids: HashMap<u64, Seq>,
+    id_overflow: HashMap<String, Seq>,
+    /// FNV-1a of a correlation ID → its events in arrival order.
+    correlations: HashMap<u64, VecDeque<Seq>>,
     lanes: Vec<Lane>,
     lane_index: HashMap<String, usize>,
-    /// All entity events in event-time order (the flat view).
-    flat: Vec<EventRef>,
+    flat: Ordered,
     markers: Vec<Marker>,
     duplicates: u64,
+    capacity: usize,
+    evicted: u64,
+    active: Option<Active>,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Lanes are listed applications first, then their devices, gateways, and the rest.
-fn kind_rank(kind: EntityKind) -> u8 {
-    match kind {
-        EntityKind::Application => 0,
-        EntityKind::Device => 1,
-        EntityKind::Gateway => 2,
-        EntityKind::Organization => 3,
-        EntityKind::User => 4,
-        EntityKind::Client => 5,
+fn kind_rank(entity: Option<&EntityIds>) -> u8 {
+    match entity.map(EntityIds::kind) {
+        Some(EntityKind::Application) => 0,
+        Some(EntityKind::Device) => 1,
+        Some(EntityKind::Gateway) => 2,
+        Some(EntityKind::Organization) => 3,
+        Some(EntityKind::User) => 4,
+        Some(EntityKind::Client) => 5,
+        None => 6,
     }
 }
 
@@ -100,14 +135,14 @@ fn merge_ids(known: &mut EntityIds, seen: &EntityIds) {
                 ..
             },
         ) => {
-            if new_eui.is_some() {
-                dev_eui.clone_from(new_eui);
-            }
-            if new_join.is_some() {
-                join_eui.clone_from(new_join);
-            }
-            if new_addr.is_some() {
-                dev_addr.clone_from(new_addr);
+            for (old, new) in [
+                (dev_eui, new_eui),
+                (join_eui, new_join),
+                (dev_addr, new_addr),
+            ] {
+                if new.is_some() {
+                    old.clone_from(new);
+                }
             }
         }
         (EntityIds::Gateway { eui, .. }, EntityIds::Gateway { eui: new_eui, .. })
@@ -119,101 +154,250 @@ fn merge_ids(known: &mut EntityIds, seen: &EntityIds) {
     }
 }
 
+/// The lane keys of an event (one per identifier, or [`NO_ENTITY`]).
+fn lane_keys(event: &Event) -> Vec<String> {
+    if event.identifiers.is_empty() {
+        vec![NO_ENTITY.to_owned()]
+    } else {
+        event.identifiers.iter().map(EntityIds::key).collect()
+    }
+}
+
 impl Timeline {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds an event. Returns `false` (and counts it) when its `unique_id` was
-    /// already seen. `events.stream.start` becomes a marker, not a lane event.
+    /// An empty timeline keeping at most `capacity` events (at least 1).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Timeline {
+            events: VecDeque::new(),
+            base: 0,
+            ids: HashMap::new(),
+            id_overflow: HashMap::new(),
+            correlations: HashMap::new(),
+            lanes: Vec::new(),
+            lane_index: HashMap::new(),
+            flat: Ordered::default(),
+            markers: Vec::new(),
+            duplicates: 0,
+            capacity: capacity.max(1),
+            evicted: 0,
+            active: None,
+        }
+    }
+
+    /// The `Seq` of the retained event with this `unique_id`.
+    pub fn find(&self, unique_id: &str) -> Option<Seq> {
+        if let Some(&seq) = self.id_overflow.get(unique_id) {
+            return Some(seq);
+        }
+        let seq = *self.ids.get(&fnv(unique_id))?;
+        self.event(seq)
+            .is_some_and(|e| e.unique_id == unique_id)
+            .then_some(seq)
+    }
+
+    /// Adds an event. Returns `false` (and counts it) when its `unique_id` is
+    /// already retained. `events.stream.start` becomes a marker, not an event.
+    /// Past the capacity, the oldest event is evicted (and counted).
     pub fn push(&mut self, event: Event) -> bool {
-        if !event.unique_id.is_empty() && !self.seen.insert(event.unique_id.clone()) {
+        if !event.unique_id.is_empty() && self.find(&event.unique_id).is_some() {
             self.duplicates += 1;
             return false;
         }
         if event.name == "events.stream.start" {
-            let names = event
-                .data
-                .as_ref()
-                .and_then(|d| d.to_value().ok())
-                .and_then(|v| v.get("value").cloned())
-                .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
-                .unwrap_or_default();
             self.markers.push(Marker {
                 time: event.time,
-                kind: MarkerKind::StreamStarted { names },
+                kind: MarkerKind::StreamStarted {
+                    names: stream_start_names(&event),
+                },
             });
             return true;
         }
-        let at = self.events.len();
-        let time = event.time;
-        for ids in &event.identifiers {
-            let key = ids.key();
-            let lane_at = match self.lane_index.get(&key) {
-                Some(&i) => i,
-                None => self.add_lane(key, ids),
+        let seq = self.base + self.events.len() as u64;
+        let time = event.time.unix_nanos();
+        let matched = self
+            .active
+            .as_ref()
+            .is_some_and(|a| a.filter.matches(&event));
+        for (i, key) in lane_keys(&event).into_iter().enumerate() {
+            let at = match self.lane_index.get(&key) {
+                Some(&at) => at,
+                None => self.add_lane(key, event.identifiers.get(i)),
             };
-            if let Some(lane) = self.lanes.get_mut(lane_at) {
-                merge_ids(&mut lane.entity, ids);
-                if time > lane.last_seen || lane.order.is_empty() {
-                    lane.last_seen = time;
+            if let Some(lane) = self.lanes.get_mut(at) {
+                if let (Some(known), Some(seen)) = (lane.entity.as_mut(), event.identifiers.get(i))
+                {
+                    merge_ids(known, seen);
                 }
-                let events = &self.events;
-                let pos = lane
-                    .order
-                    .partition_point(|&r| events.get(r).is_some_and(|e| e.time <= time));
-                lane.order.insert(pos, at);
+                if lane.all.is_empty() || event.time > lane.last_seen {
+                    lane.last_seen = event.time;
+                }
+                lane.all.insert(time, seq);
+                if matched {
+                    lane.matched.insert(time, seq);
+                }
             }
         }
-        let events = &self.events;
-        let pos = self
-            .flat
-            .partition_point(|&r| events.get(r).is_some_and(|e| e.time <= time));
-        self.flat.insert(pos, at);
-        self.events.push(event);
+        self.flat.insert(time, seq);
+        if let (true, Some(active)) = (matched, self.active.as_mut()) {
+            active.flat.insert(time, seq);
+        }
+        for c in &event.correlation_ids {
+            self.correlations.entry(fnv(c)).or_default().push_back(seq);
+        }
+        if !event.unique_id.is_empty() {
+            let hash = fnv(&event.unique_id);
+            match self.ids.entry(hash) {
+                Entry::Occupied(_) => {
+                    self.id_overflow.insert(event.unique_id.clone(), seq);
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(seq);
+                }
+            }
+        }
+        self.events.push_back(event);
+        while self.events.len() > self.capacity {
+            self.evict_oldest();
+        }
         true
     }
 
-    fn add_lane(&mut self, key: String, ids: &EntityIds) -> usize {
+    fn add_lane(&mut self, key: String, ids: Option<&EntityIds>) -> usize {
         let lane = Lane {
-            key: key.clone(),
-            entity: ids.clone(),
+            key,
+            entity: ids.cloned(),
             last_seen: Timestamp::from_unix_nanos(i64::MIN),
-            order: Vec::new(),
+            all: Ordered::default(),
+            matched: Ordered::default(),
         };
-        let rank = |l: &Lane| (kind_rank(l.entity.kind()), l.key.clone());
+        let rank = |l: &Lane| (kind_rank(l.entity.as_ref()), l.key.clone());
         let new_rank = rank(&lane);
         let pos = self.lanes.partition_point(|l| rank(l) < new_rank);
         self.lanes.insert(pos, lane);
+        self.reindex_lanes();
+        pos
+    }
+
+    fn reindex_lanes(&mut self) {
         self.lane_index = self
             .lanes
             .iter()
             .enumerate()
             .map(|(i, l)| (l.key.clone(), i))
             .collect();
-        pos
     }
 
-    /// The event stored at `r`.
-    pub fn event(&self, r: EventRef) -> Option<&Event> {
-        self.events.get(r)
+    /// Forgets the oldest retained event and everything that points at it.
+    fn evict_oldest(&mut self) {
+        let Some(event) = self.events.pop_front() else {
+            return;
+        };
+        let seq = self.base;
+        self.base += 1;
+        self.evicted += 1;
+        let time = event.time.unix_nanos();
+        let mut emptied = false;
+        for key in lane_keys(&event) {
+            if let Some(lane) = self
+                .lane_index
+                .get(&key)
+                .and_then(|&i| self.lanes.get_mut(i))
+            {
+                lane.all.remove(time, seq);
+                lane.matched.remove(time, seq);
+                emptied |= lane.all.is_empty();
+            }
+        }
+        if emptied {
+            self.lanes.retain(|l| !l.all.is_empty());
+            self.reindex_lanes();
+        }
+        self.flat.remove(time, seq);
+        if let Some(active) = self.active.as_mut() {
+            active.flat.remove(time, seq);
+        }
+        for c in &event.correlation_ids {
+            let hash = fnv(c);
+            if let Some(list) = self.correlations.get_mut(&hash) {
+                if list.front() == Some(&seq) {
+                    list.pop_front();
+                }
+                if list.is_empty() {
+                    self.correlations.remove(&hash);
+                }
+            }
+        }
+        if !event.unique_id.is_empty() {
+            let hash = fnv(&event.unique_id);
+            if self.ids.get(&hash) == Some(&seq) {
+                self.ids.remove(&hash);
+            } else {
+                self.id_overflow.remove(&event.unique_id);
+            }
+        }
     }
 
-    /// Lanes, applications first, then devices, gateways, organizations, users, clients.
-    pub fn lanes(&self) -> &[Lane] {
-        &self.lanes
+    /// The event stored as `seq`, if still retained.
+    pub fn event(&self, seq: Seq) -> Option<&Event> {
+        let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.events.get(at)
     }
 
-    /// Every entity event in event-time order, oldest first.
-    pub fn flat(&self) -> &[EventRef] {
-        &self.flat
+    /// Lanes, applications first, then devices, gateways, organizations,
+    /// users, clients, and events without an entity. With a filter active,
+    /// only lanes with matching events.
+    pub fn lanes(&self) -> impl Iterator<Item = &Lane> {
+        let filtering = self.active.is_some();
+        self.lanes
+            .iter()
+            .filter(move |l| !filtering || !l.matched.is_empty())
+    }
+
+    /// The lane with this key.
+    pub fn lane(&self, key: &str) -> Option<&Lane> {
+        self.lanes.get(*self.lane_index.get(key)?)
+    }
+
+    /// The rows of a lane (or, for `None`, of the flat view): all events, or
+    /// those passing the active filter; sorted by event time.
+    pub fn rows(&self, lane: Option<&str>) -> Option<&Ordered> {
+        match (lane, &self.active) {
+            (None, None) => Some(&self.flat),
+            (None, Some(active)) => Some(&active.flat),
+            (Some(key), active) => {
+                self.lane(key)
+                    .map(|l| if active.is_some() { &l.matched } else { &l.all })
+            }
+        }
+    }
+
+    /// Every retained event in event-time order, oldest first (what an export writes).
+    pub fn in_time_order(&self) -> impl Iterator<Item = &Event> {
+        self.flat.iter().filter_map(|s| self.event(s))
+    }
+
+    /// Retained events carrying this correlation ID, in arrival order.
+    pub fn correlated(&self, id: &str) -> Vec<Seq> {
+        self.correlations
+            .get(&fnv(id))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&s| {
+                self.event(s)
+                    .is_some_and(|e| e.correlation_ids.iter().any(|c| c == id))
+            })
+            .collect()
     }
 
     pub fn markers(&self) -> &[Marker] {
         &self.markers
     }
 
-    /// Entity events received (an event naming two entities counts once).
+    /// Entity events retained (an event naming two entities counts once).
     pub fn len(&self) -> usize {
         self.events.len()
     }
@@ -222,121 +406,106 @@ impl Timeline {
         self.events.is_empty()
     }
 
-    /// Events dropped because their `unique_id` had been seen.
+    /// Events passing the filter (all retained events without one).
+    pub fn shown(&self) -> usize {
+        self.rows(None).map_or(0, Ordered::len)
+    }
+
+    /// Events dropped because their `unique_id` was already retained.
     pub fn duplicates(&self) -> u64 {
         self.duplicates
     }
 
-    /// Forgets everything.
-    pub fn clear(&mut self) {
-        *self = Self::default();
+    /// The most events kept; older ones are evicted.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
+
+    /// Events evicted to stay under the capacity.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// Changes the capacity (at least 1), evicting the oldest events at once if over it.
+    pub fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity.max(1);
+        while self.events.len() > self.capacity {
+            self.evict_oldest();
+        }
+    }
+
+    /// The active filter, if any.
+    pub fn filter(&self) -> Option<&Filter> {
+        self.active.as_ref().map(|a| &a.filter)
+    }
+
+    /// Applies a filter to every retained event (and to those that arrive
+    /// later); an empty filter removes it.
+    pub fn set_filter(&mut self, filter: Filter) {
+        for lane in &mut self.lanes {
+            lane.matched.clear();
+        }
+        if filter.is_empty() {
+            self.active = None;
+            return;
+        }
+        let candidates: Vec<(i64, Seq)> = match filter.required_correlation() {
+            Some(id) => {
+                let mut c: Vec<(i64, Seq)> = self
+                    .correlated(id)
+                    .into_iter()
+                    .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
+                    .collect();
+                c.sort_unstable();
+                c
+            }
+            None => self
+                .flat
+                .iter()
+                .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
+                .collect(),
+        };
+        let mut flat = Ordered::default();
+        for (time, seq) in candidates {
+            let keys = match self.event(seq) {
+                Some(event) if filter.matches(event) => lane_keys(event),
+                _ => continue,
+            };
+            for key in keys {
+                if let Some(lane) = self
+                    .lane_index
+                    .get(&key)
+                    .and_then(|&i| self.lanes.get_mut(i))
+                {
+                    lane.matched.insert(time, seq);
+                }
+            }
+            flat.insert(time, seq);
+        }
+        self.active = Some(Active { filter, flat });
+    }
+
+    /// Forgets every event and marker (the capacity and filter stay).
+    pub fn clear(&mut self) {
+        let filter = self.active.take().map(|a| a.filter);
+        *self = Self::with_capacity(self.capacity);
+        if let Some(filter) = filter {
+            self.set_filter(filter);
+        }
+    }
+}
+
+/// The event names an `events.stream.start` resolved (API.md §2.3).
+fn stream_start_names(event: &Event) -> Vec<String> {
+    event
+        .data
+        .as_ref()
+        .and_then(|d| d.to_value().ok())
+        .and_then(|v| v.get("value").cloned())
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(name: &str, time: &str, ids: &str, unique: &str) -> Event {
-        let json = format!(
-            r#"{{"name":"{name}","time":"{time}","identifiers":[{ids}],"unique_id":"{unique}"}}"#
-        );
-        Event::from_json(json.as_bytes()).expect("test event")
-    }
-
-    const DEV: &str = r#"{"device_ids":{"device_id":"dev2","application_ids":{"application_id":"app1"},"dev_eui":"70B3D57ED0061A2B"}}"#;
-    const APP: &str = r#"{"application_ids":{"application_id":"app1"}}"#;
-    const GW: &str = r#"{"gateway_ids":{"gateway_id":"gw2"}}"#;
-    const USER: &str = r#"{"user_ids":{"user_id":"alice"}}"#;
-
-    #[test]
-    fn events_are_grouped_into_lanes_by_entity() {
-        let mut t = Timeline::new();
-        t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A"));
-        t.push(event(
-            "as.up.data.forward",
-            "2024-10-28T10:00:01Z",
-            DEV,
-            "B",
-        ));
-        t.push(event(
-            "application.collaborator.update",
-            "2024-10-28T10:00:02Z",
-            &format!("{APP},{USER}"),
-            "C",
-        ));
-        let labels: Vec<String> = t.lanes().iter().map(Lane::label).collect();
-        assert_eq!(
-            labels,
-            [
-                "application app1",
-                "device app1/dev2",
-                "gateway gw2",
-                "user alice"
-            ]
-        );
-        assert!(t.lanes().iter().all(|l| l.count() == 1));
-        assert_eq!(t.len(), 3);
-        assert_eq!(t.lanes()[1].entity.eui(), Some("70B3D57ED0061A2B"));
-    }
-
-    #[test]
-    fn late_events_land_in_their_place_by_integer_time() {
-        let mut t = Timeline::new();
-        // 0, 3, 6 and 9 fraction digits: string order would be wrong here.
-        t.push(event("gs.up.receive", "2024-10-28T10:00:01Z", GW, "A"));
-        t.push(event("gs.up.receive", "2024-10-28T10:00:00.9Z", GW, "B"));
-        t.push(event(
-            "gs.up.receive",
-            "2024-10-28T10:00:00.123456789Z",
-            GW,
-            "C",
-        ));
-        t.push(event(
-            "gs.up.receive",
-            "2024-10-28T11:00:00.5+01:00",
-            GW,
-            "D",
-        ));
-        let order: Vec<&str> = t.lanes()[0]
-            .events()
-            .iter()
-            .filter_map(|&r| t.event(r))
-            .map(|e| e.unique_id.as_str())
-            .collect();
-        assert_eq!(order, ["C", "D", "B", "A"]);
-        let flat: Vec<&str> = t
-            .flat()
-            .iter()
-            .filter_map(|&r| t.event(r))
-            .map(|e| e.unique_id.as_str())
-            .collect();
-        assert_eq!(flat, ["C", "D", "B", "A"]);
-        assert_eq!(
-            t.lanes()[0].last_seen,
-            Timestamp::parse("2024-10-28T10:00:01Z").unwrap()
-        );
-    }
-
-    #[test]
-    fn a_repeated_unique_id_is_counted_not_shown_twice() {
-        let mut t = Timeline::new();
-        assert!(t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A")));
-        assert!(!t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A")));
-        assert_eq!((t.len(), t.duplicates()), (1, 1));
-    }
-
-    #[test]
-    fn stream_start_is_a_marker_not_an_entity_event() {
-        let mut t = Timeline::new();
-        let start = r#"{"name":"events.stream.start","time":"2024-10-28T10:00:00Z","identifiers":[{"application_ids":{"application_id":"app1"}}],"data":{"@type":"type.googleapis.com/google.protobuf.Value","value":["as.up.data.forward"]},"unique_id":"S"}"#;
-        t.push(Event::from_json(start.as_bytes()).unwrap());
-        assert!(t.lanes().is_empty());
-        assert_eq!(
-            t.markers()[0].kind,
-            MarkerKind::StreamStarted {
-                names: vec!["as.up.data.forward".into()]
-            }
-        );
-    }
-}
+#[path = "timeline_tests.rs"]
+mod tests;

@@ -1,0 +1,167 @@
+//! The timeline store at 100,000 events: insert rate (below and at the
+//! capacity, where every insert evicts), filter re-application over all
+//! retained events, and the heap bytes a retained event costs.
+//!
+//! Events are the 72 examples of `data/example-events.jsonl`, repeated with
+//! distinct `unique_id`s, times and correlation IDs, decoded once up front.
+//!
+//! Run: `CARGO_TARGET_DIR=… cargo bench -p eventline --bench store`.
+//! Measures only; asserts nothing about time.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+    use eventline::store::{Filter, Timeline};
+    use eventline::tts::{Event, Timestamp};
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::hint::black_box;
+    use std::sync::atomic::{AtomicIsize, Ordering};
+
+    /// Counts live heap bytes, to measure what the store holds.
+    pub struct Counting;
+    pub static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            // SAFETY: forwarded unchanged to the system allocator.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+            // SAFETY: forwarded unchanged to the system allocator.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+            LIVE.fetch_add(new as isize - layout.size() as isize, Ordering::Relaxed);
+            // SAFETY: forwarded unchanged to the system allocator.
+            unsafe { System.realloc(ptr, layout, new) }
+        }
+    }
+
+    const EXAMPLES: &str = include_str!("../data/example-events.jsonl");
+    pub const N: usize = 100_000;
+
+    /// `n` events with distinct IDs, times 1.2 ms apart, one correlation ID
+    /// shared by each group of 4 (an uplink's journey) plus the example's own.
+    fn events(n: usize) -> (Vec<Event>, usize) {
+        let examples: Vec<serde_json::Value> = EXAMPLES
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("example event"))
+            .collect();
+        let base_ns: i64 = 1_730_106_840_000_000_000;
+        let mut json_bytes = 0;
+        let out = (0..n)
+            .map(|i| {
+                let mut e = examples[i % examples.len()].clone();
+                let t = Timestamp::from_unix_nanos(base_ns + i as i64 * 1_234_567);
+                e["time"] = t.to_rfc3339().into();
+                e["unique_id"] = format!("01JB{i:022}").into();
+                let mut corr = vec![serde_json::Value::from(format!("as:up:01JB{:022}", i / 4))];
+                if let Some(own) = e["correlation_ids"].as_array() {
+                    corr.extend(own.iter().cloned());
+                }
+                e["correlation_ids"] = corr.into();
+                let text = e.to_string();
+                json_bytes += text.len();
+                Event::from_json(text.as_bytes()).expect("event")
+            })
+            .collect();
+        (out, json_bytes / n)
+    }
+
+    fn filled(events: &[Event]) -> Timeline {
+        let mut t = Timeline::new();
+        for e in events {
+            t.push(e.clone());
+        }
+        t
+    }
+
+    fn bench(c: &mut Criterion) {
+        let (events, json_per_event) = events(N);
+        // Memory: live heap with 100,000 retained, minus the events given to it.
+        let before = LIVE.load(Ordering::Relaxed);
+        let store = filled(&events);
+        let held = LIVE.load(Ordering::Relaxed) - before;
+        println!(
+            "memory: {} retained, {} bytes of heap per event in the store ({} bytes of JSON per event on the wire)",
+            store.len(),
+            held / N as isize,
+            json_per_event
+        );
+        drop(store);
+
+        let mut group = c.benchmark_group("store");
+        group.sample_size(10);
+        group.throughput(Throughput::Elements(N as u64));
+        group.bench_function("insert_100k", |b| {
+            b.iter_batched(
+                || events.clone(),
+                |batch| {
+                    let mut t = Timeline::new();
+                    for e in batch {
+                        t.push(e);
+                    }
+                    t
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_function("insert_100k_at_capacity_evicting", |b| {
+            b.iter_batched(
+                || (filled(&events), events.clone()),
+                |(mut t, batch)| {
+                    for (i, mut e) in batch.into_iter().enumerate() {
+                        e.unique_id = format!("02JB{i:022}");
+                        t.push(e);
+                    }
+                    t
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.finish();
+
+        let mut t = filled(&events);
+        let mut group = c.benchmark_group("filter_100k");
+        group.sample_size(10);
+        for (label, query) in [
+            ("text_lowercase_deveui", "70b3d57ed0061a2b"),
+            ("text_exact_case", "EventlineNotThere"),
+            ("text_absent_full_scan", "zzqx-not-there"),
+            ("name_glob", "as.up.*"),
+            ("kind_gateway", "kind:gateway"),
+            ("correlation", "corr:as:up:01JB0000000000000000012345"),
+            ("text_and_kind", "kind:device -as.up.* rssi"),
+        ] {
+            let filter = Filter::parse(query).expect("filter");
+            t.set_filter(filter.clone());
+            println!(
+                "filter {query:?}: {} of {} events match",
+                t.shown(),
+                t.len()
+            );
+            group.bench_function(label, |b| {
+                b.iter(|| {
+                    t.set_filter(black_box(filter.clone()));
+                    t.shown()
+                })
+            });
+        }
+        group.finish();
+    }
+
+    criterion_group!(benches, bench);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: native::Counting = native::Counting;
+
+#[cfg(not(target_arch = "wasm32"))]
+criterion::criterion_main!(native::benches);
+
+/// Benchmarks run natively only; this keeps `--all-targets` building for wasm.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

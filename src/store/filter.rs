@@ -1,0 +1,378 @@
+//! [`Filter`]: the timeline's client-side filter, typed by the user.
+//!
+//! Syntax (terms separated by spaces, all must match; `-` in front negates):
+//! - `text` — found in the event name, an entity (IDs, DevEUI, DevAddr), a
+//!   correlation ID, or anywhere in the payload. Lower-case text ignores
+//!   case; text with a capital letter matches case exactly (smart case).
+//!   `"two words"` searches for the phrase.
+//! - `as.up.*`, `name:gs.*.drop` — event-name glob (`*` any run, `?` one character).
+//! - `kind:device` (also `application`/`app`, `gateway`/`gw`, `organization`/`org`, `user`, `client`).
+//! - `corr:as:up:01J…` — events carrying this correlation ID (follow one message through the stack).
+//!
+//! Matching reads the raw payload bytes as they were received; it never
+//! parses JSON, so re-filtering 100,000 events stays well under 100 ms.
+
+use memchr::memmem;
+
+use crate::tts::{EntityKind, Event};
+
+/// One condition on an event.
+#[derive(Debug, Clone)]
+enum Cond {
+    Text(Box<Needle>),
+    Name(Vec<u8>),
+    Kind(EntityKind),
+    Corr(String),
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    negate: bool,
+    cond: Cond,
+}
+
+/// A parsed filter. The empty filter matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    query: String,
+    terms: Vec<Term>,
+}
+
+/// Text to find, case-sensitive or not.
+#[derive(Debug, Clone)]
+struct Needle {
+    /// Case-sensitive search (the text has a capital letter).
+    exact: Option<memmem::Finder<'static>>,
+    /// Lower-cased text and the position of its rarest byte, for the case-insensitive scan.
+    lower: Vec<u8>,
+    anchor: usize,
+}
+
+/// How common a byte is in TTS event JSON (higher = more common): the
+/// case-insensitive scan jumps between occurrences of the needle's rarest byte.
+fn commonness(b: u8) -> u8 {
+    match b {
+        b'"' | b':' | b',' | b' ' => 255,
+        b'e' | b't' | b'a' | b'i' | b'o' | b'n' | b's' | b'r' => 200,
+        b'a'..=b'z' => 160,
+        b'0'..=b'9' => 150,
+        b'_' | b'.' | b'-' | b'/' | b'{' | b'}' => 140,
+        _ => 60,
+    }
+}
+
+impl Needle {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let exact = bytes
+            .iter()
+            .any(u8::is_ascii_uppercase)
+            .then(|| memmem::Finder::new(bytes).into_owned());
+        let lower = bytes.to_ascii_lowercase();
+        let anchor = lower
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, &b)| commonness(b))
+            .map_or(0, |(i, _)| i);
+        Needle {
+            exact,
+            lower,
+            anchor,
+        }
+    }
+
+    fn found_in(&self, hay: &[u8]) -> bool {
+        match &self.exact {
+            Some(finder) => finder.find(hay).is_some(),
+            None => find_ignoring_case(hay, &self.lower, self.anchor),
+        }
+    }
+}
+
+/// Whether `lower` (lower-case ASCII) occurs in `hay`, ignoring ASCII case.
+fn find_ignoring_case(hay: &[u8], lower: &[u8], anchor: usize) -> bool {
+    let n = lower.len();
+    let Some(&a) = lower.get(anchor) else {
+        return true; // the empty needle
+    };
+    if hay.len() < n {
+        return false;
+    }
+    let upper = a.to_ascii_uppercase();
+    // The anchor byte can be at positions anchor ..= hay.len() - n + anchor.
+    let limit = hay.len() - n + anchor + 1;
+    let mut from = anchor;
+    while from < limit {
+        let rest = hay.get(from..limit).unwrap_or_default();
+        let hit = if a == upper {
+            memchr::memchr(a, rest)
+        } else {
+            memchr::memchr2(a, upper, rest)
+        };
+        let Some(i) = hit else {
+            return false;
+        };
+        let at = from + i - anchor;
+        if hay
+            .get(at..at + n)
+            .is_some_and(|w| w.eq_ignore_ascii_case(lower))
+        {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
+}
+
+/// `*` matches any run, `?` one byte.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .unwrap_or_default()
+        .iter()
+        .all(|&c| c == b'*')
+}
+
+fn kind_named(word: &str) -> Option<EntityKind> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "application" | "app" | "applications" => EntityKind::Application,
+        "device" | "dev" | "end_device" | "devices" => EntityKind::Device,
+        "gateway" | "gw" | "gateways" => EntityKind::Gateway,
+        "organization" | "org" | "organisation" => EntityKind::Organization,
+        "user" | "users" => EntityKind::User,
+        "client" | "clients" => EntityKind::Client,
+        _ => return None,
+    })
+}
+
+/// Splits at spaces, keeping `"quoted phrases"` (and `-"…"`) together.
+fn words(query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in query.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+impl Filter {
+    /// Parses what the user typed.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the term that cannot be understood (an unknown kind, an empty `name:`).
+    pub fn parse(query: &str) -> Result<Self, String> {
+        let mut terms = Vec::new();
+        for word in words(query) {
+            let (negate, word) = match word.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() => (true, rest),
+                _ => (false, word.as_str()),
+            };
+            let cond = if let Some(kind) = word.strip_prefix("kind:") {
+                Cond::Kind(kind_named(kind).ok_or_else(|| {
+                    format!(
+                        "“{kind}” is not an entity kind: use application, device, gateway, organization, user or client."
+                    )
+                })?)
+            } else if let Some(name) = word.strip_prefix("name:") {
+                if name.is_empty() {
+                    return Err("“name:” needs an event name or a pattern like as.up.*".into());
+                }
+                Cond::Name(name.as_bytes().to_vec())
+            } else if let Some(id) = word.strip_prefix("corr:") {
+                if id.is_empty() {
+                    return Err("“corr:” needs a correlation ID.".into());
+                }
+                Cond::Corr(id.to_owned())
+            } else if word.contains(['*', '?']) {
+                Cond::Name(word.as_bytes().to_vec())
+            } else {
+                Cond::Text(Box::new(Needle::new(word)))
+            };
+            terms.push(Term { negate, cond });
+        }
+        Ok(Filter {
+            query: query.trim().to_owned(),
+            terms,
+        })
+    }
+
+    /// What the user typed (trimmed).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// Whether the filter lets everything through.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// A correlation ID every match must carry, if the filter names one (lets
+    /// the store look only at the events of that ID).
+    pub fn required_correlation(&self) -> Option<&str> {
+        self.terms.iter().find_map(|t| match (&t.cond, t.negate) {
+            (Cond::Corr(id), false) => Some(id.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether `event` passes every term.
+    pub fn matches(&self, event: &Event) -> bool {
+        self.terms
+            .iter()
+            .all(|t| cond_matches(&t.cond, event) != t.negate)
+    }
+}
+
+fn cond_matches(cond: &Cond, event: &Event) -> bool {
+    match cond {
+        Cond::Name(pattern) => glob(pattern, event.name.as_bytes()),
+        Cond::Kind(kind) => event.identifiers.iter().any(|i| i.kind() == *kind),
+        Cond::Corr(id) => event.correlation_ids.iter().any(|c| c == id),
+        Cond::Text(needle) => {
+            needle.found_in(event.name.as_bytes())
+                || event.identifiers.iter().any(|i| {
+                    needle.found_in(i.key().as_bytes())
+                        || [i.eui(), i.join_eui(), i.dev_addr()]
+                            .into_iter()
+                            .flatten()
+                            .any(|v| needle.found_in(v.as_bytes()))
+                })
+                || event
+                    .correlation_ids
+                    .iter()
+                    .any(|c| needle.found_in(c.as_bytes()))
+                || event
+                    .data
+                    .as_ref()
+                    .is_some_and(|d| needle.found_in(d.as_str().as_bytes()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, ids: &str, data: &str) -> Event {
+        let json = format!(
+            r#"{{"name":"{name}","time":"2024-10-28T10:00:00Z","identifiers":[{ids}],"data":{data},"correlation_ids":["as:up:01JBK0","gs:uplink:01JBK1"],"unique_id":"U"}}"#
+        );
+        Event::from_json(json.as_bytes()).expect("test event")
+    }
+
+    const DEV: &str = r#"{"device_ids":{"device_id":"soil-node-01","application_ids":{"application_id":"soil-sensors"},"dev_eui":"70B3D57ED0061A2B"}}"#;
+    const GW: &str = r#"{"gateway_ids":{"gateway_id":"rooftop-gw-01"}}"#;
+
+    fn hit(query: &str, e: &Event) -> bool {
+        Filter::parse(query).expect("valid filter").matches(e)
+    }
+
+    #[test]
+    fn text_is_found_in_name_entities_correlation_and_payload() {
+        let up = event(
+            "as.up.data.forward",
+            DEV,
+            r#"{"@type":"x","uplink_message":{"f_cnt":42,"rx_metadata":[{"rssi":-97}]}}"#,
+        );
+        assert!(hit("forward", &up));
+        assert!(hit("soil-node-01", &up));
+        assert!(hit("70b3d57ed0061a2b", &up), "lower-case text ignores case");
+        assert!(hit("70B3D57ED0061A2B", &up));
+        assert!(
+            !hit("70B3D57ED0061A2b", &up),
+            "a capital letter makes it exact"
+        );
+        assert!(hit("gs:uplink", &up));
+        assert!(hit("rssi", &up) && hit("uplink_message", &up));
+        assert!(!hit("F_CNT", &up), "capitals: exact case");
+        assert!(hit("f_cnt", &up));
+        assert!(!hit("rooftop", &up));
+        assert!(hit("", &up));
+    }
+
+    #[test]
+    fn globs_kinds_correlation_and_negation() {
+        let up = event("as.up.data.forward", DEV, "{}");
+        let gw = event("gs.up.receive", GW, "{}");
+        assert!(hit("as.up.*", &up) && !hit("as.up.*", &gw));
+        assert!(hit("name:*.up.*", &gw));
+        assert!(hit("name:gs.up.receiv?", &gw));
+        assert!(
+            !hit("name:gs.up", &gw),
+            "a name pattern matches the whole name"
+        );
+        assert!(hit("kind:gw", &gw) && !hit("kind:gateway", &up));
+        assert!(hit("kind:device soil", &up));
+        assert!(!hit("kind:device rooftop", &up));
+        assert!(hit("-kind:device", &gw) && !hit("-kind:device", &up));
+        assert!(hit("corr:as:up:01JBK0", &up) && !hit("corr:as:up:01JBK", &up));
+        assert!(hit("\"data forward\"", &event("data forward", GW, "{}")));
+    }
+
+    #[test]
+    fn unknown_terms_are_explained() {
+        let e = Filter::parse("kind:sensor").unwrap_err();
+        assert!(e.contains("sensor") && e.contains("gateway"), "{e}");
+        assert!(Filter::parse("name:").is_err());
+        assert!(Filter::parse("   ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_case_insensitive_scan_agrees_with_a_naive_one() {
+        let hays = [
+            "", "a", "abcABC", "xxAbCxx", "aaaaab", "ab", "ba", "Zz", "zZz",
+        ];
+        let needles = ["a", "ab", "abc", "bc", "aab", "zz", "b", "cx"];
+        for h in hays {
+            for n in needles {
+                let naive = h.to_ascii_lowercase().contains(n);
+                let needle = Needle::new(n);
+                assert_eq!(needle.found_in(h.as_bytes()), naive, "{n} in {h}");
+            }
+        }
+    }
+
+    #[test]
+    fn glob_edge_cases() {
+        assert!(glob(b"*", b""));
+        assert!(glob(b"a*b*c", b"axxbyyc"));
+        assert!(!glob(b"a*b*c", b"axxbyy"));
+        assert!(glob(b"*.drop", b"gs.up.drop"));
+        assert!(!glob(b"?", b""));
+    }
+}

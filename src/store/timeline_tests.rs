@@ -1,0 +1,251 @@
+//! Tests of [`Timeline`]: lanes, order, de-duplication, capacity and
+//! eviction, the correlation index, and filtering as events arrive.
+
+use super::*;
+
+fn event(name: &str, time: &str, ids: &str, unique: &str) -> Event {
+    let json = format!(
+        r#"{{"name":"{name}","time":"{time}","identifiers":[{ids}],"unique_id":"{unique}"}}"#
+    );
+    Event::from_json(json.as_bytes()).expect("test event")
+}
+
+fn with_corr(name: &str, second: u32, ids: &str, unique: &str, corr: &[&str]) -> Event {
+    let corr: Vec<String> = corr.iter().map(|c| format!("\"{c}\"")).collect();
+    let json = format!(
+        r#"{{"name":"{name}","time":"2024-10-28T10:00:{second:02}Z","identifiers":[{ids}],"correlation_ids":[{}],"unique_id":"{unique}"}}"#,
+        corr.join(",")
+    );
+    Event::from_json(json.as_bytes()).expect("test event")
+}
+
+const DEV: &str = r#"{"device_ids":{"device_id":"dev2","application_ids":{"application_id":"app1"},"dev_eui":"70B3D57ED0061A2B"}}"#;
+const APP: &str = r#"{"application_ids":{"application_id":"app1"}}"#;
+const GW: &str = r#"{"gateway_ids":{"gateway_id":"gw2"}}"#;
+const USER: &str = r#"{"user_ids":{"user_id":"alice"}}"#;
+
+fn uids(t: &Timeline, lane: Option<&str>) -> Vec<String> {
+    t.rows(lane)
+        .map(|o| {
+            o.iter()
+                .filter_map(|s| t.event(s))
+                .map(|e| e.unique_id.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn labels(t: &Timeline) -> Vec<String> {
+    t.lanes().map(Lane::label).collect()
+}
+
+#[test]
+fn events_are_grouped_into_lanes_by_entity() {
+    let mut t = Timeline::new();
+    t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A"));
+    t.push(event(
+        "as.up.data.forward",
+        "2024-10-28T10:00:01Z",
+        DEV,
+        "B",
+    ));
+    t.push(event(
+        "application.collaborator.update",
+        "2024-10-28T10:00:02Z",
+        &format!("{APP},{USER}"),
+        "C",
+    ));
+    t.push(event("events.unknown", "2024-10-28T10:00:03Z", "", "D"));
+    assert_eq!(
+        labels(&t),
+        [
+            "application app1",
+            "device app1/dev2",
+            "gateway gw2",
+            "user alice",
+            "events without an entity"
+        ]
+    );
+    assert!(t.lanes().all(|l| l.count() == 1));
+    assert_eq!(t.len(), 4);
+    let dev = t.lane("app1/dev2").and_then(|l| l.entity.clone());
+    assert_eq!(
+        dev.as_ref().and_then(EntityIds::eui),
+        Some("70B3D57ED0061A2B")
+    );
+}
+
+#[test]
+fn late_events_land_in_their_place_by_integer_time() {
+    let mut t = Timeline::new();
+    // 0, 3, 6 and 9 fraction digits: string order would be wrong here.
+    t.push(event("gs.up.receive", "2024-10-28T10:00:01Z", GW, "A"));
+    t.push(event("gs.up.receive", "2024-10-28T10:00:00.9Z", GW, "B"));
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T10:00:00.123456789Z",
+        GW,
+        "C",
+    ));
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T11:00:00.5+01:00",
+        GW,
+        "D",
+    ));
+    assert_eq!(uids(&t, Some("gw:gw2")), ["C", "D", "B", "A"]);
+    assert_eq!(uids(&t, None), ["C", "D", "B", "A"]);
+    assert_eq!(
+        t.lane("gw:gw2").map(|l| l.last_seen),
+        Timestamp::parse("2024-10-28T10:00:01Z").ok()
+    );
+}
+
+#[test]
+fn a_repeated_unique_id_is_counted_not_shown_twice() {
+    let mut t = Timeline::new();
+    assert!(t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A")));
+    assert!(!t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A")));
+    assert_eq!((t.len(), t.duplicates()), (1, 1));
+    assert_eq!(t.find("A"), Some(0));
+    assert_eq!(t.find("B"), None);
+}
+
+#[test]
+fn stream_start_is_a_marker_not_an_entity_event() {
+    let mut t = Timeline::new();
+    let start = r#"{"name":"events.stream.start","time":"2024-10-28T10:00:00Z","identifiers":[{"application_ids":{"application_id":"app1"}}],"data":{"@type":"type.googleapis.com/google.protobuf.Value","value":["as.up.data.forward"]},"unique_id":"S"}"#;
+    t.push(Event::from_json(start.as_bytes()).expect("start"));
+    assert_eq!(t.lanes().count(), 0);
+    assert_eq!(
+        t.markers()[0].kind,
+        MarkerKind::StreamStarted {
+            names: vec!["as.up.data.forward".into()]
+        }
+    );
+}
+
+#[test]
+fn past_the_capacity_the_oldest_arrivals_are_evicted_and_counted() {
+    let mut t = Timeline::with_capacity(3);
+    for (i, id) in ["A", "B", "C", "D", "E"].iter().enumerate() {
+        let ids = if i == 0 { DEV } else { GW };
+        t.push(with_corr("gs.up.receive", i as u32, ids, id, &["c:all"]));
+    }
+    assert_eq!((t.len(), t.evicted()), (3, 2));
+    assert_eq!(uids(&t, None), ["C", "D", "E"]);
+    // The device's only event is gone, and so is its lane.
+    assert_eq!(labels(&t), ["gateway gw2"]);
+    assert_eq!(t.find("A"), None);
+    assert_eq!(t.correlated("c:all").len(), 3);
+    // An evicted event seen again is new again; it is the oldest by time.
+    assert!(t.push(with_corr("gs.up.receive", 0, GW, "A", &[])));
+    // The oldest arrival (C) makes room; A is placed first by its time.
+    assert_eq!(uids(&t, None), ["A", "D", "E"]);
+    // Shrinking the capacity evicts at once.
+    t.set_capacity(1);
+    assert_eq!((t.len(), t.evicted()), (1, 5));
+    assert_eq!(t.capacity(), 1);
+}
+
+#[test]
+fn the_correlation_index_finds_one_message_through_the_stack() {
+    let mut t = Timeline::new();
+    t.push(with_corr(
+        "gs.up.receive",
+        1,
+        GW,
+        "A",
+        &["gs:uplink:1", "gs:conn:9"],
+    ));
+    t.push(with_corr(
+        "ns.up.data.process",
+        2,
+        DEV,
+        "B",
+        &["gs:uplink:1"],
+    ));
+    t.push(with_corr(
+        "gs.up.receive",
+        3,
+        GW,
+        "C",
+        &["gs:uplink:2", "gs:conn:9"],
+    ));
+    assert_eq!(t.correlated("gs:uplink:1"), [0, 1]);
+    assert_eq!(t.correlated("gs:conn:9"), [0, 2]);
+    assert!(t.correlated("nothing").is_empty());
+    t.set_filter(Filter::parse("corr:gs:uplink:1").expect("filter"));
+    assert_eq!(uids(&t, None), ["A", "B"]);
+}
+
+#[test]
+fn a_filter_applies_to_what_is_retained_and_to_what_arrives() {
+    let mut t = Timeline::new();
+    t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A"));
+    t.push(event(
+        "as.up.data.forward",
+        "2024-10-28T10:00:01Z",
+        DEV,
+        "B",
+    ));
+    t.set_filter(Filter::parse("kind:device").expect("filter"));
+    assert_eq!(uids(&t, None), ["B"]);
+    assert_eq!(
+        labels(&t),
+        ["device app1/dev2"],
+        "lanes without matches are hidden"
+    );
+    assert_eq!((t.shown(), t.len()), (1, 2));
+    // Arriving events are tested as they come, late ones land in place.
+    t.push(event(
+        "as.up.data.forward",
+        "2024-10-28T09:59:00Z",
+        DEV,
+        "C",
+    ));
+    t.push(event("gs.up.receive", "2024-10-28T10:00:05Z", GW, "D"));
+    assert_eq!(uids(&t, None), ["C", "B"]);
+    assert_eq!(uids(&t, Some("app1/dev2")), ["C", "B"]);
+    // Clearing the filter shows everything again.
+    t.set_filter(Filter::default());
+    assert_eq!(uids(&t, None), ["C", "A", "B", "D"]);
+    assert_eq!(labels(&t), ["device app1/dev2", "gateway gw2"]);
+}
+
+#[test]
+fn incremental_filtering_equals_filtering_afterwards() {
+    // Random events, capacity pressure, a filter set early or late: same views.
+    let mut seed = 7_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let names = ["gs.up.receive", "as.up.data.forward", "ns.up.data.drop"];
+    let lanes = [DEV, GW, APP, ""];
+    let filter = "-kind:gateway *.up.*";
+    let mut early = Timeline::with_capacity(40);
+    early.set_filter(Filter::parse(filter).expect("filter"));
+    let mut late = Timeline::with_capacity(40);
+    for i in 0..200 {
+        let r = next();
+        let e = event(
+            names[(r % 3) as usize],
+            &format!("2024-10-28T10:{:02}:{:02}Z", (r >> 8) % 60, (r >> 16) % 60),
+            lanes[((r >> 24) % 4) as usize],
+            &format!("U{}", if r % 11 == 0 { i / 2 } else { i }),
+        );
+        early.push(e.clone());
+        late.push(e);
+    }
+    late.set_filter(Filter::parse(filter).expect("filter"));
+    assert_eq!(uids(&early, None), uids(&late, None));
+    assert!(!uids(&early, None).is_empty());
+    for lane in late.lanes() {
+        assert_eq!(uids(&early, Some(&lane.key)), uids(&late, Some(&lane.key)));
+    }
+    assert_eq!(labels(&early), labels(&late));
+    assert_eq!(early.evicted(), late.evicted());
+}
