@@ -24,6 +24,8 @@ pub struct ViewState {
     pub collapsed: Vec<String>,
     /// The `unique_id` of the event whose JSON is open.
     pub selected: Option<String>,
+    /// The timeline filter, as typed (see `store::Filter`).
+    pub filter: String,
 }
 
 impl Default for ViewState {
@@ -39,6 +41,7 @@ impl Default for ViewState {
             newest_first: true,
             collapsed: Vec::new(),
             selected: None,
+            filter: String::new(),
         }
     }
 }
@@ -137,6 +140,9 @@ impl ViewState {
         if let Some(s) = &self.selected {
             add("event", encode(s));
         }
+        if !self.filter.trim().is_empty() {
+            add("filter", encode(self.filter.trim()));
+        }
         pairs.join("&")
     }
 
@@ -160,6 +166,7 @@ impl ViewState {
                 "order" => state.newest_first = value != "oldest",
                 "collapsed" => state.collapsed = unlist(value),
                 "event" => state.selected = Some(decode(value)).filter(|s| !s.is_empty()),
+                "filter" => state.filter = decode(value),
                 _ => {}
             }
         }
@@ -195,6 +202,7 @@ mod tests {
             newest_first: false,
             collapsed: vec!["gw:rooftop-gw-01".into()],
             selected: Some("01JB996A5CB3W8N1R6T0Y4K2QF".into()),
+            filter: "kind:device -as.up.* \"rssi\":-9".into(),
         }
     }
 

@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     super::share::install(viewer);
     tick_every_second(viewer);
     follow_newest(viewer);
+    track_viewport(viewer);
 
     view! {
         <header class="topbar">
@@ -65,6 +66,77 @@ fn tick_every_second(viewer: Viewer) {
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());
         }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = viewer;
+}
+
+/// Measures the viewport and the rows for the virtualized lists: once per
+/// animation frame after a scroll, a resize, a click or key (a JSON tree
+/// opened or expanded), or a change of the timeline.
+fn track_viewport(viewer: Viewer) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let scheduled = StoredValue::new(false);
+        let measure = move || {
+            scheduled.set_value(false);
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let Some(doc) = window.document() else {
+                return;
+            };
+            let px = |selector: &str| {
+                doc.query_selector(selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    .map(|e| f64::from(e.offset_height()))
+            };
+            let height = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0);
+            let scroll_y = window.scroll_y().unwrap_or(0.0);
+            let row = px(".event-row:not(.open)").filter(|h| *h > 0.0);
+            let open = px(".event-row.open");
+            let nothing_open = viewer.selected.with_untracked(Option::is_none);
+            viewer.viewport.update(|v| {
+                v.height = height;
+                v.scroll_y = scroll_y;
+                if let Some(h) = row {
+                    v.row_h = h;
+                }
+                if nothing_open {
+                    v.extra = 0.0;
+                } else if let Some(h) = open {
+                    v.extra = (h - v.row_h).max(0.0);
+                }
+                v.tick += 1;
+            });
+        };
+        let schedule = move || {
+            if !scheduled.get_value() {
+                scheduled.set_value(true);
+                request_animation_frame(measure);
+            }
+        };
+        Effect::new(move |_| {
+            viewer.timeline.track();
+            viewer.selected.track();
+            viewer.settings.track();
+            viewer.collapsed.track();
+            schedule();
+        });
+        let handles = [
+            window_event_listener(leptos::ev::scroll, move |_| schedule()),
+            window_event_listener(leptos::ev::resize, move |_| schedule()),
+            window_event_listener(leptos::ev::click, move |_| schedule()),
+            window_event_listener(leptos::ev::keyup, move |_| schedule()),
+        ];
+        on_cleanup(move || handles.into_iter().for_each(|h| h.remove()));
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = viewer;

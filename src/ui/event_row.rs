@@ -22,6 +22,7 @@ pub struct RowData {
     pub time: crate::tts::Timestamp,
     /// For the flat view: which entities the event names.
     pub entities: String,
+    pub correlation_ids: Vec<String>,
 }
 
 /// The key of a row: the event's `unique_id` (or its position if it has none).
@@ -49,6 +50,7 @@ impl RowData {
                 .map(|i| i.key())
                 .collect::<Vec<_>>()
                 .join(", "),
+            correlation_ids: event.correlation_ids.clone(),
         }
     }
 }
@@ -88,6 +90,7 @@ pub fn EventRow(
         let utc = viewer.settings.with(|s| s.utc);
         time::display(ts, utc)
     };
+    let corr = row.correlation_ids.clone();
     let tree = move || {
         open.get().then(|| {
             let value = viewer
@@ -97,14 +100,44 @@ pub fn EventRow(
             let format_time = Callback::new(move |raw: String| {
                 time::display_raw(&raw, viewer.settings.with(|s| s.utc))
             });
-            view! { <div class="row-detail"><JsonTree value=value format_time=format_time /></div> }
+            let related = (!corr.is_empty()).then(|| {
+                view! {
+                    <p class="related">
+                        "Follow this message through the stack: "
+                        {corr
+                            .iter()
+                            .map(|c| {
+                                let query = format!("corr:{c}");
+                                view! {
+                                    <button type="button" class="link chip" title="Show the events with this correlation ID"
+                                        on:click=move |_| {
+                                            viewer.filter_text.set(query.clone());
+                                            super::toolbar::apply_filter(viewer, &query);
+                                        }>
+                                        {c.clone()}
+                                    </button>
+                                }
+                            })
+                            .collect_view()}
+                    </p>
+                }
+            });
+            view! {
+                <div class="row-detail">
+                    {related}
+                    <JsonTree value=value format_time=format_time />
+                </div>
+            }
         })
     };
-    let class = format!("event-row fam-{}", row.family.as_str());
+    let class = move || {
+        let open = if open.get() { " open" } else { "" };
+        format!("event-row fam-{}{open}", row.family.as_str())
+    };
     let entities =
         show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span> });
     Some(view! {
-        <li class=class data-name=row.name.clone()>
+        <li class=class data-name=row.name.clone() data-seq=at.to_string()>
             <button
                 type="button"
                 class="row-main"
@@ -115,10 +148,15 @@ pub fn EventRow(
                 <time class="row-time" datetime=ts.to_rfc3339() title=move || clock().0>
                     {move || clock().1}
                 </time>
-                <span class="row-name">{row.name.clone()}</span>
-                {entities}
-                <span class="row-desc">{row.description}</span>
-                <span class="row-preview">{row.preview.clone()}</span>
+                <span class="row-line1" title=row.description>
+                    <span class="row-name">{row.name.clone()}</span>
+                    " "
+                    <span class="row-desc">{row.description}</span>
+                </span>
+                <span class="row-line2">
+                    {entities}
+                    <span class="row-preview">{row.preview.clone()}</span>
+                </span>
             </button>
             {tree}
         </li>

@@ -41,13 +41,10 @@ pub fn ExportButtons() -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let run = move |format: Format| {
         let redacted = redact.get_untracked();
-        let out = viewer.timeline.with_untracked(|t| {
-            export(
-                t.flat().iter().filter_map(|&r| t.event(r)),
-                format,
-                redacted,
-            )
-        });
+        viewer.flush();
+        let out = viewer
+            .timeline
+            .with_untracked(|t| export(t.in_time_order(), format, redacted));
         let now = Timestamp::from_unix_millis(js_sys::Date::now() as i64);
         let name = file_name(&current_view(viewer).entities, now, format);
         status.set(Some(match download(&name, format.mime(), &out.body) {

@@ -5,6 +5,7 @@ mod app;
 mod connect_form;
 mod event_row;
 mod export;
+mod format;
 mod import;
 mod json_tree;
 mod live;
@@ -14,6 +15,8 @@ mod state;
 mod status_bar;
 pub mod time;
 mod timeline;
+mod toolbar;
+mod virtual_rows;
 
 pub use app::App;
 pub use connect_form::ConnectForm;

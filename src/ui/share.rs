@@ -55,6 +55,10 @@ pub fn current_view(viewer: Viewer) -> ViewState {
         newest_first: settings.newest_first,
         collapsed,
         selected: viewer.selected.get_untracked(),
+        filter: viewer
+            .timeline
+            .with_untracked(|t| t.filter().map(|f| f.query().to_owned()))
+            .unwrap_or_default(),
         ..viewer.shared.get_value()
     }
 }
@@ -81,6 +85,8 @@ pub fn apply_view(viewer: Viewer, view: &ViewState) {
         .collapsed
         .set(view.collapsed.iter().cloned().collect());
     viewer.selected.set(view.selected.clone());
+    viewer.filter_text.set(view.filter.clone());
+    super::toolbar::apply_filter(viewer, &view.filter);
 }
 
 fn write(fragment: &str, push: bool) {
@@ -113,6 +119,11 @@ pub fn install(viewer: Viewer) {
     let initial = ViewState::from_fragment(&location_hash());
     apply_view(viewer, &initial);
     viewer.shared.set_value(initial);
+    let applied = Memo::new(move |_| {
+        viewer
+            .timeline
+            .with(|t| t.filter().map(|f| f.query().to_owned()))
+    });
     // Only what a link carries: "follow" and the like must not rewrite history.
     let shown = Memo::new(move |_| {
         let s = viewer.settings.get();
@@ -122,6 +133,7 @@ pub fn install(viewer: Viewer) {
             s.newest_first,
             viewer.collapsed.get(),
             viewer.selected.get(),
+            applied.get(),
         )
     });
     Effect::new(move |first: Option<()>| {

@@ -1,6 +1,7 @@
 //! The viewer's shared state, provided as context: reads flow down as
 //! signals, writes go through these named fields. The store is one signal
-//! holding plain data (not a signal per event).
+//! holding plain data (not a signal per event), and arriving events are
+//! applied to it in batches, once per animation frame.
 
 use std::collections::HashSet;
 
@@ -122,6 +123,35 @@ impl Default for ViewSettings {
     }
 }
 
+/// Events waiting for an animation frame beyond which they are applied at once.
+const MAX_QUEUED: usize = 20_000;
+
+/// The page's viewport and row sizes (CSS px), for the virtualized lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    /// The window's inner height (0 before the first measurement).
+    pub height: f64,
+    pub scroll_y: f64,
+    /// The height of a closed row, measured from the DOM.
+    pub row_h: f64,
+    /// How much taller than a closed row the open row (its JSON tree) is.
+    pub extra: f64,
+    /// Bumped by every measurement, so lists look again at where they are.
+    pub tick: u64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            height: 0.0,
+            scroll_y: 0.0,
+            row_h: 44.0,
+            extra: 0.0,
+            tick: 0,
+        }
+    }
+}
+
 /// Everything the components share.
 #[derive(Clone, Copy)]
 pub struct Viewer {
@@ -142,6 +172,14 @@ pub struct Viewer {
     pub reconnects: RwSignal<Vec<ReconnectMarker>>,
     /// What the connect form holds (the key in memory only).
     pub form: RwSignal<FormInput>,
+    /// What the user typed in the filter box, and why it cannot be applied, if so.
+    pub filter_text: RwSignal<String>,
+    pub filter_error: RwSignal<Option<String>>,
+    /// Where the page is scrolled, for the virtualized lists.
+    pub viewport: RwSignal<Viewport>,
+    /// Events received but not yet applied (until the next animation frame).
+    incoming: StoredValue<Vec<Event>>,
+    flush_scheduled: StoredValue<bool>,
     /// The request part of the shared view: what was last connected to or opened from a link.
     pub shared: StoredValue<ViewState>,
 }
@@ -161,6 +199,11 @@ impl Viewer {
             reconnects: RwSignal::new(Vec::new()),
             form: RwSignal::new(FormInput::default()),
             shared: StoredValue::new(ViewState::default()),
+            filter_text: RwSignal::new(String::new()),
+            filter_error: RwSignal::new(None),
+            viewport: RwSignal::new(Viewport::default()),
+            incoming: StoredValue::new(Vec::new()),
+            flush_scheduled: StoredValue::new(false),
         }
     }
 
@@ -169,20 +212,48 @@ impl Viewer {
         expect_context::<Viewer>()
     }
 
-    /// Adds events to the timeline, or to the pending buffer while paused.
+    /// Adds events to the timeline (at the next animation frame, together
+    /// with whatever else arrived meanwhile), or to the pending buffer while paused.
     pub fn accept(&self, events: Vec<Event>) {
         if events.is_empty() {
             return;
         }
         if self.paused.get_untracked() {
             self.pending.update(|p| p.extend(events));
-        } else {
-            self.timeline.update(|t| {
-                for e in events {
-                    t.push(e);
-                }
-            });
+            return;
         }
+        let queued = self
+            .incoming
+            .try_update_value(|q| {
+                q.extend(events);
+                q.len()
+            })
+            .unwrap_or_default();
+        // A hidden tab gets no animation frames: past a bound, apply at once.
+        if queued >= MAX_QUEUED || !cfg!(target_arch = "wasm32") {
+            self.flush();
+        } else if !self.flush_scheduled.get_value() {
+            self.flush_scheduled.set_value(true);
+            let this = *self;
+            request_animation_frame(move || this.flush());
+        }
+    }
+
+    /// Applies the events waiting for the next animation frame now (one update of the timeline).
+    pub fn flush(&self) {
+        self.flush_scheduled.set_value(false);
+        let batch = self
+            .incoming
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if batch.is_empty() {
+            return;
+        }
+        self.timeline.update(|t| {
+            for e in batch {
+                t.push(e);
+            }
+        });
     }
 
     /// Leaves pause: the buffered events join the timeline.
@@ -194,6 +265,7 @@ impl Viewer {
 
     /// Empties the timeline (the connection, if any, goes on).
     pub fn clear(&self) {
+        self.incoming.update_value(Vec::clear);
         self.timeline.update(Timeline::clear);
         self.pending.update(Vec::clear);
         self.selected.set(None);

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::format;
 use super::live::Connection;
 use super::state::{ConnState, Viewer};
 use super::time;
@@ -17,7 +18,8 @@ pub fn StatusBar() -> impl IntoView {
     let state = move || viewer.conn.with(|c| c.word());
     let state_class = move || format!("state state-{}", state().replace(' ', "-"));
     let received = move || viewer.stats.with(|s| s.received);
-    let shown = move || viewer.timeline.with(|t| t.len());
+    let shown = move || viewer.timeline.with(|t| (t.shown(), t.filter().is_some()));
+    let evicted = move || viewer.timeline.with(|t| (t.evicted(), t.capacity()));
     let rate = move || {
         let now = viewer.clock.get();
         viewer.stats.with(|s| s.rate(now))
@@ -28,8 +30,26 @@ pub fn StatusBar() -> impl IntoView {
     view! {
         <div class="status-bar" role="status" aria-label="Connection status">
             <span class=state_class>{state}</span>
-            <span class="stat">{move || format!("{} events received", received())}</span>
-            <span class="stat">{move || format!("{} shown", shown())}</span>
+            <span class="stat" data-stat="received">{move || format!("{} events received", format::count(received()))}</span>
+            <span class="stat" data-stat="shown">
+                {move || match shown() {
+                    (n, false) => format!("{} shown", format::count(n as u64)),
+                    (n, true) => format!("{} shown (filtered)", format::count(n as u64)),
+                }}
+            </span>
+            <Show when=move || evicted().0 != 0>
+                <span class="stat stat-evicted" data-stat="evicted">
+                    {move || {
+                        let (n, cap) = evicted();
+                        format!(
+                            "{} older {} dropped to stay under {}",
+                            format::count(n),
+                            if n == 1 { "event" } else { "events" },
+                            format::count(cap as u64)
+                        )
+                    }}
+                </span>
+            </Show>
             <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
             <Show when=move || viewer.stats.with(|s| s.reconnects) != 0>
                 <span class="stat">

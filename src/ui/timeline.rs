@@ -1,83 +1,17 @@
-//! The timeline: a toolbar (lanes/flat, order, time zone, follow), the
-//! connection markers, and either one lane per entity or one flat
-//! chronological list. Rows are list items; a lane is an ARIA region labelled
-//! with its entity.
+//! The timeline: a toolbar (lanes/flat, order, time zone, follow, filter),
+//! the connection markers, and either one lane per entity or one flat
+//! chronological list. Rows are list items, virtualized; a lane is an ARIA
+//! region labelled with its entity.
 
 use leptos::prelude::*;
 
-use super::event_row::{row_key, EventRow};
+use super::format;
 use super::state::Viewer;
 use super::time;
-use crate::store::{EventRef, MarkerKind, Timeline as TimelineStore};
+use super::toolbar::Toolbar;
+use super::virtual_rows::VirtualRows;
+use crate::store::MarkerKind;
 use crate::tts::EntityIds;
-
-/// How many rows one list renders at most (the newest); the rest are counted.
-/// (Issue 7 replaces this cap with a virtualized list.)
-pub const MAX_ROWS: usize = 500;
-
-/// The rows of `refs` to render (key and event), in display order. Cheap: a
-/// row's content is computed once, when `<For>` creates it.
-fn visible_rows(
-    t: &TimelineStore,
-    refs: &[EventRef],
-    newest_first: bool,
-) -> Vec<(String, EventRef)> {
-    let start = refs.len().saturating_sub(MAX_ROWS);
-    let mut rows: Vec<(String, EventRef)> = refs
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|&r| t.event(r).map(|e| (row_key(r, e), r)))
-        .collect();
-    if newest_first {
-        rows.reverse();
-    }
-    rows
-}
-
-fn more_note(total: usize) -> Option<impl IntoView> {
-    (total > MAX_ROWS).then(|| {
-        view! {
-            <p class="more-note">
-                {format!("Showing the newest {MAX_ROWS} of {total} events.")}
-            </p>
-        }
-    })
-}
-
-/// The toolbar above the timeline.
-#[component]
-fn Toolbar() -> impl IntoView {
-    let viewer = Viewer::expect();
-    let toggle = move |f: fn(&mut super::state::ViewSettings)| move |_| viewer.settings.update(f);
-    let s = move || viewer.settings.get();
-    view! {
-        <div class="toolbar" role="toolbar" aria-label="Timeline view">
-            <button type="button" aria-pressed=move || s().flat.to_string()
-                on:click=toggle(|s| s.flat = !s.flat)>
-                {move || if s().flat { "Group by entity" } else { "Flat view" }}
-            </button>
-            <button type="button" on:click=toggle(|s| s.newest_first = !s.newest_first)>
-                {move || if s().newest_first { "Newest first" } else { "Oldest first" }}
-            </button>
-            <button type="button" aria-pressed=move || (!s().utc).to_string()
-                on:click=toggle(|s| s.utc = !s.utc)>
-                {move || if s().utc { "Times: UTC" } else { "Times: local" }}
-            </button>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || s().follow
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        viewer.settings.update(|s| s.follow = on);
-                    } />
-                "Follow newest"
-            </label>
-            <super::share::CopyLink />
-            <super::export::ExportButtons />
-            <super::import::ImportButton />
-        </div>
-    }
-}
 
 /// The `events.stream.start` markers: when the stream went live, with which names.
 #[component]
@@ -118,7 +52,10 @@ fn Markers() -> impl IntoView {
     }
 }
 
-fn lane_heading(entity: &EntityIds) -> (String, String, Vec<String>) {
+fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<String>) {
+    let Some(entity) = entity else {
+        return ("events".into(), "without an entity".into(), Vec::new());
+    };
     let kind = entity.kind().as_str().to_owned();
     let mut extra = Vec::new();
     let id = match entity {
@@ -159,15 +96,20 @@ fn LaneView(
 ) -> impl IntoView {
     let viewer = Viewer::expect();
     // The lane's header, as a small value: no copy of the lane's event list
-    // on every update.
+    // on every update. `shown` differs from `count` while a filter is active.
     let head = {
         let key = key.clone();
         Memo::new(move |_| {
             viewer.timeline.with(|t| {
-                t.lanes()
-                    .iter()
-                    .find(|l| l.key == key)
-                    .map(|l| (l.label(), lane_heading(&l.entity), l.count(), l.last_seen))
+                let shown = t.rows(Some(&key)).map_or(0, |r| r.len());
+                t.lane(&key).map(|l| {
+                    (
+                        l.label(),
+                        lane_heading(l.entity.as_ref()),
+                        (shown, l.count()),
+                        l.last_seen,
+                    )
+                })
             })
         })
     };
@@ -187,23 +129,10 @@ fn LaneView(
     };
     let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
     let heading = move || head.with(|h| h.as_ref().map(|h| h.1.clone()));
-    let count = move || head.with(|h| h.as_ref().map_or(0, |h| h.2));
+    let count = move || head.with(|h| h.as_ref().map_or((0, 0), |h| h.2));
     let last_seen = move || {
         let utc = viewer.settings.with(|s| s.utc);
         head.with(|h| h.as_ref().map(|h| time::display(h.3, utc).1))
-    };
-    let lane_key = StoredValue::new(key.clone());
-    let rows = move || {
-        let newest_first = viewer.settings.with(|s| s.newest_first);
-        viewer.timeline.with(|t| {
-            lane_key.with_value(|key| {
-                t.lanes()
-                    .iter()
-                    .find(|l| &l.key == key)
-                    .map(|l| visible_rows(t, l.events(), newest_first))
-                    .unwrap_or_default()
-            })
-        })
     };
     let id = format!("lane-{}", key.replace(['/', ':'], "-"));
     view! {
@@ -219,17 +148,17 @@ fn LaneView(
                 </button>
                 <span class="lane-extra">{move || heading().map(|h| h.2.join(" · "))}</span>
                 <span class="lane-count">
-                    {move || match count() { 1 => "1 event".to_owned(), n => format!("{n} events") }}
+                    {move || match count() {
+                        (shown, all) if shown == all => format::events(all as u64),
+                        (shown, all) => format!("{} of {}", format::count(shown as u64), format::events(all as u64)),
+                    }}
                 </span>
                 <span class="lane-seen">{move || last_seen().map(|t| format!("last {t}"))}</span>
             </header>
             <Show when=move || !collapsed.get()>
-                <ol class="rows" id=id.clone()>
-                    <For each=rows key=|r| r.0.clone() let:row>
-                        <EventRow at=row.1 />
-                    </For>
-                </ol>
-                {move || more_note(count())}
+                <div id=id.clone()>
+                    <VirtualRows lane=Some(key.clone()) />
+                </div>
             </Show>
         </section>
     }
@@ -242,23 +171,25 @@ pub fn Timeline() -> impl IntoView {
     let lane_keys = Memo::new(move |_| {
         viewer
             .timeline
-            .with(|t| t.lanes().iter().map(|l| l.key.clone()).collect::<Vec<_>>())
+            .with(|t| t.lanes().map(|l| l.key.clone()).collect::<Vec<_>>())
     });
-    let flat_rows = move || {
-        let newest_first = viewer.settings.with(|s| s.newest_first);
+    let empty = move || viewer.timeline.with(|t| t.is_empty());
+    let nothing_matches = move || viewer.timeline.with(|t| t.shown() == 0 && !t.is_empty());
+    let applied = move || {
         viewer
             .timeline
-            .with(|t| visible_rows(t, t.flat(), newest_first))
+            .with(|t| t.filter().map(|f| f.query().to_owned()).unwrap_or_default())
     };
-    let flat_total = move || viewer.timeline.with(|t| t.flat().len());
-    let empty = move || viewer.timeline.with(|t| t.is_empty());
     view! {
-        <section class="timeline" aria-label="Timeline">
+        <section class="timeline" aria-label="Timeline" data-filter-applied=applied>
             <Toolbar />
             <Markers />
             <Show when=move || !empty() fallback=|| view! {
                 <p class="empty">"No events yet. Connect to a cluster to watch its events arrive."</p>
             }>
+                <Show when=nothing_matches>
+                    <p class="empty">"No event matches the filter."</p>
+                </Show>
                 <Show
                     when=move || viewer.settings.with(|s| s.flat)
                     fallback=move || view! {
@@ -270,12 +201,7 @@ pub fn Timeline() -> impl IntoView {
                     }
                 >
                     <section class="lane flat" role="region" aria-label="All events">
-                        <ol class="rows">
-                            <For each=flat_rows key=|r| r.0.clone() let:row>
-                                <EventRow at=row.1 show_entities=true />
-                            </For>
-                        </ol>
-                        {move || more_note(flat_total())}
+                        <VirtualRows lane=None show_entities=true />
                     </section>
                 </Show>
             </Show>
