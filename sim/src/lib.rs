@@ -278,9 +278,17 @@ async fn live(state: AppState, rate: f64) {
     let mut shutdown = state.shutdown.subscribe();
     loop {
         let due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
+        // At most 100 ms of traffic at once: a simulator that cannot keep up
+        // (a debug build on a busy machine) sends less instead of starving
+        // its streams while it catches up.
+        let burst = ((rate / 10.0) as u64).max(1);
+        emitted = emitted.max(due.saturating_sub(burst));
         while emitted < due {
             state.hub.publish(g.next_event(clock::now()));
             emitted += 1;
+            if emitted.is_multiple_of(64) {
+                tokio::task::yield_now().await;
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(tick) => {}

@@ -266,11 +266,16 @@ fn cond_matches(cond: &Cond, event: &Event) -> bool {
         Cond::Text(needle) => {
             needle.found_in(event.name.as_bytes())
                 || event.identifiers.iter().any(|i| {
-                    needle.found_in(i.key().as_bytes())
-                        || [i.eui(), i.join_eui(), i.dev_addr()]
-                            .into_iter()
-                            .flatten()
-                            .any(|v| needle.found_in(v.as_bytes()))
+                    [
+                        Some(i.id()),
+                        i.application_id(),
+                        i.eui(),
+                        i.join_eui(),
+                        i.dev_addr(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| needle.found_in(v.as_bytes()))
                 })
                 || event
                     .correlation_ids

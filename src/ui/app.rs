@@ -77,7 +77,6 @@ fn tick_every_second(viewer: Viewer) {
 fn track_viewport(viewer: Viewer) {
     #[cfg(target_arch = "wasm32")]
     {
-        use wasm_bindgen::JsCast;
         let scheduled = StoredValue::new(false);
         let measure = move || {
             scheduled.set_value(false);
@@ -91,8 +90,7 @@ fn track_viewport(viewer: Viewer) {
                 doc.query_selector(selector)
                     .ok()
                     .flatten()
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    .map(|e| f64::from(e.offset_height()))
+                    .map(|e| e.get_bounding_client_rect().height())
             };
             let height = window
                 .inner_height()

@@ -136,12 +136,11 @@ pub fn install(viewer: Viewer) {
             applied.get(),
         )
     });
-    Effect::new(move |first: Option<()>| {
-        shown.track();
-        if first.is_some() {
-            write(&current_view(viewer).to_fragment(), false);
-        }
-    });
+    Effect::watch(
+        move || shown.get(),
+        move |_, _, _| write(&current_view(viewer).to_fragment(), false),
+        false,
+    );
     let handle = window_event_listener(leptos::ev::popstate, move |_| {
         let view = ViewState::from_fragment(&location_hash());
         apply_view(viewer, &view);

@@ -1,0 +1,139 @@
+// Thousands of events in the real viewer: the lists are virtualized (only
+// rows near the viewport are in the DOM, scrolling shows the others), the
+// filter narrows what is shown and travels in the link, and the capacity
+// evicts the oldest events with a count in the status bar.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIST, startSim, launchBrowser, openPage } from './harness.mjs';
+
+const WANT = 3_000;
+let sim;
+let browser;
+
+before(async () => {
+  sim = await startSim(['--serve', DIST, '--base', '/tools/eventline/', '--viewer-config', '--rate', '1000']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+/** The first number in a text like "12,345 shown". */
+const number = (text) => Number(/[\d,]+/.exec(text)[0].replace(/,/g, ''));
+
+/** Connects to the whole demo fleet, waits for `WANT` events, disconnects (the view stays). */
+async function loaded(options = {}) {
+  const opened = await openPage(browser, { viewport: { width: 1280, height: 900 }, ...options });
+  const { page } = opened;
+  await page.goto(`${sim.url}/tools/eventline/`);
+  await page.waitForFunction(() => document.querySelector('#api-key')?.value !== '');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.waitForFunction((n) => {
+    const el = document.querySelector('[data-stat=shown]');
+    return el && Number(el.innerText.replace(/[^\d]/g, '')) >= n;
+  }, WANT, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+  await page.waitForTimeout(200); // the last animation frame's batch
+  return opened;
+}
+
+test('thousands of events: only rows near the viewport are in the DOM, and scrolling reaches every one', async () => {
+  const { context, page, problems } = await loaded();
+  await page.getByRole('button', { name: 'Flat view' }).click();
+  await page.waitForFunction(() => location.hash.includes('view=flat'));
+  const shown = number(await page.locator('[data-stat=shown]').innerText());
+  assert.ok(shown >= WANT, `shown ${shown}`);
+  const inDom = await page.locator('.flat .event-row').count();
+  assert.ok(inDom > 10 && inDom < 120, `${inDom} rows in the DOM for ${shown} events`);
+  // The list is as tall as all its rows: the scrollbar tells the truth.
+  const { listHeight, rowHeight } = await page.evaluate(() => ({
+    listHeight: document.querySelector('.flat .rows').getBoundingClientRect().height,
+    rowHeight: document.querySelector('.flat .event-row').getBoundingClientRect().height,
+  }));
+  assert.ok(Math.abs(listHeight - shown * rowHeight) < rowHeight * 2, `${listHeight} px for ${shown} rows of ${rowHeight} px`);
+
+  // Jump to the end: the oldest event is there, rendered, where the viewport is.
+  const oldest = await page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+      const rows = [...document.querySelectorAll('.flat .event-row')];
+      const last = rows[rows.length - 1];
+      const r = last.getBoundingClientRect();
+      done({ bottom: r.bottom, viewport: innerHeight, time: last.querySelector('time').getAttribute('datetime'), count: rows.length });
+    }, 50))));
+  });
+  assert.ok(oldest.bottom <= oldest.viewport + 2 && oldest.bottom > 0, `last row at ${oldest.bottom} of ${oldest.viewport}`);
+  assert.ok(oldest.count < 120, `${oldest.count} rows in the DOM at the end`);
+  // Every point of the viewport over the list shows a row, not a blank spacer.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await page.waitForTimeout(150);
+  const blanks = await page.evaluate(() => {
+    const out = [];
+    for (let y = 120; y < innerHeight - 10; y += 40) {
+      const el = document.elementFromPoint(800, y);
+      if (!el?.closest('.event-row')) out.push(`${y}: ${el?.className}`);
+    }
+    return out;
+  });
+  assert.deepEqual(blanks, [], 'rows cover the viewport after a jump');
+  // Newest first: the first row is the newest, the last the oldest.
+  const times = await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    return [...document.querySelectorAll('.flat .event-row time')].map((t) => t.getAttribute('datetime'));
+  });
+  assert.ok(times[0] >= oldest.time, 'newest first');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the filter narrows lanes and rows as typed, goes into the link, and explains a bad term', async () => {
+  const { context, page, problems } = await loaded();
+  const total = number(await page.locator('[data-stat=shown]').innerText());
+  const box = page.getByRole('searchbox', { name: 'Filter events' });
+  await box.fill('kind:gateway');
+  await page.locator('section.timeline[data-filter-applied="kind:gateway"]').waitFor();
+  const status = await page.locator('[data-stat=shown]').innerText();
+  assert.match(status, /shown \(filtered\)/);
+  const filtered = number(status);
+  assert.ok(filtered > 0 && filtered < total, `${filtered} of ${total}`);
+  // Only gateway lanes remain, and each shows "n of m events".
+  const labels = await page.locator('.lane[aria-label]').evaluateAll((ls) => ls.map((l) => l.getAttribute('aria-label')));
+  assert.ok(labels.length > 0 && labels.every((l) => l.startsWith('gateway ')), labels.join(', '));
+  assert.match(await page.evaluate(() => location.hash), /filter=kind:gateway/);
+  // A second, narrower term: the uplinks the gateways received.
+  await box.fill('kind:gateway gs.up.receive');
+  await page.locator('section.timeline[data-filter-applied="kind:gateway gs.up.receive"]').waitFor();
+  const names = await page.locator('.event-row').evaluateAll((rs) => [...new Set(rs.map((r) => r.dataset.name))]);
+  assert.deepEqual(names, ['gs.up.receive']);
+  assert.match(await page.locator('.lane-count').first().innerText(), /^[\d,]+ of [\d,]+ events$/);
+  // A term that cannot be understood is explained next to the box; the last good filter stays.
+  await box.fill('kind:sensor');
+  assert.match(await page.locator('#filter-error').innerText(), /“sensor” is not an entity kind/);
+  assert.equal(await box.getAttribute('aria-invalid'), 'true');
+  // Clearing shows everything again.
+  await box.fill('');
+  await page.locator('section.timeline[data-filter-applied=""]').waitFor();
+  assert.equal(number(await page.locator('[data-stat=shown]').innerText()), total);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a lower capacity evicts the oldest events and says how many were dropped', async () => {
+  const { context, page, problems } = await loaded();
+  await page.getByLabel('Keep').selectOption('1000');
+  await page.locator('[data-stat=evicted]').waitFor();
+  const evicted = await page.locator('[data-stat=evicted]').innerText();
+  assert.match(evicted, /^[\d,]+ older events dropped to stay under 1,000$/);
+  assert.equal(number(await page.locator('[data-stat=shown]').innerText()), 1000);
+  const received = number(await page.locator('[data-stat=received]').innerText());
+  assert.ok(number(evicted) + 1000 <= received, `${evicted} + 1,000 kept ≤ ${received} received`);
+  // The lanes' counts are what is kept.
+  const counts = await page.locator('.lane-count').allInnerTexts();
+  assert.ok(counts.length > 0);
+  assert.ok(counts.every((c) => number(c) <= 1000), counts.join(', '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
