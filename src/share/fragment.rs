@@ -1,5 +1,7 @@
 //! [`ViewState`] ⇄ URL fragment, e.g.
-//! `#cluster=https://eu1.cloud.thethings.network&entities=my-app,gw:my-gw&tail=10&view=flat`.
+//! `#cluster=https://eu1.cloud.thethings.network&entities=my-app,gw:my-gw&tail=10&view=flat`,
+//! or, for a recorded incident hosted next to the app,
+//! `#capture=captures/incident.ndjson&filter=kind:gateway`.
 //!
 //! Grammar: `key=value` pairs joined by `&`; values percent-encoded (UTF-8)
 //! except unreserved characters and `/ : @`; list values are items joined by
@@ -26,6 +28,9 @@ pub struct ViewState {
     pub selected: Option<String>,
     /// The timeline filter, as typed (see `store::Filter`).
     pub filter: String,
+    /// A capture to open instead of a live stream: a URL, usually relative to
+    /// the app (`captures/incident.ndjson`).
+    pub capture: Option<String>,
 }
 
 impl Default for ViewState {
@@ -42,6 +47,7 @@ impl Default for ViewState {
             collapsed: Vec::new(),
             selected: None,
             filter: String::new(),
+            capture: None,
         }
     }
 }
@@ -140,6 +146,9 @@ impl ViewState {
         if let Some(s) = &self.selected {
             add("event", encode(s));
         }
+        if let Some(c) = self.capture.as_deref().filter(|c| !c.is_empty()) {
+            add("capture", encode(c));
+        }
         if !self.filter.trim().is_empty() {
             add("filter", encode(self.filter.trim()));
         }
@@ -167,6 +176,7 @@ impl ViewState {
                 "collapsed" => state.collapsed = unlist(value),
                 "event" => state.selected = Some(decode(value)).filter(|s| !s.is_empty()),
                 "filter" => state.filter = decode(value),
+                "capture" => state.capture = Some(decode(value)).filter(|c| !c.trim().is_empty()),
                 _ => {}
             }
         }
@@ -203,6 +213,7 @@ mod tests {
             collapsed: vec!["gw:rooftop-gw-01".into()],
             selected: Some("01JB996A5CB3W8N1R6T0Y4K2QF".into()),
             filter: "kind:device -as.up.* \"rssi\":-9".into(),
+            capture: Some("captures/2024-10-28 join storm.ndjson".into()),
         }
     }
 

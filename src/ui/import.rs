@@ -1,7 +1,8 @@
-//! Importing a capture: a file picked or dropped on the page is read as a
+//! Importing a capture: a file picked or dropped on the page, or a file
+//! hosted next to the app and named by a `#capture=…` link, is read as a
 //! stream (so 100 MB does not freeze the page or build one big string), shown
 //! with a progress figure, and loaded into the same timeline, offline — no
-//! key, no server. Bad lines are listed with their line numbers and skipped.
+//! key, no event stream. Bad lines are listed with their line numbers and skipped.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,57 +39,116 @@ fn apply(viewer: Viewer, items: Vec<ImportItem>) {
     viewer.accept(events);
 }
 
-/// Reads `file` into the timeline, replacing what was there.
-pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
+/// Empties the viewer for a capture called `name`, loading from now on.
+fn start(viewer: Viewer, connection: Connection, name: &str) {
     connection.disconnect();
     viewer.clear();
     viewer.paused.set(false);
     viewer.reconnects.set(Vec::new());
     viewer.stats.update(|s| *s = Default::default());
-    let name = file.name();
-    let size = file.size().max(1.0);
     viewer.conn.set(ConnState::Capture {
-        name: name.clone(),
+        name: name.to_owned(),
         progress: Some(0.0),
     });
+}
+
+/// Reads a capture's bytes from `reader` into the timeline, showing progress
+/// against `size` (bytes, when known).
+async fn read_capture(
+    viewer: Viewer,
+    name: String,
+    reader: web_sys::ReadableStreamDefaultReader,
+    size: Option<f64>,
+) {
+    let mut capture = CaptureReader::new();
+    let mut read = 0.0;
+    loop {
+        let Ok(result) = JsFuture::from(reader.read()).await else {
+            viewer.stats.update(|s| {
+                s.skipped.push(SkippedFrame {
+                    reason: format!("reading {name} stopped before its end"),
+                    excerpt: String::new(),
+                })
+            });
+            break;
+        };
+        let done = js_sys::Reflect::get(&result, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let Ok(value) = js_sys::Reflect::get(&result, &"value".into()) else {
+            break;
+        };
+        let bytes = value.unchecked_into::<js_sys::Uint8Array>().to_vec();
+        read += bytes.len() as f64;
+        apply(viewer, capture.feed(&bytes));
+        viewer.conn.set(ConnState::Capture {
+            name: name.clone(),
+            progress: Some(size.map_or(f64::NAN, |size| (read / size.max(1.0)).min(1.0))),
+        });
+    }
+    apply(viewer, capture.finish());
+    viewer.flush();
+    viewer.conn.set(ConnState::Capture {
+        name,
+        progress: None,
+    });
+}
+
+/// Reads `file` into the timeline, replacing what was there.
+pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
+    let name = file.name();
+    // A link cannot point at a local file: the shared view no longer names a capture.
+    viewer.shared.update_value(|s| s.capture = None);
+    start(viewer, connection, &name);
+    let size = file.size();
+    let reader: web_sys::ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    leptos::task::spawn_local(read_capture(viewer, name, reader, Some(size)));
+}
+
+/// Fetches a capture hosted next to the app (`url` relative to the page, as a
+/// `#capture=…` link names it) and reads it into the timeline, streaming.
+pub fn import_url(viewer: Viewer, connection: Connection, url: String) {
+    start(viewer, connection, &url);
     leptos::task::spawn_local(async move {
-        let reader: web_sys::ReadableStreamDefaultReader =
-            file.stream().get_reader().unchecked_into();
-        let mut capture = CaptureReader::new();
-        let mut read = 0.0;
-        loop {
-            let Ok(result) = JsFuture::from(reader.read()).await else {
-                viewer.stats.update(|s| {
-                    s.skipped.push(SkippedFrame {
-                        reason: "the browser stopped reading the file".into(),
-                        excerpt: String::new(),
-                    })
-                });
-                break;
-            };
-            let done = js_sys::Reflect::get(&result, &"done".into())
-                .ok()
-                .and_then(|d| d.as_bool())
-                .unwrap_or(true);
-            if done {
-                break;
+        let failed = |why: String| {
+            viewer.conn.set(ConnState::CaptureFailed {
+                name: url.clone(),
+                reason: why,
+            })
+        };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let response = match JsFuture::from(window.fetch_with_str(&url)).await {
+            Ok(r) => r.unchecked_into::<web_sys::Response>(),
+            Err(_) => {
+                return failed(
+                    "the browser could not fetch it (the server is unreachable, or it does not allow this origin)"
+                        .into(),
+                )
             }
-            let Ok(value) = js_sys::Reflect::get(&result, &"value".into()) else {
-                break;
-            };
-            let bytes = value.unchecked_into::<js_sys::Uint8Array>().to_vec();
-            read += bytes.len() as f64;
-            apply(viewer, capture.feed(&bytes));
-            viewer.conn.set(ConnState::Capture {
-                name: name.clone(),
-                progress: Some((read / size).min(1.0)),
+        };
+        if !response.ok() {
+            return failed(match response.status() {
+                404 => "there is no file at this address (HTTP 404)".into(),
+                s => format!("the server answered HTTP {s}"),
             });
         }
-        apply(viewer, capture.finish());
-        viewer.conn.set(ConnState::Capture {
-            name,
-            progress: None,
-        });
+        let size = response
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|l| l.parse::<f64>().ok());
+        let Some(body) = response.body() else {
+            return failed("the response has no body".into());
+        };
+        let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+        read_capture(viewer, url.clone(), reader, size).await;
     });
 }
 

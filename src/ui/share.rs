@@ -113,11 +113,20 @@ pub fn remember_view(viewer: Viewer) {
     write(&current_view(viewer).to_fragment(), true);
 }
 
+/// Loads the capture a link names, if any (no key, no connection).
+fn open_capture(viewer: Viewer, connection: super::live::Connection, view: &ViewState) {
+    if let Some(url) = &view.capture {
+        super::import::import_url(viewer, connection, url.clone());
+    }
+}
+
 /// Restores the view from the fragment now and on back/forward, and keeps the
 /// fragment up to date as the view settings change.
 pub fn install(viewer: Viewer) {
+    let connection = expect_context::<super::live::Connection>();
     let initial = ViewState::from_fragment(&location_hash());
     apply_view(viewer, &initial);
+    open_capture(viewer, connection, &initial);
     viewer.shared.set_value(initial);
     let applied = Memo::new(move |_| {
         viewer
@@ -143,7 +152,11 @@ pub fn install(viewer: Viewer) {
     );
     let handle = window_event_listener(leptos::ev::popstate, move |_| {
         let view = ViewState::from_fragment(&location_hash());
+        let same_capture = viewer.shared.with_value(|s| s.capture == view.capture);
         apply_view(viewer, &view);
+        if !same_capture {
+            open_capture(viewer, connection, &view);
+        }
         viewer.shared.set_value(view);
     });
     on_cleanup(move || handle.remove());

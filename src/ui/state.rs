@@ -33,6 +33,11 @@ pub enum ConnState {
         name: String,
         progress: Option<f64>,
     },
+    /// A capture named by a link could not be loaded.
+    CaptureFailed {
+        name: String,
+        reason: String,
+    },
 }
 
 impl ConnState {
@@ -57,6 +62,7 @@ impl ConnState {
             ConnState::Offline => "offline",
             ConnState::Failed(_) => "error",
             ConnState::Capture { .. } => "offline capture",
+            ConnState::CaptureFailed { .. } => "error",
         }
     }
 }

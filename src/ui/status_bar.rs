@@ -153,17 +153,29 @@ pub fn ErrorBanner() -> impl IntoView {
                 .into_any(),
             )
         }
+        ConnState::CaptureFailed { name, reason } => Some(
+            view! {
+                <div class="banner-error" role="alert">
+                    <p class="sentence">{format!("The capture {name} could not be loaded: {reason}.")}</p>
+                    <p class="hint">"Check the link, or import the file with “Import capture”."</p>
+                </div>
+            }
+            .into_any(),
+        ),
         ConnState::Capture { name, progress } => Some(
             view! {
                 <div class="banner-info" role="status">
                     <p>
                         {match progress {
+                            Some(p) if p.is_nan() => format!("Offline capture: {name} — loading…"),
                             Some(p) => format!("Offline capture: {name} — loading, {:.0} %", p * 100.0),
                             None => format!("Offline capture: {name}"),
                         }}
                     </p>
-                    {progress.map(|p| view! {
-                        <progress max="1" value=p.to_string() aria-label="Import progress"></progress>
+                    {progress.map(|p| if p.is_nan() {
+                        view! { <progress aria-label="Import progress"></progress> }.into_any()
+                    } else {
+                        view! { <progress max="1" value=p.to_string() aria-label="Import progress"></progress> }.into_any()
                     })}
                 </div>
             }

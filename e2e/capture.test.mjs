@@ -1,0 +1,93 @@
+// A recorded incident shared as a link: `dist/` is hosted under a sub-path
+// with a capture file next to it, and `#capture=…` opens it offline — no key,
+// no event stream — with the lanes the file holds; a missing file is explained.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, startSim, launchBrowser, openPage } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const EXAMPLES = path.join(here, '..', 'data', 'example-events.jsonl');
+let site;
+let sim;
+let browser;
+
+before(async () => {
+  // What an operator does: copy dist/ to the web root, put a capture beside it.
+  site = mkdtempSync(path.join(tmpdir(), 'eventline-site-'));
+  cpSync(DIST, site, { recursive: true });
+  mkdirSync(path.join(site, 'captures'));
+  writeFileSync(path.join(site, 'captures', 'join storm.ndjson'), readFileSync(EXAMPLES));
+  sim = await startSim(['--serve', site, '--base', '/tools/eventline/', '--rate', '0']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+/** Lane label → event count, for the example events (each lane an entity they name). */
+function expectedLanes() {
+  const label = (ids) => {
+    if (ids.device_ids) return `device ${ids.device_ids.application_ids.application_id}/${ids.device_ids.device_id}`;
+    const [kind, inner] = Object.entries(ids)[0];
+    const word = kind.replace('_ids', '');
+    return `${word} ${inner[`${word}_id`]}`;
+  };
+  const lanes = {};
+  const events = readFileSync(EXAMPLES, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((e) => e.name !== 'events.stream.start');
+  for (const e of events) {
+    for (const ids of e.identifiers) lanes[label(ids)] = (lanes[label(ids)] ?? 0) + 1;
+  }
+  return { total: events.length, lanes };
+}
+
+test('a #capture= link opens a hosted capture offline, with its lanes, filter and view', async () => {
+  const { context, page, problems } = await openPage(browser);
+  const streams = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v3/events')) streams.push(r.url()); });
+  const capture = encodeURIComponent('captures/join storm.ndjson');
+  await page.goto(`${sim.url}/tools/eventline/#capture=${capture}&order=oldest`);
+  await page.getByText('Offline capture: captures/join storm.ndjson', { exact: true }).waitFor();
+  assert.equal(await page.locator('.status-bar .state').innerText(), 'offline capture');
+  const expected = expectedLanes();
+  assert.match(await page.locator('[data-stat=shown]').innerText(), new RegExp(`^${expected.total} shown$`));
+  const lanes = await page.locator('.lane[aria-label]').evaluateAll((ls) => Object.fromEntries(
+    ls.map((l) => [l.getAttribute('aria-label'), Number(l.querySelector('.lane-count').innerText.replace(/\D/g, ''))])));
+  assert.deepEqual(lanes, expected.lanes);
+  // The link's other settings apply: oldest first.
+  await page.getByRole('button', { name: 'Oldest first' }).waitFor();
+  // Changing the view keeps the capture in the link, so it can be passed on.
+  await page.getByRole('searchbox', { name: 'Filter events' }).fill('kind:gateway');
+  await page.waitForFunction(() => location.hash.includes('filter=kind:gateway'));
+  assert.match(await page.evaluate(() => location.hash), /capture=captures\/join%20storm\.ndjson/);
+  const shown = await page.locator('[data-stat=shown]').innerText();
+  // A teammate opening that link sees the same.
+  const link = await page.evaluate(() => location.href);
+  const second = await openPage(browser);
+  await second.page.goto(link);
+  await second.page.getByText('Offline capture: captures/join storm.ndjson', { exact: true }).waitFor();
+  await second.page.locator('section.timeline[data-filter-applied="kind:gateway"]').waitFor();
+  assert.equal(await second.page.locator('[data-stat=shown]').innerText(), shown);
+  assert.equal(await second.page.getByRole('searchbox', { name: 'Filter events' }).inputValue(), 'kind:gateway');
+  assert.deepEqual(streams, [], 'a capture link never opens an event stream');
+  assert.deepEqual([...problems, ...second.problems], []);
+  await context.close();
+  await second.context.close();
+});
+
+test('a #capture= link to a missing file says so in words', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${sim.url}/tools/eventline/#capture=captures/gone.ndjson`);
+  const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /The capture captures\/gone\.ndjson could not be loaded: there is no file at this address \(HTTP 404\)\./);
+  // The browser logs the 404 itself; nothing else may go wrong.
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await context.close();
+});
