@@ -411,6 +411,9 @@ test('export writes every event once, redacted by default, with the lanes the vi
   const events = text.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(events.length, expected.total);
   assert.equal(new Set(events.map((e) => e.unique_id)).size, expected.total);
+  // The key that opened the stream is nowhere in the export, not even its secret part.
+  const key = await keyFrom(replay.output, 'demo');
+  assert.ok(!text.includes(key) && !text.includes(key.split('.')[2]), 'the API key is in the export');
   for (const field of ['session_key_id', 'uplink_token', 'remote_ip', 'token_id']) {
     assert.ok(!text.includes(`"${field}"`), `${field} exported despite redaction`);
   }

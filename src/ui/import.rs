@@ -34,7 +34,7 @@ fn apply(viewer: Viewer, items: Vec<ImportItem>) {
         .count() as u64;
     viewer.stats.update(|s| {
         s.received += n;
-        s.skipped.extend(skipped);
+        s.skip(skipped);
     });
     viewer.accept(events);
 }
@@ -65,10 +65,10 @@ async fn read_capture(
     loop {
         let Ok(result) = JsFuture::from(reader.read()).await else {
             viewer.stats.update(|s| {
-                s.skipped.push(SkippedFrame {
+                s.skip([SkippedFrame {
                     reason: format!("reading {name} stopped before its end"),
                     excerpt: String::new(),
-                })
+                }])
             });
             break;
         };

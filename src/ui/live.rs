@@ -263,7 +263,7 @@ fn apply(
             if n > 0 {
                 s.record(now, n);
             }
-            s.skipped.extend(skipped);
+            s.skip(skipped);
         });
     }
     viewer.accept(events);

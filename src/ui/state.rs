@@ -81,7 +81,10 @@ pub struct Stats {
     pub received: u64,
     /// Recent (milliseconds, events) samples for the events/s figure.
     pub samples: Vec<(f64, u64)>,
+    /// The first [`MAX_SKIPPED_KEPT`] frames that could not be read, with excerpts.
     pub skipped: Vec<SkippedFrame>,
+    /// How many frames could not be read (all of them, kept or not).
+    pub skipped_count: u64,
     /// The server's `X-Warning`, e.g. "Events storage is not enabled".
     pub warning: Option<String>,
     /// Successful reconnects of the current session.
@@ -99,6 +102,16 @@ impl Stats {
             .map(|(_, n)| n)
             .sum();
         recent as f64 / (window / 1000.0)
+    }
+
+    /// Counts frames that could not be read, keeping the first few for the Problems panel.
+    pub fn skip(&mut self, frames: impl IntoIterator<Item = SkippedFrame>) {
+        for f in frames {
+            self.skipped_count += 1;
+            if self.skipped.len() < MAX_SKIPPED_KEPT {
+                self.skipped.push(f);
+            }
+        }
     }
 
     /// Records `n` events arriving at `now_ms`, forgetting samples older than the window.
@@ -128,6 +141,9 @@ impl Default for ViewSettings {
         }
     }
 }
+
+/// Skipped frames kept with their excerpts (the rest are only counted).
+pub const MAX_SKIPPED_KEPT: usize = 200;
 
 /// Events waiting for an animation frame beyond which they are applied at once.
 const MAX_QUEUED: usize = 20_000;
@@ -277,6 +293,7 @@ impl Viewer {
         self.selected.set(None);
         self.stats.update(|s| {
             s.skipped.clear();
+            s.skipped_count = 0;
         });
     }
 }
@@ -303,6 +320,20 @@ mod tests {
         // Old samples are forgotten as new ones arrive.
         stats.record(30_000.0, 5);
         assert_eq!(stats.samples.len(), 1);
+    }
+
+    #[test]
+    fn skipped_frames_are_all_counted_but_only_the_first_kept() {
+        let mut stats = Stats::default();
+        let frame = |i: usize| SkippedFrame {
+            reason: format!("bad {i}"),
+            excerpt: String::new(),
+        };
+        stats.skip((0..MAX_SKIPPED_KEPT + 50).map(frame));
+        stats.skip([frame(9_999)]);
+        assert_eq!(stats.skipped_count, MAX_SKIPPED_KEPT as u64 + 51);
+        assert_eq!(stats.skipped.len(), MAX_SKIPPED_KEPT);
+        assert_eq!(stats.skipped[0].reason, "bad 0");
     }
 
     #[test]

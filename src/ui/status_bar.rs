@@ -24,7 +24,7 @@ pub fn StatusBar() -> impl IntoView {
         let now = viewer.clock.get();
         viewer.stats.with(|s| s.rate(now))
     };
-    let skipped = move || viewer.stats.with(|s| s.skipped.len());
+    let skipped = move || viewer.stats.with(|s| s.skipped_count);
     let warning = move || viewer.stats.with(|s| s.warning.clone());
     let pending = move || viewer.pending.with(Vec::len);
     view! {
@@ -63,7 +63,7 @@ pub fn StatusBar() -> impl IntoView {
                 <button type="button" class="link stat-skipped"
                     aria-expanded=move || show_skipped.get().to_string()
                     on:click=move |_| show_skipped.update(|s| *s = !*s)>
-                    {move || format!("{} skipped malformed", skipped())}
+                    {move || format!("{} skipped malformed", format::count(skipped()))}
                 </button>
             </Show>
             {move || warning().map(|w| view! { <span class="warning">{format!("Server warning: {w}")}</span> })}
@@ -81,6 +81,12 @@ pub fn StatusBar() -> impl IntoView {
             <button type="button" on:click=move |_| viewer.clear()>"Clear"</button>
         </div>
         <Show when=move || show_skipped.get() && skipped() != 0>
+            <section class="problems" aria-label="Problems">
+            <h2>"Problems"</h2>
+            <p class="hint">
+                "Frames that could not be read were skipped; the stream went on. \
+                 An excerpt of each is below (at most the first 200 kept)."
+            </p>
             <ul class="skipped" aria-label="Skipped frames">
                 {move || viewer.stats.with(|s| {
                     s.skipped
@@ -91,6 +97,7 @@ pub fn StatusBar() -> impl IntoView {
                         .collect_view()
                 })}
             </ul>
+            </section>
         </Show>
     }
 }
