@@ -49,7 +49,11 @@ impl ApiError {
             excerpt,
         } = &self.source
         {
-            let ct = content_type.as_deref().unwrap_or("no content type");
+            let ct = content_type
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .unwrap_or("no content type");
             let mut s = format!(
                 "The server answered HTTP {status} with {ct} instead of a The Things Stack error; a proxy or gateway in front of the cluster may have failed, or the URL is not a The Things Stack cluster."
             );
@@ -325,6 +329,8 @@ mod tests {
         assert!(text.contains("HTTP 502 with text/html"), "{text}");
         assert!(text.contains("502 Bad Gateway"), "{text}");
         assert!(e.is_transient());
+        let blank = ApiError::from_response(502, Some(" "), b"bad gateway").sentence();
+        assert!(blank.contains("HTTP 502 with no content type"), "{blank}");
         let e = ApiError::from_response(
             400,
             Some("application/json"),
