@@ -39,6 +39,19 @@ fn apply(viewer: Viewer, items: Vec<ImportItem>) {
     viewer.accept(events);
 }
 
+/// How long reading may run before letting the page paint (ms).
+const WORK_PER_FRAME_MS: f64 = 12.0;
+
+/// Resolves at the next animation frame (after the timeline's batch for it).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        request_animation_frame(move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        });
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Empties the viewer for a capture called `name`, loading from now on.
 fn start(viewer: Viewer, connection: Connection, name: &str) {
     connection.disconnect();
@@ -62,7 +75,14 @@ async fn read_capture(
 ) {
     let mut capture = CaptureReader::new();
     let mut read = 0.0;
+    let mut since_frame = js_sys::Date::now();
     loop {
+        // A file's chunks are ready at once: without a pause the whole file
+        // would be read in one task and the page would freeze until the end.
+        if js_sys::Date::now() - since_frame > WORK_PER_FRAME_MS {
+            next_frame().await;
+            since_frame = js_sys::Date::now();
+        }
         let Ok(result) = JsFuture::from(reader.read()).await else {
             viewer.stats.update(|s| {
                 s.skip([SkippedFrame {

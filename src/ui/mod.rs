@@ -16,6 +16,7 @@ mod status_bar;
 pub mod time;
 mod timeline;
 mod toolbar;
+mod viewport;
 mod virtual_rows;
 
 pub use app::App;

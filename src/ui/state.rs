@@ -149,7 +149,7 @@ pub const MAX_SKIPPED_KEPT: usize = 200;
 const MAX_QUEUED: usize = 20_000;
 
 /// The page's viewport and row sizes (CSS px), for the virtualized lists.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Viewport {
     /// The window's inner height (0 before the first measurement).
     pub height: f64,
@@ -158,6 +158,8 @@ pub struct Viewport {
     pub row_h: f64,
     /// How much taller than a closed row the open row (its JSON tree) is.
     pub extra: f64,
+    /// Each virtualized list's top and bottom relative to the viewport, by lane key (`""` = flat view).
+    pub lists: std::collections::HashMap<String, (f64, f64)>,
     /// Bumped by every measurement, so lists look again at where they are.
     pub tick: u64,
 }
@@ -169,6 +171,7 @@ impl Default for Viewport {
             scroll_y: 0.0,
             row_h: 44.0,
             extra: 0.0,
+            lists: std::collections::HashMap::new(),
             tick: 0,
         }
     }

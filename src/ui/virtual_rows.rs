@@ -10,11 +10,10 @@
 //! it: between scrolls, a list keeps showing the same events and grows its
 //! top spacer instead.
 
-use leptos::html::Ol;
 use leptos::prelude::*;
 
 use super::event_row::EventRow;
-use super::state::{Viewer, Viewport};
+use super::state::Viewer;
 use crate::store::{Ordered, Seq, Timeline};
 
 /// Rows rendered beyond each edge of the viewport.
@@ -83,7 +82,6 @@ pub fn VirtualRows(
 ) -> impl IntoView {
     let viewer = Viewer::expect();
     let lane = StoredValue::new(lane);
-    let list = NodeRef::<Ol>::new();
     let len = Memo::new(move |_| {
         viewer
             .timeline
@@ -104,15 +102,19 @@ pub fn VirtualRows(
         })
     });
     let geometry = Memo::new(move |_| {
-        let Viewport { row_h, extra, .. } = viewer.viewport.get();
+        let (row_h, extra) = viewer.viewport.with(|v| (v.row_h, v.extra));
         Geometry {
             row_h: row_h.max(1.0),
             open: open.get(),
             extra: extra.max(0.0),
         }
     });
+    let key = lane.with_value(|l| l.clone().unwrap_or_default());
     let window = Memo::new(move |prev: Option<&Window>| {
-        let vp = viewer.viewport.get();
+        let (height, tick, rect) = viewer.viewport.with(|v| {
+            let rect = lane.with_value(|l| v.lists.get(l.as_deref().unwrap_or("")).copied());
+            (v.height, v.tick, rect)
+        });
         let n = len.get();
         let nf = newest_first.get();
         let g = geometry.get();
@@ -129,9 +131,7 @@ pub fn VirtualRows(
         // No scroll since the last window, which starts above the viewport:
         // stay on the same events (rows arriving above are out of sight; the
         // browser's scroll anchoring moves the page by their height).
-        if let Some(prev) =
-            prev.filter(|p| p.tick == vp.tick && p.newest_first == nf && p.start > 0)
-        {
+        if let Some(prev) = prev.filter(|p| p.tick == tick && p.newest_first == nf && p.start > 0) {
             let moved = prev.first.and_then(|(time, seq)| {
                 viewer.timeline.with_untracked(|t| {
                     lane.with_value(|l| rows_of(t, l.as_deref())?.display_position(time, seq, nf))
@@ -143,19 +143,22 @@ pub fn VirtualRows(
                     start,
                     end,
                     first: prev.first,
-                    tick: vp.tick,
+                    tick,
                     newest_first: nf,
                 };
             }
         }
-        let (start, end) = match list.get_untracked() {
-            Some(el) if vp.height > 0.0 => {
-                // The list's top relative to the viewport; rows start after the top spacer,
-                // which is part of the list, so its top is the first row's top.
-                let top = el.get_bounding_client_rect().top();
-                let from = g.index_at(-top).saturating_sub(OVERSCAN);
-                let to = g.index_at(vp.height - top) + 1 + OVERSCAN;
-                (from.min(n), to.min(n))
+        // Where the list was at the last measurement, relative to the viewport;
+        // rows start after the top spacer, which is part of the list.
+        let (start, end) = match rect {
+            Some((top, bottom)) if height > 0.0 => {
+                if top > height * 2.0 || bottom < -height {
+                    (0, 0) // far out of view: spacers only
+                } else {
+                    let from = g.index_at(-top).saturating_sub(OVERSCAN);
+                    let to = g.index_at(height - top) + 1 + OVERSCAN;
+                    (from.min(n), to.min(n))
+                }
             }
             _ => (0, n.min(INITIAL)),
         };
@@ -163,7 +166,7 @@ pub fn VirtualRows(
             start,
             end,
             first: first_at(start),
-            tick: vp.tick,
+            tick,
             newest_first: nf,
         }
     });
@@ -187,9 +190,8 @@ pub fn VirtualRows(
         let n = len.get();
         format!("{}px", (g.top(n) - g.top(w.end.min(n))).max(0.0))
     };
-    let key = lane.with_value(|l| l.clone().unwrap_or_default());
     view! {
-        <ol class="rows" node_ref=list data-lane=key>
+        <ol class="rows" data-lane=key>
             <li class="spacer" role="presentation" aria-hidden="true" style:height=above></li>
             <For each=rows key=|seq| *seq let:seq>
                 <EventRow at=seq show_entities=show_entities />
