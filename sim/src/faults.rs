@@ -1,5 +1,7 @@
 //! Fault injection for reliability tests: end a stream after N events or T ms, stall, a
 //! mid-stream `{"error":…}`, one malformed frame, 1-byte chunks, or a 429 before the stream.
+//! Also the per-stream pace of flood mode (`rate`, `rate_after`), which benchmarks set the same
+//! way: fill the viewer as fast as it reads, then stream at a steady rate.
 //!
 //! Switches come from three places, most specific first: query parameters of the request, the
 //! armed set of `POST /sim/faults` (consumed by the next K streams), the CLI flags. This module
@@ -57,11 +59,18 @@ pub struct Faults {
     /// Answer 429 with this `X-Rate-Limit-Retry` (seconds) instead of streaming.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_429_retry: Option<u64>,
+    /// Flood mode only: pace this stream to R events per second (0 = unpaced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u64>,
+    /// Flood mode only: with `rate`, send the first N events as fast as the client reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_after: Option<u64>,
 }
 
 impl Faults {
     /// Parses query parameters (`end_after`, `end_after_ms`, `stall_after`, `error_after`,
-    /// `error=expired|revoked|unavailable`, `malformed_after`, `chunk=1`, `status=429&retry=S`).
+    /// `error=expired|revoked|unavailable`, `malformed_after`, `chunk=1`, `status=429&retry=S`,
+    /// and the flood pace `rate`, `rate_after`).
     ///
     /// # Errors
     /// A plain code-3 status naming the bad parameter.
@@ -105,6 +114,8 @@ impl Faults {
             malformed_after: num("malformed_after")?,
             chunk: q.get("chunk").map(|v| v == "1" || v == "true"),
             status_429_retry,
+            rate: num("rate")?,
+            rate_after: num("rate_after")?,
         })
     }
 
@@ -119,6 +130,8 @@ impl Faults {
             malformed_after: self.malformed_after.or(fallback.malformed_after),
             chunk: self.chunk.or(fallback.chunk),
             status_429_retry: self.status_429_retry.or(fallback.status_429_retry),
+            rate: self.rate.or(fallback.rate),
+            rate_after: self.rate_after.or(fallback.rate_after),
         }
     }
 

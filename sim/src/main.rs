@@ -30,6 +30,8 @@ KEYS FILE (--keys): TOML (*.toml) or JSON, a list of keys:
 PER-REQUEST FAULTS (query parameters of POST /api/v3/events):
   end_after=N  end_after_ms=T  stall_after=N  error_after=N [error=expired|revoked|unavailable]
   malformed_after=N  chunk=1  status=429&retry=S
+  With --flood, also the stream's pace: rate=R (events/s) [rate_after=N: the first N unpaced],
+  e.g. ?rate=1000&rate_after=100000 fills a viewer with 100,000 events, then streams 1,000/s.
 CONTROL ENDPOINT: POST /sim/faults {\"end_after\":3,\"chunk\":true,\"streams\":2}  arms the next K streams;
   GET /sim/faults shows what is armed; DELETE /sim/faults clears. (JSON keys = query names;
   429 is \"status_429_retry\": S.)
@@ -61,7 +63,8 @@ struct Cli {
     /// Live traffic rate in events per second (0 = no traffic).
     #[arg(long, default_value_t = 5.0)]
     rate: f64,
-    /// Flood mode for benchmarks: each stream gets its own generator, as fast as the client reads.
+    /// Flood mode for benchmarks: each stream gets its own generator, as fast as the client reads
+    /// (or at the pace of the per-request `rate`, see below).
     #[arg(long, conflicts_with = "replay")]
     flood: bool,
     /// Replay a capture (JSONL, one Event per line) instead of generated traffic.
@@ -178,6 +181,8 @@ async fn main() -> std::process::ExitCode {
             malformed_after: cli.fault_malformed_after,
             chunk: cli.fault_chunk.then_some(true),
             status_429_retry: cli.fault_429_retry,
+            rate: None,
+            rate_after: None,
         },
         keys,
         serve_dir: cli.serve.clone(),

@@ -295,6 +295,27 @@ async fn fault_point(
     Next::Go
 }
 
+/// The per-stream pace of a flood (`rate`, `rate_after`).
+struct Pace {
+    rate: u64,
+    after: u64,
+    /// When pacing started and the event count then.
+    since: Option<(tokio::time::Instant, u64)>,
+}
+
+impl Pace {
+    /// When the event after `count` written ones is due; `None` while unpaced.
+    fn due(&mut self, count: u64) -> Option<tokio::time::Instant> {
+        if count < self.after {
+            return None;
+        }
+        let (t0, n0) = *self
+            .since
+            .get_or_insert_with(|| (tokio::time::Instant::now(), count));
+        Some(t0 + Duration::from_secs_f64((count - n0) as f64 / self.rate as f64))
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn run(
     state: AppState,
@@ -353,6 +374,11 @@ async fn run(
         }
         let mut flood = matches!(state.config.traffic, Traffic::Flood)
             .then(|| Generator::new(state.fleet.clone(), state.config.seed ^ now() as u64, 300));
+        let mut pace = f.plan.faults.rate.filter(|r| *r > 0).map(|rate| Pace {
+            rate,
+            after: f.plan.faults.rate_after.unwrap_or(0),
+            since: None,
+        });
         let mut skipped = 0u32;
         loop {
             let ev = if let Some(g) = flood.as_mut() {
@@ -369,6 +395,12 @@ async fn run(
                         tokio::task::yield_now().await;
                     }
                     continue;
+                }
+                if let Some(due) = pace.as_mut().and_then(|p| p.due(w.count)) {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(due) => {}
+                        () = w.tx.closed() => return "client gone".into(),
+                    }
                 }
                 ev
             } else {

@@ -548,3 +548,34 @@ async fn binary_prints_the_ready_line_first() {
     assert!(rest.contains(DEMO_API_KEY));
     let _ = child.kill().await;
 }
+
+#[tokio::test]
+async fn a_flood_stream_can_be_paced_after_a_burst() {
+    let sim = start(Config {
+        traffic: Traffic::Flood,
+        ..quiet()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let mut r = stream(
+        sim.addr,
+        "?rate=20&rate_after=100",
+        Some(DEMO_API_KEY),
+        None,
+        &app_body("soil-sensors"),
+    )
+    .await;
+    // The start marker and the unpaced burst: at 20/s these would take 5 s.
+    assert_eq!(results(&r.messages(101, b"\n").await).len(), 101);
+    let burst = started.elapsed();
+    assert!(burst < Duration::from_secs(4), "burst took {burst:?}");
+    // Then 20 events per second: the 21st after the burst is due 1 s after its first (less the
+    // head start the writer may have had while this reader was behind).
+    let paced = std::time::Instant::now();
+    assert_eq!(results(&r.messages(21, b"\n").await).len(), 21);
+    let took = paced.elapsed();
+    assert!(
+        took >= Duration::from_millis(600),
+        "21 paced events in {took:?}"
+    );
+}
