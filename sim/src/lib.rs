@@ -17,6 +17,7 @@ pub mod cors;
 pub mod error;
 pub mod faults;
 pub mod fleet;
+pub mod flood;
 pub mod generator;
 pub mod hub;
 pub mod ids;
@@ -28,7 +29,7 @@ pub mod web;
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -53,7 +54,8 @@ pub enum Traffic {
         /// Events per second.
         rate: f64,
     },
-    /// Each stream gets its own generator, as fast as the client reads (not stored).
+    /// Each stream cycles through a pool of generated events (fresh `time` and `unique_id`
+    /// each), as fast as the client reads (not stored).
     Flood,
     /// Replay a capture through the hub.
     Replay {
@@ -81,6 +83,8 @@ pub struct Config {
     pub store: bool,
     /// Traffic source.
     pub traffic: Traffic,
+    /// Flood mode: how many generated events streams cycle through.
+    pub flood_pool_events: usize,
     /// Faults applied to every stream.
     pub faults: Faults,
     /// API keys (`None` = the demo key set).
@@ -103,6 +107,7 @@ impl Default for Config {
             gateways: 3,
             store: true,
             traffic: Traffic::Live { rate: 5.0 },
+            flood_pool_events: flood::POOL_EVENTS,
             faults: Faults::default(),
             keys: None,
             serve_dir: None,
@@ -126,6 +131,8 @@ pub struct SimState {
     pub faults: faults::FaultControl,
     /// Set to `true` to end all streams (shutdown).
     pub shutdown: watch::Sender<bool>,
+    /// Flood mode's pool of generated events, once built (see [`spawn_traffic`]).
+    pub flood_pool: OnceLock<Arc<flood::Pool>>,
 }
 
 /// The state handle passed to handlers.
@@ -151,6 +158,7 @@ impl SimState {
             hub,
             faults: faults::FaultControl::default(),
             shutdown: watch::channel(false).0,
+            flood_pool: OnceLock::new(),
             config,
         })
     }
@@ -247,7 +255,8 @@ pub async fn serve(
         .await
 }
 
-/// Starts the background traffic source (live generator or replay). Flood needs none.
+/// Starts the background traffic source: the live generator or the replay (their task is
+/// returned), or the thread building flood mode's event pool.
 pub fn spawn_traffic(state: &AppState) -> Option<JoinHandle<()>> {
     match state.config.traffic.clone() {
         Traffic::Live { rate } if rate > 0.0 => {
@@ -263,6 +272,19 @@ pub fn spawn_traffic(state: &AppState) -> Option<JoinHandle<()>> {
             Some(tokio::spawn(async move {
                 replay::run(st, path, speed, looped).await
             }))
+        }
+        Traffic::Flood => {
+            // A thread of its own: streams are served (generating) meanwhile.
+            let st = Arc::clone(state);
+            std::thread::spawn(move || {
+                let pool = flood::Pool::generate(
+                    st.fleet.clone(),
+                    st.config.seed,
+                    st.config.flood_pool_events,
+                );
+                let _ = st.flood_pool.set(Arc::new(pool));
+            });
+            None
         }
         _ => None,
     }

@@ -167,6 +167,7 @@ async fn main() -> std::process::ExitCode {
     };
     let config = Config {
         seed: cli.seed,
+        flood_pool_events: eventline_sim::flood::POOL_EVENTS,
         applications: cli.applications,
         devices_per_application: cli.devices_per_application,
         gateways: cli.gateways,

@@ -23,7 +23,8 @@ use crate::auth::Caller;
 use crate::clock::{format_rfc3339, now};
 use crate::error::TtsError;
 use crate::faults::{FaultError, Faults};
-use crate::generator::{Generator, ORIGIN};
+use crate::flood::Source;
+use crate::generator::ORIGIN;
 use crate::hub::SimEvent;
 use crate::ids::EntityKind;
 use crate::prng::Prng;
@@ -157,7 +158,8 @@ fn start_event(req: &StreamRequest, request_id: &str, p: &mut Prng) -> String {
     Value::Object(m).to_string()
 }
 
-fn frame(json: &str, delimiter: &[u8]) -> Bytes {
+/// `{"result":<json>}` + `delimiter`.
+pub(crate) fn frame(json: &str, delimiter: &[u8]) -> Bytes {
     let mut b = Vec::with_capacity(json.len() + 12);
     b.extend_from_slice(b"{\"result\":");
     b.extend_from_slice(json.as_bytes());
@@ -373,7 +375,7 @@ async fn run(
             }
         }
         let mut flood = matches!(state.config.traffic, Traffic::Flood)
-            .then(|| Generator::new(state.fleet.clone(), state.config.seed ^ now() as u64, 300));
+            .then(|| Source::new(state.fleet.clone(), state.config.seed ^ now() as u64));
         let mut pace = f.plan.faults.rate.filter(|r| *r > 0).map(|rate| Pace {
             rate,
             after: f.plan.faults.rate_after.unwrap_or(0),
@@ -381,14 +383,14 @@ async fn run(
         });
         let mut skipped = 0u32;
         loop {
-            let ev = if let Some(g) = flood.as_mut() {
+            let bytes = if let Some(g) = flood.as_mut() {
                 if w.tx.is_closed() {
                     return "client gone".into();
                 }
                 if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
                     return "fault: end_after_ms".into();
                 }
-                let ev = state.hub.wrap(g.next_event(now()));
+                let ev = g.next_event(&state.hub, state.flood_pool.get());
                 if !f.passes(&ev) {
                     skipped += 1;
                     if skipped.is_multiple_of(64) {
@@ -402,7 +404,7 @@ async fn run(
                         () = w.tx.closed() => return "client gone".into(),
                     }
                 }
-                ev
+                g.frame(now(), framing.delimiter)
             } else {
                 let sleep = async {
                     match deadline {
@@ -412,7 +414,7 @@ async fn run(
                 };
                 tokio::select! {
                     r = live.recv() => match r {
-                        Ok(ev) if ev.seq >= min_seq && f.passes(&ev) => ev,
+                        Ok(ev) if ev.seq >= min_seq && f.passes(&ev) => frame(&ev.json, framing.delimiter),
                         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(broadcast::error::RecvError::Closed) => return "server closed".into(),
                     },
@@ -420,7 +422,7 @@ async fn run(
                     _ = sleep => return "fault: end_after_ms".into(),
                 }
             };
-            if !w.write(frame(&ev.json, framing.delimiter)).await {
+            if !w.write(bytes).await {
                 return "client gone".into();
             }
             w.count += 1;

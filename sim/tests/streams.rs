@@ -455,6 +455,7 @@ async fn live_traffic_reaches_streams() {
 async fn flood_mode_streams_as_fast_as_read() {
     let sim = start(Config {
         traffic: Traffic::Flood,
+        flood_pool_events: 64,
         ..quiet()
     })
     .await;
@@ -553,6 +554,7 @@ async fn binary_prints_the_ready_line_first() {
 async fn a_flood_stream_can_be_paced_after_a_burst() {
     let sim = start(Config {
         traffic: Traffic::Flood,
+        flood_pool_events: 64,
         ..quiet()
     })
     .await;
@@ -577,5 +579,39 @@ async fn a_flood_stream_can_be_paced_after_a_burst() {
     assert!(
         took >= Duration::from_millis(600),
         "21 paced events in {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_flood_from_the_pool_has_fresh_ids_and_times() {
+    let sim = start(Config {
+        traffic: Traffic::Flood,
+        flood_pool_events: 40,
+        ..quiet()
+    })
+    .await;
+    for _ in 0..200 {
+        if sim.state.flood_pool.get().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(sim.state.flood_pool.get().is_some(), "the pool is built");
+    let body = r#"{"identifiers":[{"application_ids":{"application_id":"soil-sensors"}},{"gateway_ids":{"gateway_id":"rooftop-gw-01"}}]}"#;
+    let mut r = stream(sim.addr, "?end_after=300", Some(DEMO_API_KEY), SSE, body).await;
+    let got = results(&r.messages(1000, D2).await);
+    assert_eq!(
+        got.len(),
+        301,
+        "the start marker and 300 events, more than the pool holds"
+    );
+    let mut uids: Vec<&str> = got.iter().filter_map(|e| e["unique_id"].as_str()).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), 301, "every unique_id differs");
+    let first = eventline_sim::clock::parse_rfc3339(got[1]["time"].as_str().unwrap_or_default());
+    assert!(
+        first.is_some_and(|t| (now() - t).abs() < 60_000_000_000),
+        "times are now"
     );
 }
