@@ -5,6 +5,7 @@
 //! It has no dependencies so that it builds in seconds on a fresh clone.
 //! CI (`.ci/run`) calls exactly what the README says: `cargo xtask test`.
 
+mod bench;
 mod csp;
 mod demo;
 mod env;
@@ -33,6 +34,16 @@ USAGE:
         chromium-driver; rustup: wasm32 target; cargo: trunk, wasm-bindgen-cli;
         npm: playwright-core, binaryen) unless --no-install is given.
 
+    cargo xtask bench [--seconds N] [--no-native] [--no-install]
+        Measure, never assert: build the release viewer and an optimised
+        simulator, run every criterion bench in benches/ (unless --no-native),
+        then drive headless Chromium (e2e/bench.mjs) against the simulator's
+        flood mode: ingest events/s for N seconds (default 60) next to a bare-JS
+        baseline page, the longest main-thread task at 1,000 events/s with
+        100,000 retained, filter latency, memory per event, bundle size and
+        first paint. Prints every number next to its target and writes the raw
+        results to e2e/artifacts/bench.json. Numbers go into BENCHMARKS.md.
+
     cargo xtask csp [DIR]
         Give DIR/index.html (default: $TRUNK_STAGING_DIR, else dist/) a
         Content-Security-Policy naming trunk's inline loader by its hash.
@@ -48,6 +59,7 @@ enum Command {
     Help,
     Demo(demo::Options),
     Test(test::Options),
+    Bench(bench::Options),
     Csp(Option<String>),
 }
 
@@ -59,6 +71,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
         "help" | "--help" | "-h" => Ok(Command::Help),
         "demo" => demo::Options::parse(rest).map(Command::Demo),
         "test" => test::Options::parse(rest).map(Command::Test),
+        "bench" => bench::Options::parse(rest).map(Command::Bench),
         "csp" => match rest {
             [] => Ok(Command::Csp(None)),
             [dir] => Ok(Command::Csp(Some(dir.clone()))),
@@ -84,6 +97,7 @@ fn main() -> ExitCode {
         }
         Command::Demo(options) => demo::run(&options),
         Command::Test(options) => test::run(&options),
+        Command::Bench(options) => bench::run(&options),
         Command::Csp(dir) => csp::run(dir.as_deref()),
     };
     match result {

@@ -134,7 +134,8 @@ fn browser_tests() -> Result<(), String> {
     )
 }
 
-fn trunk_build() -> Result<(), String> {
+/// `trunk build --release` into a fresh `dist/` (also used by `cargo xtask bench`).
+pub fn trunk_build() -> Result<(), String> {
     let dist = env::root().join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot remove dist/: {e}"))?;

@@ -1,0 +1,567 @@
+// `cargo xtask bench`: measures the release viewer (dist/) in headless
+// Chromium against eventline-sim's flood mode, next to a bare-JS baseline page
+// in the same browser and run, and adds criterion's native numbers. Prints one
+// table of every measurement next to its target and writes the raw results as
+// JSON. Measures only: nothing here fails because a number is bad; a
+// measurement that cannot be taken is reported as n/a with the reason.
+//
+// Run through `cargo xtask bench [--seconds N]`, or directly:
+//   EVENTLINE_SIM_BIN=…/release/eventline-sim node bench.mjs
+// Environment: EVENTLINE_DIST, EVENTLINE_SIM_BIN (see harness.mjs),
+// EVENTLINE_BENCH_SECONDS (ingest window, default 60), EVENTLINE_BENCH_RETAINED
+// (default 100000), EVENTLINE_BENCH_OUT (JSON path, default artifacts/bench.json),
+// EVENTLINE_BENCH_PROFILE=1 (CPU profile of the viewer's ingest, see summarizeProfile),
+// EVENTLINE_CRITERION_DIR + EVENTLINE_CRITERION_SINCE (ms since the epoch: only
+// criterion results written after it are reported).
+import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync, constants as zlib } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, ARTIFACTS, startSim, launchBrowser } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env.EVENTLINE_BENCH_SECONDS ?? 60);
+const RETAINED = Number(process.env.EVENTLINE_BENCH_RETAINED ?? 100_000);
+const OUT = process.env.EVENTLINE_BENCH_OUT ?? path.join(ARTIFACTS, 'bench.json');
+const CRITERION_DIR = process.env.EVENTLINE_CRITERION_DIR;
+const CRITERION_SINCE = Number(process.env.EVENTLINE_CRITERION_SINCE ?? 0);
+/** Record a CPU profile of the viewer's ingest (summary in the JSON, profile in artifacts/). */
+const PROFILE = process.env.EVENTLINE_BENCH_PROFILE === '1';
+/** How long the steady 1,000 events/s are watched for long tasks. */
+const STEADY_SECONDS = Math.min(SECONDS, 20);
+const STEADY_RATE = 1000;
+/** The longest the fill to RETAINED events may take before memory and responsiveness give up. */
+const FILL_TIMEOUT_S = 900;
+
+const rows = [];
+const raw = {};
+const log = (...args) => console.error('bench:', ...args);
+
+/** One line of the table. `value` null = n/a, `note` says why (or adds context). */
+function row(group, name, value, unit, target, met, note = '') {
+  rows.push({ group, name, value, unit, target, met: value === null ? null : met, note });
+}
+const na = (group, name, target, reason) => row(group, name, null, '', target, null, reason);
+const round = (x, digits = 0) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
+
+// --- machine ---------------------------------------------------------------
+
+function machine(browserVersion) {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  return {
+    cpu: model,
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    memory_gib: round(os.totalmem() / 2 ** 30, 1),
+    load_average_at_start: os.loadavg().map((l) => round(l, 2)),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    chromium: browserVersion,
+    node: process.version,
+  };
+}
+
+// --- bundle ----------------------------------------------------------------
+
+function bundle() {
+  const files = readdirSync(DIST).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+  if (files.length === 0) throw new Error(`no .wasm/.js in ${DIST}`);
+  const sizes = files.map((f) => {
+    const bytes = readFileSync(path.join(DIST, f));
+    return { file: f, bytes: bytes.length, gzip9: gzipSync(bytes, { level: zlib.Z_BEST_COMPRESSION }).length };
+  });
+  raw.bundle = sizes;
+  const gz = sizes.reduce((s, f) => s + f.gzip9, 0);
+  const plain = sizes.reduce((s, f) => s + f.bytes, 0);
+  row('bundle', 'wasm + js, gzip -9', round(gz / 1024, 1), 'KiB', '≤ 350 KB', gz <= 350 * 1024,
+    `${round(plain / 1024)} KiB uncompressed; ${sizes.map((f) => `${f.file.replace(/-[0-9a-f]{16}/, '')} ${round(f.gzip9 / 1024, 1)}`).join(', ')}`);
+}
+
+// --- pages -----------------------------------------------------------------
+
+/** Runs before the viewer's scripts: long tasks, the wasm exports, when the form appears. */
+function instrument() {
+  const bench = { longtasks: [], wasm: null, formAt: null, startedAt: null };
+  window.__bench = bench;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) bench.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch { bench.longtasks = null; }
+  addEventListener('TrunkApplicationStarted', (e) => {
+    bench.wasm = e.detail?.wasm ?? null;
+    bench.startedAt = performance.now();
+  });
+  const seen = () => {
+    if (bench.formAt === null && document.querySelector('#api-key')) bench.formAt = performance.now();
+    return bench.formAt !== null;
+  };
+  const observer = new MutationObserver(() => { if (seen()) observer.disconnect(); });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+/** Reads the status bar: `N events received`, `N shown` (thousands separators allowed). */
+function readCounts() {
+  const number = (s) => (s == null ? null : Number(String(s).replace(/[,\s\u202f\u00a0]/g, '')));
+  const stat = (name) => document.querySelector(`[data-stat="${name}"]`)?.textContent;
+  const bar = document.querySelector('.status-bar')?.textContent ?? '';
+  const received = /(\d[\d,\u202f\u00a0]*)\s*events? received/.exec(stat('received') ?? bar)?.[1];
+  const shown = /(\d[\d,\u202f\u00a0]*)\s*shown/.exec(stat('shown') ?? bar)?.[1];
+  return { at: performance.now(), received: number(received), shown: number(shown) };
+}
+
+async function openViewer(browser, sim) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('crash', () => errors.push('the page crashed'));
+  await page.addInitScript(instrument);
+  const requests = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/v3/events')) requests.push(r);
+  });
+  await page.goto(`${sim.url}/`);
+  // The form, filled from the simulator's config.json (cluster, demo key, fleet).
+  await page.waitForFunction(() => (document.querySelector('#api-key')?.value ?? '') !== '');
+  return { context, page, errors, requests };
+}
+
+async function connect(page) {
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+}
+
+async function disconnect(page) {
+  const button = page.getByRole('button', { name: 'Disconnect', exact: true });
+  if (await button.count()) await button.click({ timeout: 30_000 }).catch(() => {});
+}
+
+/** Waits (polling the status bar) until `received` reaches `n`; null on timeout. */
+async function waitForReceived(page, n, timeoutS) {
+  const until = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const c = await page.evaluate(readCounts);
+    if (c.received !== null && c.received >= n) return c;
+    if (Date.now() > until) return null;
+    await page.waitForTimeout(n > 1 ? 500 : 100);
+  }
+}
+
+// --- first paint -----------------------------------------------------------
+
+async function firstPaint(browser, sim) {
+  const loads = [];
+  for (let i = 0; i < 3; i += 1) {
+    const { context, page } = await openViewer(browser, sim);
+    const t = await page.evaluate(() => ({
+      fcp: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? null,
+      form: window.__bench.formAt,
+      wasmStarted: window.__bench.startedAt,
+      domContentLoaded: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null,
+    }));
+    loads.push(t);
+    await context.close();
+  }
+  raw.first_paint = loads;
+  const median = (key) => {
+    const xs = loads.map((l) => l[key]).filter((x) => x !== null).sort((a, b) => a - b);
+    return xs.length ? xs[Math.floor(xs.length / 2)] : null;
+  };
+  const fcp = median('fcp');
+  const form = median('form');
+  if (fcp === null) na('bundle', 'first contentful paint (localhost)', '—', 'no paint entry');
+  else row('bundle', 'first contentful paint (localhost)', round(fcp), 'ms', '—', null, 'median of 3 cold loads');
+  if (form === null) na('bundle', 'connect form present (localhost)', '—', 'no #api-key appeared');
+  else row('bundle', 'connect form present (localhost)', round(form), 'ms', '—', null, `median of 3; wasm started at ${round(median('wasmStarted'))} ms`);
+}
+
+// --- ingest ----------------------------------------------------------------
+
+/**
+ * Where the main thread's time went (EVENTLINE_BENCH_PROFILE=1): self time by
+ * function, wasm functions summed (release wasm has no names), the profile
+ * itself saved to artifacts/bench-ingest.cpuprofile for DevTools.
+ */
+function summarizeProfile(profile) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, 'bench-ingest.cpuprofile'), JSON.stringify(profile));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const frame = byId.get(id)?.callFrame ?? {};
+    const wasm = frame.url?.endsWith('.wasm') || /^(\$|wasm-function)/.test(frame.functionName ?? '');
+    const key = wasm ? '(wasm, all functions)' : `${frame.functionName || '(anonymous)'} ${frame.url ? path.basename(frame.url) : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)
+    .map(([name, us]) => ({ name, ms: round(us / 1000), percent: round((100 * us) / total, 1) }));
+  log('ingest profile (self time):');
+  for (const t of top) log(`  ${String(t.percent).padStart(5)} %  ${t.name}`);
+  return { total_ms: round(total / 1000), top };
+}
+
+/** The viewer at flood: events received per second over SECONDS; returns the request it made. */
+async function ingestViewer(browser, sim) {
+  const { context, page, errors, requests } = await openViewer(browser, sim);
+  const cdp = PROFILE ? await context.newCDPSession(page) : null;
+  await connect(page);
+  const started = await waitForReceived(page, 1, 30);
+  if (!started) throw new Error(`no event arrived in 30 s ${errors.join('; ')}`);
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
+  const series = [await page.evaluate(readCounts)];
+  const end = Date.now() + SECONDS * 1000;
+  while (Date.now() < end && errors.length === 0) {
+    await page.waitForTimeout(1000);
+    series.push(await page.evaluate(readCounts));
+  }
+  if (cdp) raw.ingest_profile = summarizeProfile((await cdp.send('Profiler.stop')).profile);
+  const first = series[0];
+  const last = series[series.length - 1];
+  const seconds = (last.at - first.at) / 1000;
+  const result = {
+    seconds,
+    received: last.received - first.received,
+    shown_at_end: last.shown,
+    received_at_end: last.received,
+    rate: (last.received - first.received) / seconds,
+    series,
+    errors,
+  };
+  raw.ingest_viewer = result;
+  const request = requests[0];
+  const replay = request && {
+    url: request.url(),
+    headers: Object.fromEntries(Object.entries(await request.allHeaders())
+      .filter(([k]) => ['authorization', 'accept', 'content-type'].includes(k.toLowerCase()))),
+    body: request.postData(),
+  };
+  await disconnect(page);
+  await context.close();
+  return { result, replay };
+}
+
+async function ingestBaseline(browser, sim, replay) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const url = `${sim.url}/bench/baseline.html`;
+  // The baseline page, served on the simulator's origin (same-origin fetch, like the viewer's).
+  await page.route(url, (r) => r.fulfill({ contentType: 'text/html', body: readFileSync(path.join(here, 'bench-baseline.html')) }));
+  await page.goto(url);
+  await page.unrouteAll();
+  const result = await page.evaluate((options) => window.runBaseline(options), { ...replay, seconds: SECONDS });
+  result.rate = result.events / result.seconds;
+  result.mb_per_s = result.bytes / result.seconds / 1e6;
+  raw.ingest_baseline = { ...result, body: replay.body };
+  await context.close();
+  return result;
+}
+
+async function ingest(browser, sim) {
+  let viewer = null;
+  let replay = null;
+  try {
+    ({ result: viewer, replay } = await ingestViewer(browser, sim));
+    const crashed = viewer.errors.length ? ` (page: ${viewer.errors.join('; ')})` : '';
+    row('ingest', `viewer events/s (flood, ${round(viewer.seconds)} s)`, round(viewer.rate), 'events/s', '≥ 20,000',
+      viewer.rate >= 20_000, `${viewer.received_at_end} received, ${viewer.shown_at_end} shown at the end${crashed}`);
+  } catch (e) {
+    na('ingest', 'viewer events/s (flood)', '≥ 20,000', e.message);
+  }
+  if (!replay) {
+    na('ingest', 'baseline events/s (fetch + JSON.parse)', '—', 'no viewer request to repeat');
+    na('ingest', 'viewer / baseline', '≥ 50 %', 'no baseline');
+    return;
+  }
+  try {
+    const baseline = await ingestBaseline(browser, sim, replay);
+    row('ingest', `baseline events/s (fetch + JSON.parse, ${round(baseline.seconds)} s)`, round(baseline.rate), 'events/s', '—', null,
+      `${round(baseline.mb_per_s, 1)} MB/s, ${round(baseline.bytes / baseline.events)} bytes/event`);
+    if (viewer) {
+      const ratio = (100 * viewer.rate) / baseline.rate;
+      row('ingest', 'viewer / baseline', round(ratio, 1), '%', '≥ 50 %', ratio >= 50);
+    } else {
+      na('ingest', 'viewer / baseline', '≥ 50 %', 'no viewer rate');
+    }
+  } catch (e) {
+    na('ingest', 'baseline events/s (fetch + JSON.parse)', '—', e.message);
+    na('ingest', 'viewer / baseline', '≥ 50 %', 'no baseline');
+  }
+}
+
+// --- 100,000 retained: memory, long tasks, filter ------------------------------
+
+async function memory(page, cdp, counts) {
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+  const wasmBytes = await page.evaluate(() => window.__bench.wasm?.memory?.buffer?.byteLength ?? null);
+  const retained = counts.shown ?? counts.received;
+  const m = {
+    retained,
+    js_heap_used: metric.JSHeapUsedSize,
+    js_heap_total: metric.JSHeapTotalSize,
+    wasm_memory: wasmBytes,
+    dom_nodes: metric.Nodes,
+  };
+  raw.memory = m;
+  if (wasmBytes === null) {
+    na('memory', 'JS heap + wasm memory per event', '≤ 2.5 KB', 'wasm memory not reachable (no TrunkApplicationStarted)');
+    return;
+  }
+  const perEvent = (m.js_heap_used + wasmBytes) / retained;
+  row('memory', `JS heap + wasm memory per event (${retained} retained)`, round(perEvent / 1024, 2), 'KiB', '≤ 2.5 KB',
+    perEvent <= 2500,
+    `after forced GC: JS heap ${round(m.js_heap_used / 2 ** 20, 1)} MiB + wasm ${round(wasmBytes / 2 ** 20, 1)} MiB; ${m.dom_nodes} DOM nodes`);
+}
+
+/** Long tasks (and the longest gap between animation frames) during STEADY_SECONDS. */
+async function longTasks(page) {
+  const before = await page.evaluate(readCounts);
+  const window_ = await page.evaluate(async (seconds) => {
+    const start = performance.now();
+    let last = start;
+    let maxGap = 0;
+    let frames = 0;
+    await new Promise((done) => {
+      const tick = (t) => {
+        maxGap = Math.max(maxGap, t - last);
+        last = t;
+        frames += 1;
+        if (t - start < seconds * 1000) requestAnimationFrame(tick); else done();
+      };
+      requestAnimationFrame(tick);
+    });
+    const end = performance.now();
+    const tasks = window.__bench.longtasks?.filter((l) => l.start >= start && l.start < end) ?? null;
+    return { start, end, maxGap, frames, tasks };
+  }, STEADY_SECONDS);
+  const after = await page.evaluate(readCounts);
+  const rate = (after.received - before.received) / ((after.at - before.at) / 1000);
+  raw.steady = { ...window_, events_per_s: rate, before, after };
+  if (window_.tasks === null) {
+    na('responsiveness', 'longest main-thread task', '< 50 ms', 'PerformanceObserver longtask unsupported');
+    return;
+  }
+  const longest = window_.tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+  const context = `${window_.tasks.length} long tasks in ${STEADY_SECONDS} s at ${round(rate)} events/s; longest frame gap ${round(window_.maxGap)} ms`;
+  if (window_.tasks.length === 0) {
+    row('responsiveness', `longest main-thread task (${STEADY_RATE}/s, ${after.shown ?? after.received} retained)`, '< 50', 'ms', '< 50 ms', true,
+      `no task ≥ 50 ms (the longtask API reports only those); ${context}`);
+  } else {
+    row('responsiveness', `longest main-thread task (${STEADY_RATE}/s, ${after.shown ?? after.received} retained)`, round(longest), 'ms', '< 50 ms',
+      longest < 50, context);
+  }
+}
+
+/** Typing a filter → the filtered view, `data-filter-applied` on section.timeline, next frame. */
+async function filterLatency(page, queries) {
+  const retainedNow = (await page.evaluate(readCounts)).shown;
+  const name = `filter typed → filtered view (${retainedNow} retained)`;
+  const input = page.locator('input[type=search][aria-label="Filter events"]');
+  if ((await input.count()) === 0) {
+    na('responsiveness', name, '< 100 ms', 'n/a (no filter input)');
+    return;
+  }
+  const times = [];
+  for (const query of queries) {
+    const ms = await page.evaluate(async (q) => {
+      const field = document.querySelector('input[type=search][aria-label="Filter events"]');
+      const applied = () => document.querySelector('section.timeline')?.getAttribute('data-filter-applied') === q;
+      const t0 = performance.now();
+      field.value = q;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      const ok = await new Promise((done) => {
+        if (applied()) { done(true); return; }
+        const timer = setTimeout(() => { observer.disconnect(); done(false); }, 30_000);
+        const observer = new MutationObserver(() => {
+          if (applied()) { clearTimeout(timer); observer.disconnect(); done(true); }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-filter-applied'] });
+      });
+      if (!ok) return null;
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    }, query);
+    times.push({ query, ms });
+  }
+  raw.filter = times;
+  const measured = times.filter((t) => t.ms !== null);
+  if (measured.length === 0) {
+    na('responsiveness', name, '< 100 ms', 'the filter was not applied within 30 s');
+    return;
+  }
+  const worst = Math.max(...measured.map((t) => t.ms));
+  row('responsiveness', name, round(worst), 'ms', '< 100 ms', worst < 100,
+    `slowest of ${times.map((t) => `"${t.query}" ${t.ms === null ? 'timeout' : `${round(t.ms)} ms`}`).join(', ')}`);
+}
+
+async function retained(browser, sim, device) {
+  const { context, page, errors } = await openViewer(browser, sim);
+  const cdp = await context.newCDPSession(page);
+  // Fill as fast as the viewer reads, then stream STEADY_RATE events/s (one connection).
+  const armed = await fetch(`${sim.url}/sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rate: STEADY_RATE, rate_after: RETAINED, streams: 1 }),
+  });
+  if (!armed.ok) throw new Error(`POST /sim/faults: HTTP ${armed.status}`);
+  const t0 = Date.now();
+  await connect(page);
+  const full = await waitForReceived(page, RETAINED, FILL_TIMEOUT_S);
+  const fillS = (Date.now() - t0) / 1000;
+  raw.fill = { seconds: fillS, counts: full, errors };
+  const names = ['memory', 'longest main-thread task', 'filter typed → filtered view'];
+  if (!full || errors.length) {
+    const why = errors.length ? errors.join('; ') : `fewer than ${RETAINED} events after ${FILL_TIMEOUT_S} s`;
+    na('memory', names[0], '≤ 2.5 KB', why);
+    na('responsiveness', names[1], '< 50 ms', why);
+    na('responsiveness', names[2], '< 100 ms', why);
+    await context.close();
+    return;
+  }
+  log(`${full.received} events retained after ${round(fillS)} s; settling`);
+  await page.waitForTimeout(3000);
+  const steps = [
+    ['memory', names[0], '≤ 2.5 KB', async () => memory(page, cdp, await page.evaluate(readCounts))],
+    ['responsiveness', names[1], '< 50 ms', () => longTasks(page)],
+    ['responsiveness', names[2], '< 100 ms', () => filterLatency(page, [device, 'up.data.forward'])],
+  ];
+  for (const [group, name, target, step] of steps) {
+    try { await step(); } catch (e) { na(group, name, target, e.message); }
+  }
+  await disconnect(page);
+  await context.close();
+}
+
+// --- native (criterion) ------------------------------------------------------
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? walk(p) : [p];
+  });
+}
+
+function formatTime(ns) {
+  if (ns >= 1e9) return [round(ns / 1e9, 2), 's'];
+  if (ns >= 1e6) return [round(ns / 1e6, 2), 'ms'];
+  if (ns >= 1e3) return [round(ns / 1e3, 2), 'µs'];
+  return [round(ns, 1), 'ns'];
+}
+
+function native() {
+  const failed = (process.env.EVENTLINE_NATIVE_FAILED ?? '').split(',').filter(Boolean);
+  const ran = (process.env.EVENTLINE_NATIVE_BENCHES ?? '').split(',').filter(Boolean);
+  raw.native_benches = { ran, failed };
+  const benches = `${ran.length ? `; benches/: ${ran.join(', ')}` : ''}${failed.length ? `; cargo bench failed: ${failed.join(', ')}` : ''}`;
+  const key = [
+    ['decoder MB/s (100 MB stream, 64 KiB reads)', '≥ 300 MB/s', (r) => r.id === 'decoder/tts_100MB_64KiB_reads'],
+    ['store insert events/s', '—', (r) => !r.id.startsWith('decoder/') && /insert|push|accept|ingest/i.test(r.id)],
+    ['store filter at 100,000 events', '< 100 ms', (r) => !r.id.startsWith('decoder/') && /filter/i.test(r.id)],
+  ];
+  if (!CRITERION_DIR || !existsSync(CRITERION_DIR)) {
+    const why = CRITERION_DIR ? `no ${CRITERION_DIR}` : 'criterion not run (--no-native)';
+    for (const [name, target] of key) na('native', name, target, why + benches);
+    return;
+  }
+  const results = walk(CRITERION_DIR)
+    .filter((p) => p.endsWith(`${path.sep}new${path.sep}benchmark.json`) && statSync(p).mtimeMs >= CRITERION_SINCE)
+    .map((p) => {
+      const dir = path.dirname(p);
+      const bench = JSON.parse(readFileSync(p, 'utf8'));
+      const estimates = JSON.parse(readFileSync(path.join(dir, 'estimates.json'), 'utf8'));
+      return { id: bench.full_id ?? bench.title, throughput: bench.throughput, median_ns: estimates.median.point_estimate,
+        low_ns: estimates.median.confidence_interval.lower_bound, high_ns: estimates.median.confidence_interval.upper_bound };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+  raw.native = results;
+  const describe = (r) => {
+    const seconds = r.median_ns / 1e9;
+    const [t, unit] = formatTime(r.median_ns);
+    if (r.throughput?.Bytes) return { value: round(r.throughput.Bytes / seconds / 1e6), unit: 'MB/s', note: `median ${t} ${unit}` };
+    if (r.throughput?.Elements) return { value: round(r.throughput.Elements / seconds), unit: 'elements/s', note: `median ${t} ${unit}` };
+    return { value: t, unit, note: 'median' };
+  };
+  const used = new Set();
+  for (const [name, target, pick] of key) {
+    const r = results.find(pick);
+    if (!r) {
+      na('native', name, target, `no such criterion benchmark in this run${benches}`);
+      continue;
+    }
+    used.add(r);
+    const d = describe(r);
+    const met = target.startsWith('≥') ? d.unit === 'MB/s' && d.value >= 300
+      : target.startsWith('<') ? r.median_ns < 100e6 : null;
+    row('native', `${name}: ${r.id}`, d.value, d.unit, target, met, d.note);
+  }
+  for (const r of results.filter((x) => !used.has(x))) {
+    const d = describe(r);
+    row('native', r.id, d.value, d.unit, '—', null, d.note);
+  }
+}
+
+// --- report ----------------------------------------------------------------
+
+function table() {
+  const cells = rows.map((r) => [
+    r.group,
+    r.name,
+    r.value === null ? 'n/a' : `${typeof r.value === 'number' ? r.value.toLocaleString('en-US') : r.value} ${r.unit}`,
+    r.target,
+    r.met === null ? '' : r.met ? 'met' : 'MISSED',
+    r.note,
+  ]);
+  const head = ['group', 'measurement', 'result', 'target', '', 'notes'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => [...c[i]].length)));
+  const line = (c) => `| ${c.map((x, i) => x + ' '.repeat(widths[i] - [...x].length)).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main() {
+  const sim = await startSim(['--flood', '--serve', DIST, '--viewer-config']);
+  const device = /devices ([^,\s]+)/.exec(sim.output.join('\n'))?.[1] ?? 'up';
+  const browser = await launchBrowser();
+  const m = machine(browser.version());
+  const started = new Date();
+  log(`machine: ${m.cpu}, ${m.cores} cores, Chromium ${m.chromium}; ingest ${SECONDS} s, ${RETAINED} retained`);
+  const sections = [
+    ['bundle', bundle],
+    ['first paint', () => firstPaint(browser, sim)],
+    ['ingest', () => ingest(browser, sim)],
+    ['100,000 retained', () => retained(browser, sim, device)],
+    ['native', native],
+  ];
+  try {
+    for (const [name, section] of sections) {
+      log(`${name}…`);
+      try { await section(); } catch (e) { na(name, name, '—', e.message); }
+    }
+  } finally {
+    await browser.close();
+    await sim.stop();
+  }
+  const result = {
+    started: started.toISOString(),
+    machine: m,
+    settings: { ingest_seconds: SECONDS, retained: RETAINED, steady_rate: STEADY_RATE, steady_seconds: STEADY_SECONDS, dist: DIST },
+    rows,
+    raw,
+  };
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nEventline benchmark, ${started.toISOString()}`);
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, ${m.os}, Chromium ${m.chromium}, load ${m.load_average_at_start.join(' ')}\n`);
+  console.log(table());
+  console.log(`\nraw results: ${OUT}`);
+}
+
+await main();
