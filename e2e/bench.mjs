@@ -10,7 +10,7 @@
 // Environment: EVENTLINE_DIST, EVENTLINE_SIM_BIN (see harness.mjs),
 // EVENTLINE_BENCH_SECONDS (ingest window, default 60), EVENTLINE_BENCH_RETAINED
 // (default 100000), EVENTLINE_BENCH_OUT (JSON path, default artifacts/bench.json),
-// EVENTLINE_BENCH_PROFILE=1 (CPU profile of the viewer's ingest, see summarizeProfile),
+// EVENTLINE_BENCH_PROFILE=1 (CPU profiles of the viewer, see summarizeProfile),
 // EVENTLINE_CRITERION_DIR + EVENTLINE_CRITERION_SINCE (ms since the epoch: only
 // criterion results written after it are reported).
 import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -180,11 +180,12 @@ async function firstPaint(browser, sim) {
 /**
  * Where the main thread's time went (EVENTLINE_BENCH_PROFILE=1): self time by
  * function, wasm functions summed (release wasm has no names), the profile
- * itself saved to artifacts/bench-ingest.cpuprofile for DevTools.
+ * itself saved to artifacts/bench-<name>.cpuprofile for DevTools (ingest:
+ * the viewer's flood window; steady: the 1,000 events/s window).
  */
-function summarizeProfile(profile) {
+function summarizeProfile(profile, name = 'ingest') {
   mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(path.join(ARTIFACTS, 'bench-ingest.cpuprofile'), JSON.stringify(profile));
+  writeFileSync(path.join(ARTIFACTS, `bench-${name}.cpuprofile`), JSON.stringify(profile));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   let total = 0;
@@ -198,7 +199,7 @@ function summarizeProfile(profile) {
   });
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)
     .map(([name, us]) => ({ name, ms: round(us / 1000), percent: round((100 * us) / total, 1) }));
-  log('ingest profile (self time):');
+  log(`${name} profile (self time):`);
   for (const t of top) log(`  ${String(t.percent).padStart(5)} %  ${t.name}`);
   return { total_ms: round(total / 1000), top };
 }
@@ -323,7 +324,11 @@ async function memory(page, cdp, counts) {
 }
 
 /** Long tasks (and the longest gap between animation frames) during STEADY_SECONDS. */
-async function longTasks(page) {
+async function longTasks(page, cdp) {
+  if (PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const before = await page.evaluate(readCounts);
   const window_ = await page.evaluate(async (seconds) => {
     const start = performance.now();
@@ -344,6 +349,7 @@ async function longTasks(page) {
     return { start, end, maxGap, frames, tasks };
   }, STEADY_SECONDS);
   const after = await page.evaluate(readCounts);
+  if (PROFILE) raw.steady_profile = summarizeProfile((await cdp.send('Profiler.stop')).profile, 'steady');
   const rate = (after.received - before.received) / ((after.at - before.at) / 1000);
   raw.steady = { ...window_, events_per_s: rate, before, after };
   if (window_.tasks === null) {
@@ -431,7 +437,7 @@ async function retained(browser, sim, device) {
   await page.waitForTimeout(3000);
   const steps = [
     ['memory', names[0], '≤ 2.5 KB', async () => memory(page, cdp, await page.evaluate(readCounts))],
-    ['responsiveness', names[1], '< 50 ms', () => longTasks(page)],
+    ['responsiveness', names[1], '< 50 ms', () => longTasks(page, cdp)],
     ['responsiveness', names[2], '< 100 ms', () => filterLatency(page, [device, 'up.data.forward'])],
   ];
   for (const [group, name, target, step] of steps) {
