@@ -438,7 +438,7 @@ async function retained(browser, sim, device) {
   const steps = [
     ['memory', names[0], '≤ 2.5 KB', async () => memory(page, cdp, await page.evaluate(readCounts))],
     ['responsiveness', names[1], '< 50 ms', () => longTasks(page, cdp)],
-    ['responsiveness', names[2], '< 100 ms', () => filterLatency(page, [device, 'up.data.forward'])],
+    ['responsiveness', names[2], '< 100 ms', () => filterLatency(page, [device, 'as.up.*', 'kind:gateway'])],
   ];
   for (const [group, name, target, step] of steps) {
     try { await step(); } catch (e) { na(group, name, target, e.message); }
@@ -471,8 +471,9 @@ function native() {
   const key = [
     ['decoder MB/s (100 MB stream, 64 KiB reads)', '≥ 300 MB/s', (r) => r.id === 'decoder/tts_100MB_64KiB_reads'],
     ['store insert events/s', '—', (r) => !r.id.startsWith('decoder/') && /insert|push|accept|ingest/i.test(r.id)],
-    ['store filter at 100,000 events', '< 100 ms', (r) => !r.id.startsWith('decoder/') && /filter/i.test(r.id)],
+    ['store filter at 100,000 events, slowest query', '< 100 ms', (r, all) => r === slowest(all.filter((x) => !x.id.startsWith('decoder/') && /filter/i.test(x.id)))],
   ];
+  const slowest = (xs) => xs.reduce((m, x) => (m === null || x.median_ns > m.median_ns ? x : m), null);
   if (!CRITERION_DIR || !existsSync(CRITERION_DIR)) {
     const why = CRITERION_DIR ? `no ${CRITERION_DIR}` : 'criterion not run (--no-native)';
     for (const [name, target] of key) na('native', name, target, why + benches);
@@ -498,7 +499,7 @@ function native() {
   };
   const used = new Set();
   for (const [name, target, pick] of key) {
-    const r = results.find(pick);
+    const r = results.find((x) => pick(x, results));
     if (!r) {
       na('native', name, target, `no such criterion benchmark in this run${benches}`);
       continue;
