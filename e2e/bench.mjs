@@ -495,7 +495,7 @@ function native() {
     const seconds = r.median_ns / 1e9;
     const [t, unit] = formatTime(r.median_ns);
     if (r.throughput?.Bytes) return { value: round(r.throughput.Bytes / seconds / 1e6), unit: 'MB/s', note: `median ${t} ${unit}` };
-    if (r.throughput?.Elements) return { value: round(r.throughput.Elements / seconds), unit: 'elements/s', note: `median ${t} ${unit}` };
+    if (r.throughput?.Elements) return { value: round(r.throughput.Elements / seconds), unit: 'events/s', note: `median ${t} ${unit} (criterion elements = events)` };
     return { value: t, unit, note: 'median' };
   };
   const used = new Set();
