@@ -534,6 +534,45 @@ function table() {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
+/** Import of a ~100 MB NDJSON capture by the file picker: time to load, longest task, frames. */
+async function importCapture(browser, sim) {
+  const examples = readFileSync(path.join(here, '..', 'data', 'example-events.jsonl'), 'utf8')
+    .split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.name !== 'events.stream.start');
+  const file = path.join(ARTIFACTS, 'bench-capture.ndjson');
+  const lines = [];
+  let bytes = 0;
+  const base = Date.parse('2026-11-26T00:00:00Z');
+  for (let i = 0; bytes < 100e6; i += 1) {
+    const line = JSON.stringify({ ...examples[i % examples.length], time: new Date(base + i).toISOString(), unique_id: `01JB${String(i).padStart(22, '0')}` });
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const { context, page } = await openViewer(browser, sim);
+  await page.evaluate(() => {
+    window.__importLong = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__importLong.push(e.duration); }).observe({ type: 'longtask' });
+    window.__frames = 0;
+    const tick = () => { window.__frames += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const t0 = Date.now();
+  await page.locator('.file-button input[type=file]').setInputFiles(file);
+  await page.getByText(`Offline capture: ${path.basename(file)}`, { exact: true }).waitFor({ timeout: 300_000 });
+  const ms = Date.now() - t0;
+  const r = await page.evaluate(() => ({
+    long: window.__importLong, frames: window.__frames,
+    shown: document.querySelector('[data-stat=shown]')?.innerText ?? '',
+  }));
+  await context.close();
+  const longest = Math.max(0, ...r.long);
+  raw.import = { bytes, events: lines.length, ms, long_tasks: r.long, frames: r.frames, shown: r.shown };
+  row('import', `${(bytes / 1e6).toFixed(0)} MB NDJSON capture (${lines.length.toLocaleString('en')} events), file picker → loaded`, round(ms), 'ms', '— (no freeze)', null,
+    `${r.shown}; ${r.frames} frames painted meanwhile`);
+  row('import', 'longest main-thread task during that import', round(longest), 'ms', '—', null, `${r.long.length} long tasks`);
+}
+
 async function main() {
   const sim = await startSim(['--flood', '--serve', DIST, '--viewer-config']);
   const device = /devices ([^,\s]+)/.exec(sim.output.join('\n'))?.[1] ?? 'up';
@@ -546,6 +585,7 @@ async function main() {
     ['first paint', () => firstPaint(browser, sim)],
     ['ingest', () => ingest(browser, sim)],
     ['100,000 retained', () => retained(browser, sim, device)],
+    ['import', () => importCapture(browser, sim)],
     ['native', native],
   ];
   try {
