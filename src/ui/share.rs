@@ -113,6 +113,9 @@ pub fn remember_view(viewer: Viewer) {
     write(&current_view(viewer).to_fragment(), true);
 }
 
+/// How long the view must stay unchanged before the address is rewritten (ms).
+const FRAGMENT_DELAY_MS: u64 = 250;
+
 /// Loads the capture a link names, if any (no key, no connection).
 fn open_capture(viewer: Viewer, connection: super::live::Connection, view: &ViewState) {
     if let Some(url) = &view.capture {
@@ -145,9 +148,23 @@ pub fn install(viewer: Viewer) {
             applied.get(),
         )
     });
+    // Written a moment after the last change: typing a filter would
+    // otherwise rewrite the address on every key (slow, and browsers throttle it).
+    let pending = StoredValue::new(0_u32);
     Effect::watch(
         move || shown.get(),
-        move |_, _, _| write(&current_view(viewer).to_fragment(), false),
+        move |_, _, _| {
+            pending.update_value(|n| *n += 1);
+            let mine = pending.get_value();
+            set_timeout(
+                move || {
+                    if pending.get_value() == mine {
+                        write(&current_view(viewer).to_fragment(), false);
+                    }
+                },
+                std::time::Duration::from_millis(FRAGMENT_DELAY_MS),
+            );
+        },
         false,
     );
     let handle = window_event_listener(leptos::ev::popstate, move |_| {
