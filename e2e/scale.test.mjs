@@ -102,7 +102,7 @@ test('the filter narrows lanes and rows as typed, goes into the link, and explai
   // Only gateway lanes remain, and each shows "n of m events".
   const labels = await page.locator('.lane[aria-label]').evaluateAll((ls) => ls.map((l) => l.getAttribute('aria-label')));
   assert.ok(labels.length > 0 && labels.every((l) => l.startsWith('gateway ')), labels.join(', '));
-  assert.match(await page.evaluate(() => location.hash), /filter=kind:gateway/);
+  await page.waitForFunction(() => location.hash.includes('filter=kind:gateway'));
   // A second, narrower term: the uplinks the gateways received.
   await box.fill('kind:gateway gs.up.receive');
   await page.locator('section.timeline[data-filter-applied="kind:gateway gs.up.receive"]').waitFor();
