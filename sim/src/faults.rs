@@ -1,14 +1,16 @@
-//! Fault injection for reliability tests: end a stream after N events or T ms, stall, a
-//! mid-stream `{"error":…}`, one malformed frame, 1-byte chunks, or a 429 before the stream.
-//! Also the per-stream pace of flood mode (`rate`, `rate_after`), which benchmarks set the same
-//! way: fill the viewer as fast as it reads, then stream at a steady rate.
+//! Fault injection for reliability tests: end a stream after N events or T ms, cut the connection
+//! in the middle of a frame, stall, a mid-stream `{"error":…}`, one malformed frame, 1-byte
+//! chunks, or a 429 before the stream. Also the per-stream pace of flood mode (`rate`,
+//! `rate_after`), which benchmarks set the same way: fill the viewer as fast as it reads, then
+//! stream at a steady rate.
 //!
 //! Switches come from three places, most specific first: query parameters of the request, the
-//! armed set of `POST /sim/faults` (consumed by the next K streams), the CLI flags. This module
+//! armed sets of `POST /sim/faults` (a queue: each set is consumed by its next K streams, in
+//! order), the CLI flags. This module
 //! only decides *what* to inject; `stream.rs` does it. It must never affect a stream that did not
 //! ask for a fault (query), was not armed for it (control endpoint), or run without CLI flags.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,10 @@ pub struct Faults {
     /// End the stream (EOF) after N events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_after: Option<u64>,
+    /// After N events, write the first half of the next frame and break the connection (no
+    /// clean end of the body: what a proxy or a dropped network does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_after: Option<u64>,
     /// End the stream (EOF) after T milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_after_ms: Option<u64>,
@@ -68,7 +74,7 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Parses query parameters (`end_after`, `end_after_ms`, `stall_after`, `error_after`,
+    /// Parses query parameters (`end_after`, `end_after_ms`, `cut_after`, `stall_after`, `error_after`,
     /// `error=expired|revoked|unavailable`, `malformed_after`, `chunk=1`, `status=429&retry=S`,
     /// and the flood pace `rate`, `rate_after`).
     ///
@@ -108,6 +114,7 @@ impl Faults {
         Ok(Self {
             end_after: num("end_after")?,
             end_after_ms: num("end_after_ms")?,
+            cut_after: num("cut_after")?,
             stall_after: num("stall_after")?,
             error_after: num("error_after")?,
             error,
@@ -124,6 +131,7 @@ impl Faults {
         Faults {
             end_after: self.end_after.or(fallback.end_after),
             end_after_ms: self.end_after_ms.or(fallback.end_after_ms),
+            cut_after: self.cut_after.or(fallback.cut_after),
             stall_after: self.stall_after.or(fallback.stall_after),
             error_after: self.error_after.or(fallback.error_after),
             error: self.error.or(fallback.error),
@@ -174,50 +182,103 @@ fn one() -> u64 {
     1
 }
 
-/// The faults armed through the control endpoint.
+/// The faults armed through the control endpoint: a queue of sets, the front one applying to
+/// the next stream.
 #[derive(Debug, Default)]
 pub struct FaultControl {
-    armed: Mutex<Option<ArmedFaults>>,
+    armed: Mutex<VecDeque<ArmedFaults>>,
+}
+
+fn normalize(mut a: ArmedFaults) -> ArmedFaults {
+    if a.status == Some(429) && a.faults.status_429_retry.is_none() {
+        a.faults.status_429_retry = Some(a.retry.unwrap_or(60));
+    }
+    a.status = None;
+    a.retry = None;
+    a
 }
 
 impl FaultControl {
     /// Arms `a` (replacing what was armed).
-    pub fn arm(&self, mut a: ArmedFaults) {
-        if a.status == Some(429) && a.faults.status_429_retry.is_none() {
-            a.faults.status_429_retry = Some(a.retry.unwrap_or(60));
-        }
-        a.status = None;
-        a.retry = None;
+    pub fn arm(&self, a: ArmedFaults) {
+        self.arm_queue(vec![a]);
+    }
+
+    /// Arms a queue of sets (replacing what was armed): the first applies to its `streams`
+    /// next streams, then the second, and so on. Sets for 0 streams are dropped.
+    pub fn arm_queue(&self, sets: Vec<ArmedFaults>) {
         if let Ok(mut g) = self.armed.lock() {
-            *g = (a.streams > 0).then_some(a);
+            *g = sets
+                .into_iter()
+                .map(normalize)
+                .filter(|a| a.streams > 0)
+                .collect();
         }
     }
 
-    /// What is armed.
-    pub fn current(&self) -> Option<ArmedFaults> {
-        self.armed.lock().ok().and_then(|g| g.clone())
+    /// What is armed, next first.
+    pub fn current(&self) -> Vec<ArmedFaults> {
+        self.armed
+            .lock()
+            .map(|g| g.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Clears.
     pub fn clear(&self) {
         if let Ok(mut g) = self.armed.lock() {
-            *g = None;
+            g.clear();
         }
     }
 
-    /// Takes the armed faults for one stream (decrementing the count).
+    /// Takes the armed faults for one stream (decrementing the front set's count).
     pub fn take(&self) -> Faults {
         let Ok(mut g) = self.armed.lock() else {
             return Faults::default();
         };
-        let Some(a) = g.as_mut() else {
+        let Some(a) = g.front_mut() else {
             return Faults::default();
         };
         let f = a.faults.clone();
         a.streams = a.streams.saturating_sub(1);
         if a.streams == 0 {
-            *g = None;
+            g.pop_front();
         }
         f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(end_after: u64, streams: u64) -> ArmedFaults {
+        ArmedFaults {
+            faults: Faults {
+                end_after: Some(end_after),
+                ..Faults::default()
+            },
+            streams,
+            ..ArmedFaults::default()
+        }
+    }
+
+    #[test]
+    fn a_queue_is_consumed_in_order_then_streams_are_clean() {
+        let control = FaultControl::default();
+        control.arm_queue(vec![set(1, 2), set(7, 0), set(3, 1)]);
+        let taken: Vec<Option<u64>> = (0..4).map(|_| control.take().end_after).collect();
+        assert_eq!(taken, [Some(1), Some(1), Some(3), None]);
+        assert!(control.current().is_empty());
+    }
+
+    #[test]
+    fn arming_again_replaces_the_queue() {
+        let control = FaultControl::default();
+        control.arm_queue(vec![set(1, 5), set(2, 5)]);
+        control.arm(set(9, 1));
+        assert_eq!(control.current(), vec![set(9, 1)]);
+        control.clear();
+        assert_eq!(control.take(), Faults::default());
     }
 }

@@ -1,11 +1,14 @@
 //! The event hub: every live or replayed event passes through here once, is kept in the history
 //! store (per entity: last 100 events / 24 h; per correlation ID: last 100, like TTS's Redis store
-//! defaults, API.md §3.2) and is broadcast to every open stream.
+//! defaults, API.md §3.2; the per-entity count is adjustable like TTS's
+//! `events.redis.store.entity-count`), optionally appended to a capture file (`--record`), and is
+//! broadcast to every open stream.
 //!
 //! Exists so that `tail`/`after`, FindRelated and live streams all see the same events in the same
 //! order. It must never block a publisher on a slow subscriber: lagging receivers lose events.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +19,7 @@ use crate::catalog::catalog;
 use crate::clock::{parse_rfc3339, Nanos};
 use crate::ids::{event_identifiers, EntityKind, EntityRef};
 
-/// Per-entity and per-correlation-ID history limit.
+/// Default per-entity and per-correlation-ID history limit.
 pub const HISTORY_LIMIT: usize = 100;
 /// History retention (24 h).
 pub const HISTORY_TTL: Nanos = 24 * 3600 * 1_000_000_000;
@@ -118,11 +121,13 @@ fn store_key(e: &EntityRef) -> String {
 struct Store {
     by_entity: HashMap<String, VecDeque<Arc<SimEvent>>>,
     by_correlation: HashMap<String, VecDeque<Arc<SimEvent>>>,
+    /// `--record`: every published event, one JSON line each, in publication order.
+    record: Option<Box<dyn Write + Send>>,
 }
 
-fn push(q: &mut VecDeque<Arc<SimEvent>>, ev: &Arc<SimEvent>) {
+fn push(q: &mut VecDeque<Arc<SimEvent>>, ev: &Arc<SimEvent>, limit: usize) {
     q.push_back(Arc::clone(ev));
-    while q.len() > HISTORY_LIMIT {
+    while q.len() > limit {
         q.pop_front();
     }
     while q.front().is_some_and(|f| ev.time - f.time > HISTORY_TTL) {
@@ -134,6 +139,8 @@ fn push(q: &mut VecDeque<Arc<SimEvent>>, ev: &Arc<SimEvent>) {
 pub struct Hub {
     seq: AtomicU64,
     with_store: bool,
+    /// Events kept per entity (the per-correlation-ID index keeps [`HISTORY_LIMIT`]).
+    entity_limit: usize,
     store: Mutex<Store>,
     tx: broadcast::Sender<Arc<SimEvent>>,
 }
@@ -145,9 +152,26 @@ impl Hub {
         Self {
             seq: AtomicU64::new(1),
             with_store,
+            entity_limit: HISTORY_LIMIT,
             store: Mutex::new(Store::default()),
             tx,
         }
+    }
+
+    /// Keeps the last `limit` events per entity instead of [`HISTORY_LIMIT`] (at least 1).
+    #[must_use]
+    pub fn with_entity_limit(mut self, limit: usize) -> Self {
+        self.entity_limit = limit.max(1);
+        self
+    }
+
+    /// Appends every published event to `out` as one JSON line (a capture `--replay` reads).
+    #[must_use]
+    pub fn recording_to(self, out: Box<dyn Write + Send>) -> Self {
+        if let Ok(mut s) = self.store.lock() {
+            s.record = Some(out);
+        }
+        self
     }
 
     /// Whether history is kept.
@@ -171,6 +195,15 @@ impl Hub {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let ev = self.wrap(value);
+        if let Some(out) = guard.record.as_mut() {
+            let written = out
+                .write_all(ev.json.as_bytes())
+                .and_then(|()| out.write_all(b"\n"));
+            if let Err(e) = written {
+                eprintln!("eventline-sim: recording stopped: {e}");
+                guard.record = None;
+            }
+        }
         if self.with_store {
             {
                 let s = &mut *guard;
@@ -183,10 +216,14 @@ impl Hub {
                     }
                 }
                 for k in keys {
-                    push(s.by_entity.entry(k).or_default(), &ev);
+                    push(s.by_entity.entry(k).or_default(), &ev, self.entity_limit);
                 }
                 for c in &ev.correlation_ids {
-                    push(s.by_correlation.entry(c.clone()).or_default(), &ev);
+                    push(
+                        s.by_correlation.entry(c.clone()).or_default(),
+                        &ev,
+                        HISTORY_LIMIT,
+                    );
                 }
             }
         }

@@ -53,6 +53,8 @@ pub enum Traffic {
     Live {
         /// Events per second.
         rate: f64,
+        /// Stop after this many events (`None` = never).
+        limit: Option<u64>,
     },
     /// Each stream cycles through a pool of generated events (fresh `time` and `unique_id`
     /// each), as fast as the client reads (not stored).
@@ -81,6 +83,10 @@ pub struct Config {
     pub gateways: usize,
     /// Keep history (`tail`/`after`, FindRelated).
     pub store: bool,
+    /// Events the history keeps per entity (TTS: `events.redis.store.entity-count`, 100).
+    pub history_limit: usize,
+    /// Append every published event to this file (JSONL, a capture `--replay` reads).
+    pub record: Option<PathBuf>,
     /// Traffic source.
     pub traffic: Traffic,
     /// Flood mode: how many generated events streams cycle through.
@@ -106,7 +112,12 @@ impl Default for Config {
             devices_per_application: 3,
             gateways: 3,
             store: true,
-            traffic: Traffic::Live { rate: 5.0 },
+            history_limit: hub::HISTORY_LIMIT,
+            record: None,
+            traffic: Traffic::Live {
+                rate: 5.0,
+                limit: None,
+            },
             flood_pool_events: flood::POOL_EVENTS,
             faults: Faults::default(),
             keys: None,
@@ -140,7 +151,31 @@ pub type AppState = Arc<SimState>;
 
 impl SimState {
     /// Builds the state for `config`.
+    ///
+    /// # Errors
+    /// The `record` file cannot be created.
+    pub fn try_new(config: Config) -> std::io::Result<AppState> {
+        let record = match &config.record {
+            Some(path) => Some(
+                Box::new(std::io::LineWriter::new(std::fs::File::create(path)?))
+                    as Box<dyn std::io::Write + Send>,
+            ),
+            None => None,
+        };
+        Ok(Self::build(config, record))
+    }
+
+    /// Builds the state for `config`; a `record` file that cannot be created is reported on
+    /// stderr and not written (see [`SimState::try_new`]).
     pub fn new(config: Config) -> AppState {
+        let fallback = config.clone();
+        Self::try_new(config).unwrap_or_else(|e| {
+            eprintln!("eventline-sim: cannot record: {e}");
+            Self::build(fallback, None)
+        })
+    }
+
+    fn build(config: Config, record: Option<Box<dyn std::io::Write + Send>>) -> AppState {
         let fleet = Fleet::new(
             config.seed,
             config.applications,
@@ -151,7 +186,10 @@ impl SimState {
             .keys
             .clone()
             .unwrap_or_else(|| KeyStore::demo(&fleet));
-        let hub = Hub::new(config.store);
+        let mut hub = Hub::new(config.store).with_entity_limit(config.history_limit);
+        if let Some(out) = record {
+            hub = hub.recording_to(out);
+        }
         Arc::new(Self {
             fleet,
             keys,
@@ -259,9 +297,9 @@ pub async fn serve(
 /// returned), or the thread building flood mode's event pool.
 pub fn spawn_traffic(state: &AppState) -> Option<JoinHandle<()>> {
     match state.config.traffic.clone() {
-        Traffic::Live { rate } if rate > 0.0 => {
+        Traffic::Live { rate, limit } if rate > 0.0 => {
             let st = Arc::clone(state);
-            Some(tokio::spawn(async move { live(st, rate).await }))
+            Some(tokio::spawn(async move { live(st, rate, limit).await }))
         }
         Traffic::Replay {
             path,
@@ -290,7 +328,7 @@ pub fn spawn_traffic(state: &AppState) -> Option<JoinHandle<()>> {
     }
 }
 
-async fn live(state: AppState, rate: f64) {
+async fn live(state: AppState, rate: f64, limit: Option<u64>) {
     // Each gateway reports connection stats about once a minute (API.md §3.5), staggered.
     let stats_every = (rate * 60.0).max(1.0) as u64;
     let mut g = generator::Generator::new(state.fleet.clone(), state.config.seed, stats_every);
@@ -299,18 +337,27 @@ async fn live(state: AppState, rate: f64) {
     let mut emitted: u64 = 0;
     let mut shutdown = state.shutdown.subscribe();
     loop {
-        let due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
-        // At most 100 ms of traffic at once: a simulator that cannot keep up
-        // (a debug build on a busy machine) sends less instead of starving
-        // its streams while it catches up.
-        let burst = ((rate / 10.0) as u64).max(1);
-        emitted = emitted.max(due.saturating_sub(burst));
+        let mut due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
+        if let Some(limit) = limit {
+            due = due.min(limit);
+        } else {
+            // At most 100 ms of traffic at once: a simulator that cannot keep up
+            // (a debug build on a busy machine) sends less instead of starving
+            // its streams while it catches up. (With --limit every event is sent.)
+            let burst = ((rate / 10.0) as u64).max(1);
+            emitted = emitted.max(due.saturating_sub(burst));
+        }
         while emitted < due {
             state.hub.publish(g.next_event(clock::now()));
             emitted += 1;
             if emitted.is_multiple_of(64) {
                 tokio::task::yield_now().await;
             }
+        }
+        if limit == Some(emitted) {
+            // Test harnesses wait for this line (stdout, after the ready line).
+            println!("traffic: generated {emitted} events (--limit), no more live traffic");
+            return;
         }
         tokio::select! {
             _ = tokio::time::sleep(tick) => {}

@@ -28,13 +28,14 @@ KEYS FILE (--keys): TOML (*.toml) or JSON, a list of keys:
   an info-only key and an expired key; all are printed at start.
 
 PER-REQUEST FAULTS (query parameters of POST /api/v3/events):
-  end_after=N  end_after_ms=T  stall_after=N  error_after=N [error=expired|revoked|unavailable]
-  malformed_after=N  chunk=1  status=429&retry=S
+  end_after=N  end_after_ms=T  cut_after=N  stall_after=N
+  error_after=N [error=expired|revoked|unavailable]  malformed_after=N  chunk=1  status=429&retry=S
   With --flood, also the stream's pace: rate=R (events/s) [rate_after=N: the first N unpaced],
   e.g. ?rate=1000&rate_after=100000 fills a viewer with 100,000 events, then streams 1,000/s.
 CONTROL ENDPOINT: POST /sim/faults {\"end_after\":3,\"chunk\":true,\"streams\":2}  arms the next K streams;
-  GET /sim/faults shows what is armed; DELETE /sim/faults clears. (JSON keys = query names;
-  429 is \"status_429_retry\": S.)
+  a JSON array of such objects arms a queue, consumed in order ([{\"cut_after\":5},{\"stall_after\":2}]:
+  the next stream is cut, the one after stalls). GET /sim/faults shows what is armed (an array when
+  several); DELETE /sim/faults clears. (JSON keys = query names; 429 is \"status_429_retry\": S.)
 
 EXAMPLE:
   curl -N -X POST http://127.0.0.1:1885/api/v3/events -H 'Accept: text/event-stream' \\
@@ -63,6 +64,13 @@ struct Cli {
     /// Live traffic rate in events per second (0 = no traffic).
     #[arg(long, default_value_t = 5.0)]
     rate: f64,
+    /// Stop the live traffic after N events (prints "traffic: generated N events …" then).
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+    /// Append every event the simulator publishes (live or replayed) to FILE, one JSON object
+    /// per line: a capture that --replay reads and tests compare against.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
     /// Flood mode for benchmarks: each stream gets its own generator, as fast as the client reads
     /// (or at the pace of the per-request `rate`, see below).
     #[arg(long, conflicts_with = "replay")]
@@ -79,6 +87,9 @@ struct Cli {
     /// Disable the events store: no history, `X-Warning` on tail/after, FindRelated 400.
     #[arg(long)]
     no_store: bool,
+    /// Events the store keeps per entity (TTS's events.redis.store.entity-count; 24 h at most).
+    #[arg(long, value_name = "N", default_value_t = eventline_sim::hub::HISTORY_LIMIT)]
+    history_limit: usize,
     /// API keys file (TOML or JSON, see below); default: the demo keys.
     #[arg(long, value_name = "FILE")]
     keys: Option<PathBuf>,
@@ -98,6 +109,10 @@ struct Cli {
     /// Fault for every stream: end (EOF) after T milliseconds.
     #[arg(long, value_name = "T")]
     fault_end_after_ms: Option<u64>,
+    /// Fault for every stream: after N events, write half of the next frame and break the
+    /// connection (no clean end of the body).
+    #[arg(long, value_name = "N")]
+    fault_cut_after: Option<u64>,
     /// Fault for every stream: stop writing after N events, keep the connection open.
     #[arg(long, value_name = "N")]
     fault_stall_after: Option<u64>,
@@ -163,6 +178,7 @@ async fn main() -> std::process::ExitCode {
     } else {
         Traffic::Live {
             rate: cli.rate.max(0.0),
+            limit: cli.limit,
         }
     };
     let config = Config {
@@ -172,10 +188,13 @@ async fn main() -> std::process::ExitCode {
         devices_per_application: cli.devices_per_application,
         gateways: cli.gateways,
         store: !cli.no_store,
+        history_limit: cli.history_limit,
+        record: cli.record.clone(),
         traffic,
         faults: Faults {
             end_after: cli.fault_end_after,
             end_after_ms: cli.fault_end_after_ms,
+            cut_after: cli.fault_cut_after,
             stall_after: cli.fault_stall_after,
             error_after: cli.fault_error_after,
             error: cli.fault_error,
@@ -198,7 +217,13 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(cli.listen);
-    let state = SimState::new(config);
+    let state = match SimState::try_new(config) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("eventline-sim: cannot record: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "eventline-sim listening on http://{addr}");
     let _ = out.flush();

@@ -1,13 +1,12 @@
 //! `POST /api/v3/events`: the checks of API.md §1.6 in order, then the stream itself —
 //! `events.stream.start`, history, live (or flood) events, each `{"result":…}` + delimiter,
-//! with fault injection and one log line per stream.
+//! with fault injection (`faults.rs` decides, this module injects) and one log line per stream.
 //!
 //! Exists as the heart of the simulator. It must never write a byte before every check has
 //! passed (errors before the stream are plain HTTP errors), never log a key secret, and never
 //! keep a task alive after its client has gone.
 
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -169,7 +168,7 @@ pub(crate) fn frame(json: &str, delimiter: &[u8]) -> Bytes {
 }
 
 fn start(state: AppState, plan: Plan, framing: Framing, request_id: String) -> Response {
-    let (tx, mut rx) = mpsc::channel::<Bytes>(64);
+    let (tx, mut rx) = mpsc::channel::<Chunk>(64);
     let warn = !state.hub.has_store() && (plan.req.tail > 0 || plan.req.after.is_some());
     let mut p = Prng::new(now() as u64);
     let first = frame(
@@ -195,9 +194,8 @@ fn start(state: AppState, plan: Plan, framing: Framing, request_id: String) -> R
     tokio::spawn(run(
         state, plan, framing, writer, first, history, live, min_seq,
     ));
-    let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| {
-        rx.poll_recv(cx).map(|o| o.map(Ok::<Bytes, Infallible>))
-    }));
+    // An `Err` item makes hyper drop the connection without ending the body cleanly.
+    let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let mut resp = body.into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -213,8 +211,11 @@ fn start(state: AppState, plan: Plan, framing: Framing, request_id: String) -> R
     resp
 }
 
+/// One piece of the response body; an error breaks the connection (the `cut_after` fault).
+type Chunk = Result<Bytes, std::io::Error>;
+
 struct Writer {
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Chunk>,
     chunk: bool,
     count: u64,
 }
@@ -223,14 +224,40 @@ impl Writer {
     async fn write(&mut self, b: Bytes) -> bool {
         if self.chunk {
             for i in 0..b.len() {
-                if self.tx.send(b.slice(i..i + 1)).await.is_err() {
+                if self.tx.send(Ok(b.slice(i..i + 1))).await.is_err() {
                     return false;
                 }
             }
             true
         } else {
-            self.tx.send(b).await.is_ok()
+            self.tx.send(Ok(b)).await.is_ok()
         }
+    }
+
+    /// Writes one event's frame, or — when the `cut_after` fault is due — the first half of it
+    /// and then breaks the connection.
+    async fn event(&mut self, faults: &Faults, b: Bytes) -> Next {
+        if faults.cut_after == Some(self.count) {
+            let half = b.slice(..b.len() / 2);
+            if self.write(half).await {
+                // hyper drops what it has not written yet when the body fails: let it take and
+                // flush every chunk first, so the client really gets half a frame.
+                while self.tx.capacity() < self.tx.max_capacity() && !self.tx.is_closed() {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let _ = self
+                    .tx
+                    .send(Err(std::io::Error::other("fault: cut_after")))
+                    .await;
+            }
+            return Next::End(format!("fault: cut mid-frame after {}", self.count));
+        }
+        if !self.write(b).await {
+            return Next::End("client gone".into());
+        }
+        self.count += 1;
+        Next::Go
     }
 }
 
@@ -366,10 +393,10 @@ async fn run(
             return why;
         }
         for ev in history.iter().filter(|e| f.passes(e)) {
-            if !w.write(frame(&ev.json, framing.delimiter)).await {
-                return "client gone".into();
+            let faults = &f.plan.faults;
+            if let Next::End(why) = w.event(faults, frame(&ev.json, framing.delimiter)).await {
+                return why;
             }
-            w.count += 1;
             if let Next::End(why) = fault_point(&mut w, &f, framing, &mut malformed_done).await {
                 return why;
             }
@@ -422,10 +449,10 @@ async fn run(
                     _ = sleep => return "fault: end_after_ms".into(),
                 }
             };
-            if !w.write(bytes).await {
-                return "client gone".into();
+            let faults = &f.plan.faults;
+            if let Next::End(why) = w.event(faults, bytes).await {
+                return why;
             }
-            w.count += 1;
             if let Next::End(why) = fault_point(&mut w, &f, framing, &mut malformed_done).await {
                 return why;
             }

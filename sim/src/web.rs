@@ -117,31 +117,41 @@ pub async fn find_related(
     resp
 }
 
-/// `GET /sim/faults`: what is armed (`{}` when nothing).
-pub async fn faults_get(State(state): State<AppState>) -> Response {
-    match state.faults.current() {
-        Some(a) => Json(a).into_response(),
-        None => Json(json!({})).into_response(),
+/// What is armed, as `GET`/`POST /sim/faults` show it: `{}` when nothing, the set itself when
+/// one, the queue (an array, next first) when several.
+fn armed_json(state: &AppState) -> Response {
+    let mut armed = state.faults.current();
+    match armed.len() {
+        0 => Json(json!({})).into_response(),
+        1 => Json(armed.remove(0)).into_response(),
+        _ => Json(armed).into_response(),
     }
 }
 
-/// `POST /sim/faults`: arm switches for the next `streams` streams.
+/// `GET /sim/faults`: what is armed.
+pub async fn faults_get(State(state): State<AppState>) -> Response {
+    armed_json(&state)
+}
+
+/// `POST /sim/faults`: arm switches for the next `streams` streams; a JSON array arms a queue of
+/// such sets, consumed in order (one stream after another).
 pub async fn faults_post(State(state): State<AppState>, body: Bytes) -> Response {
-    let parsed: Result<ArmedFaults, _> = if body.is_empty() {
-        Ok(ArmedFaults::default())
+    if body.is_empty() {
+        state.faults.arm(ArmedFaults {
+            streams: 1,
+            ..ArmedFaults::default()
+        });
+        return armed_json(&state);
+    }
+    let parsed = if body.trim_ascii_start().starts_with(b"[") {
+        serde_json::from_slice::<Vec<ArmedFaults>>(&body)
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<ArmedFaults>(&body).map(|a| vec![a])
     };
     match parsed {
-        Ok(mut a) => {
-            if body.is_empty() {
-                a.streams = 1;
-            }
-            state.faults.arm(a);
-            match state.faults.current() {
-                Some(armed) => Json(armed).into_response(),
-                None => Json(json!({})).into_response(),
-            }
+        Ok(sets) => {
+            state.faults.arm_queue(sets);
+            armed_json(&state)
         }
         Err(e) => TtsError::plain(3, e.to_string()).into_response(),
     }

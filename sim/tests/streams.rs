@@ -437,7 +437,10 @@ async fn join_flow_in_documented_order() {
 #[tokio::test]
 async fn live_traffic_reaches_streams() {
     let sim = start(Config {
-        traffic: Traffic::Live { rate: 400.0 },
+        traffic: Traffic::Live {
+            rate: 400.0,
+            limit: None,
+        },
         ..quiet()
     })
     .await;

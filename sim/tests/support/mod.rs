@@ -25,7 +25,10 @@ pub struct Sim {
 /// A quiet config: no live traffic (tests inject events into the hub).
 pub fn quiet() -> Config {
     Config {
-        traffic: Traffic::Live { rate: 0.0 },
+        traffic: Traffic::Live {
+            rate: 0.0,
+            limit: None,
+        },
         ..Config::default()
     }
 }
@@ -100,6 +103,11 @@ impl Resp {
             .ok()?;
         buf.truncate(size);
         Some(buf)
+    }
+
+    /// Whether the body ended with its terminating chunk (a clean end), not a broken connection.
+    pub fn ended_cleanly(&self) -> bool {
+        self.done
     }
 
     /// Reads until the body holds `n` delimiter-terminated messages (or the body ends).
