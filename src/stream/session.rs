@@ -13,18 +13,24 @@
 //! Choices, in numbers (see [`SessionConfig`]):
 //! - backoff: the n-th consecutive failed attempt waits `min(1 s · 2ⁿ⁻¹, 30 s)`
 //!   times a jitter factor drawn uniformly from `[0.5, 1.0]` (so never longer
-//!   than the cap). A stream that stayed up for 60 s resets the count.
-//! - resume: `after` = newest event time − 1 s (TTS truncates `after` to ms and
-//!   other hosts' clocks lag, §1.2); with no event yet, the time the previous
-//!   stream started (`events.stream.start`, else our clock) − 1 s. The overlap
-//!   comes back and is dropped as [`Accept::Duplicate`].
+//!   than the cap). The count starts over after a stream that stayed up for
+//!   60 s or delivered new events: a stream that worked and was then cut is not
+//!   a server that is down (which, like one sending only duplicates, backs off).
+//! - resume: `after` = the newest event time up to which everything has
+//!   arrived, − 1 s (TTS truncates `after` to ms and other hosts' clocks lag,
+//!   §1.2). The overlap comes back and is dropped as [`Accept::Duplicate`].
+//!   Back-fill comes per identifier, not in time order (§3.1), so a connection
+//!   moves that point only once it is past its back-fill (see [`progress`]).
 //! - `events.stream.start` is always new, never moves the resume point, and
 //!   marks the boundary between back-filled and live events on its connection.
+//! - silence: the shell ends a stream after [`SessionConfig::stall_timeout`]
+//!   without a byte ([`EndCause::Silent`], retried like EOF; see the config).
 
 mod backoff;
 mod cause;
 mod config;
 mod marker;
+mod progress;
 mod seen;
 
 use std::collections::VecDeque;
@@ -35,6 +41,7 @@ use cause::{verdict, Verdict};
 pub use cause::{EndCause, StopReason};
 pub use config::SessionConfig;
 pub use marker::ReconnectMarker;
+use progress::{minus, plus, Progress};
 pub use seen::SeenIds;
 
 /// The synthetic first message of every stream (API.md §3.1).
@@ -90,16 +97,6 @@ pub enum State {
     Stopped { reason: StopReason },
 }
 
-fn plus(t: Timestamp, d: Duration) -> Timestamp {
-    let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
-    Timestamp::from_unix_nanos(t.unix_nanos().saturating_add(nanos))
-}
-
-fn minus(t: Timestamp, d: Duration) -> Timestamp {
-    let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
-    Timestamp::from_unix_nanos(t.unix_nanos().saturating_sub(nanos))
-}
-
 /// The reconnect/resume state machine (see the module comment).
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -113,8 +110,11 @@ pub struct Session {
     /// Consecutive failed attempts (reset by a healthy stream or the user).
     failures: u32,
     seen: SeenIds,
+    /// The newest event time received (for the gap of a store-less reconnect).
     newest: Option<Timestamp>,
-    /// When the newest stream started (server time if known): the resume point with no events.
+    /// Where a resume starts.
+    progress: Progress,
+    /// When the newest stream started (server time if known).
     stream_started: Option<Timestamp>,
     /// Events up to this time on the current stream are back-fill for the last marker.
     backfill_until: Option<Timestamp>,
@@ -139,6 +139,7 @@ impl Session {
             failures: 0,
             seen,
             newest: None,
+            progress: Progress::default(),
             stream_started: None,
             backfill_until: None,
             marker_open: false,
@@ -168,10 +169,15 @@ impl Session {
         &self.seen
     }
 
+    /// The numbers this session runs with.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
     /// The `after` the next resume will ask for.
     pub fn resume_after(&self) -> Option<Timestamp> {
-        self.newest
-            .or(self.stream_started)
+        self.progress
+            .complete_through(self.stream_started)
             .map(|t| minus(t, self.config.resume_margin))
     }
 
@@ -181,6 +187,7 @@ impl Session {
             State::Connecting { .. } if self.connect_due => {
                 self.connect_due = false;
                 self.conn += 1;
+                self.progress.next_connection(self.stream_started);
                 let after = if self.ever_connected {
                     self.resume_after()
                 } else {
@@ -203,7 +210,9 @@ impl Session {
             State::Waiting { until, .. } => Action::WaitUntil(*until),
             State::Streaming { since } => {
                 if now >= plus(*since, self.config.healthy_after) {
+                    // Healthy, and long past any back-fill.
                     self.failures = 0;
+                    self.progress.live();
                 }
                 Action::Idle
             }
@@ -244,9 +253,12 @@ impl Session {
             }
             return Accept::New;
         }
+        let margin = self.config.resume_margin;
+        self.progress.saw(event.time, self.stream_started, margin);
         if !event.unique_id.is_empty() && !self.seen.insert(&event.unique_id) {
             return Accept::Duplicate;
         }
+        self.progress.conn_new_events = self.progress.conn_new_events.saturating_add(1);
         self.newest = Some(self.newest.map_or(event.time, |n| n.max(event.time)));
         if self.backfill_until.is_some_and(|until| event.time <= until) {
             if let Some(m) = self.markers.back_mut() {
@@ -269,6 +281,10 @@ impl Session {
             Verdict::Retry { wait, cause } => {
                 if was_streaming {
                     self.open_new_marker(now, cause.clone());
+                }
+                if self.progress.conn_new_events > 0 {
+                    // It worked until it was cut: start over (module comment).
+                    self.failures = 0;
                 }
                 let backoff = self.next_backoff();
                 self.failures = self.failures.saturating_add(1);
@@ -356,21 +372,8 @@ impl Session {
     }
 
     fn open_new_marker(&mut self, now: Timestamp, cause: String) {
-        if self.markers.len() >= self.config.marker_capacity {
-            self.markers.pop_front();
-        }
-        if self.config.marker_capacity > 0 {
-            self.markers.push_back(ReconnectMarker {
-                at: now,
-                cause,
-                attempts: 0,
-                reconnected_at: None,
-                resumed_after: None,
-                backfilled: 0,
-                gap: None,
-            });
-            self.marker_open = true;
-        }
+        let capacity = self.config.marker_capacity;
+        self.marker_open = ReconnectMarker::push(&mut self.markers, capacity, now, cause);
     }
 
     /// The wait before the next attempt (see [`backoff`]).

@@ -1,8 +1,8 @@
 //! Why a stream ended, and whether retrying can help (API.md §3.5, §4.2–4.4).
 //!
 //! Why: the one place that decides "retry" or "stop" for each way a stream
-//! ends, so the rule can be read in one screen: EOF, network errors, 5xx and
-//! transient mid-stream errors are retried; 429 waits what the server says;
+//! ends, so the rule can be read in one screen: EOF, network errors, silence,
+//! 5xx and transient mid-stream errors are retried; 429 waits what the server says;
 //! 400/401/403/404 and non-transient mid-stream errors (revoked rights, expired
 //! key) stop. It must never retry what cannot succeed and never hold state.
 
@@ -47,6 +47,9 @@ pub enum EndCause {
         retry_after_secs: Option<u64>,
         error: ApiError,
     },
+    /// No byte arrived for this long and the shell gave up on the stream (a
+    /// stalled or half-open connection, or a quiet stream: TTS cannot tell).
+    Silent(Duration),
     /// Aborted by something other than an [`Action`](super::Action) (treated as a disconnect).
     Aborted,
 }
@@ -79,6 +82,10 @@ pub(super) fn verdict(cause: EndCause) -> Verdict {
     match cause {
         EndCause::Eof => retry("The server ended the stream.".into()),
         EndCause::Network(detail) => retry(format!("The connection broke ({detail}).")),
+        EndCause::Silent(quiet) => retry(format!(
+            "No data for {} s; the connection may have died.",
+            quiet.as_secs()
+        )),
         EndCause::StreamError(e) if e.is_transient() => {
             retry(format!("The server ended the stream: {e}"))
         }

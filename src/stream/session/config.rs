@@ -1,8 +1,9 @@
 //! `SessionConfig`: the numbers of the reconnect policy, in one place.
 //!
 //! Why: the defaults (1 s doubling to 30 s, reset after a healthy minute,
-//! resume 1 s early, 50 000 remembered IDs) are choices worth seeing together
-//! and tests need small ones. Plain data; it must never read a clock.
+//! resume 1 s early, 50 000 remembered IDs, a stream silent for 120 s is
+//! presumed dead) are choices worth seeing together and tests need small ones.
+//! Plain data; it must never read a clock.
 
 use std::time::Duration;
 
@@ -21,6 +22,15 @@ pub struct SessionConfig {
     pub seen_capacity: usize,
     /// How many reconnect markers are kept (oldest dropped first; the count keeps counting).
     pub marker_capacity: usize,
+    /// A stream with no byte for this long is ended and resumed (`None`: never),
+    /// for stalled and half-open connections the browser never notices. TTS
+    /// sends nothing on an idle stream (no heartbeats, API.md §3.5), so a stall
+    /// looks exactly like a quiet stream and this also ends quiet ones: that
+    /// costs one reconnect, whose resume loses and doubles nothing, and a
+    /// marker saying so. 120 s is generous: TTS's own HTTP/1.1 read timeout (such
+    /// paths end streams then anyway), and a connected gateway reports its
+    /// stats about once a minute.
+    pub stall_timeout: Option<Duration>,
 }
 
 impl Default for SessionConfig {
@@ -32,6 +42,7 @@ impl Default for SessionConfig {
             resume_margin: Duration::from_secs(1),
             seen_capacity: 50_000,
             marker_capacity: 1_000,
+            stall_timeout: Some(Duration::from_secs(120)),
         }
     }
 }

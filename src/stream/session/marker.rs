@@ -4,6 +4,7 @@
 //! why, how much the resume recovered, and where nothing could be recovered
 //! (no events storage). Plain data; it must never read a clock.
 
+use std::collections::VecDeque;
 use std::fmt;
 
 use crate::tts::Timestamp;
@@ -27,6 +28,34 @@ pub struct ReconnectMarker {
     /// No events storage (`X-Warning`): nothing could be back-filled between
     /// these times (the newest event before the drop, else the drop; the reconnect).
     pub gap: Option<(Timestamp, Timestamp)>,
+}
+
+impl ReconnectMarker {
+    /// Adds a new marker for a stream that ended at `at`, dropping the oldest
+    /// past `capacity`; `false` when none are kept (capacity 0).
+    pub(super) fn push(
+        markers: &mut VecDeque<ReconnectMarker>,
+        capacity: usize,
+        at: Timestamp,
+        cause: String,
+    ) -> bool {
+        if capacity == 0 {
+            return false;
+        }
+        while markers.len() >= capacity {
+            markers.pop_front();
+        }
+        markers.push_back(ReconnectMarker {
+            at,
+            cause,
+            attempts: 0,
+            reconnected_at: None,
+            resumed_after: None,
+            backfilled: 0,
+            gap: None,
+        });
+        true
+    }
 }
 
 impl fmt::Display for ReconnectMarker {

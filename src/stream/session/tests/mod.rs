@@ -3,6 +3,7 @@
 //! Shared helpers here; written without `unwrap`/`expect` so the tidy check
 //! can read every file whole.
 
+mod cuts;
 mod recovery;
 mod stopping;
 

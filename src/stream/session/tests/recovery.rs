@@ -144,7 +144,7 @@ fn rate_limit_waits_as_long_as_the_server_says() {
 #[test]
 fn offline_pauses_retries_and_online_reconnects_at_once() {
     let (mut s, conn) = streaming(0);
-    s.event(&up("a", 500));
+    s.event(&up("a", 1_500));
     assert_eq!(
         s.offline(at(1_000)),
         Action::Idle,
@@ -161,7 +161,7 @@ fn offline_pauses_retries_and_online_reconnects_at_once() {
         "no retries while offline"
     );
     let (conn, after) = connect(s.online(at(3_600_001)));
-    assert_eq!(after, Some(at(-500)));
+    assert_eq!(after, Some(at(500)));
 
     // Waiting out a backoff, then offline, then back: no waiting either.
     let until = wait(s.ended(at(3_600_002), conn, EndCause::Eof));

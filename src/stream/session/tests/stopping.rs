@@ -43,13 +43,13 @@ fn refusals_stop_and_stay_stopped_until_the_user_reconnects() {
 #[test]
 fn revoked_rights_mid_stream_stop_but_a_busy_server_is_retried() {
     let (mut s, conn) = streaming(0);
-    s.event(&up("a", 1_000));
+    s.event(&up("a", 1_500));
     let revoked = EndCause::StreamError(api_error(7, "no_application_rights"));
     assert!(matches!(s.ended(at(2_000), conn, revoked), Action::Stop(_)));
     poke_everything(&mut s, conn, 2_000);
     // Reconnect resumes after the last event, and the marker says why.
     let (conn, after) = connect(s.user_reconnect(at(9_000)));
-    assert_eq!(after, Some(at(0)));
+    assert_eq!(after, Some(at(500)));
     assert!(s.markers().any(|m| m.cause.contains("You reconnected")));
 
     s.connected(at(9_000), conn, true);
