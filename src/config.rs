@@ -5,7 +5,11 @@
 //! Parsing is pure and never fails: a missing or broken file yields the
 //! built-in defaults plus a warning for the console, never a blank page.
 
+use std::time::Duration;
+
 use serde::Deserialize;
+
+use crate::stream::session::SessionConfig;
 
 /// The public The Things Stack clusters offered as suggestions in the form.
 pub const PUBLIC_CLUSTERS: [&str; 3] = [
@@ -30,6 +34,10 @@ pub struct ViewerConfig {
     pub entities: Vec<String>,
     /// A line of text shown above the form (e.g. "Staging cluster").
     pub banner: Option<String>,
+    /// Seconds without a byte after which a stream is presumed dead and resumed
+    /// (`0`: never; default: [`SessionConfig::default`]'s 120 s). TTS sends no
+    /// heartbeats, so a lower value also resumes quiet streams more often.
+    pub stall_timeout_secs: Option<u64>,
 }
 
 /// The outcome of reading `config.json`: the config to use and, when the file
@@ -63,6 +71,19 @@ impl ViewerConfig {
             other => defaults(Some(format!(
                 "config.json could not be loaded (HTTP {other}); using the built-in defaults"
             ))),
+        }
+    }
+
+    /// The reconnect policy this deployment asks for.
+    pub fn session_config(&self) -> SessionConfig {
+        let defaults = SessionConfig::default();
+        SessionConfig {
+            stall_timeout: match self.stall_timeout_secs {
+                None => defaults.stall_timeout,
+                Some(0) => None,
+                Some(secs) => Some(Duration::from_secs(secs)),
+            },
+            ..defaults
         }
     }
 
@@ -102,6 +123,25 @@ mod tests {
         );
         assert_eq!(loaded.config.banner.as_deref(), Some("Demo"));
         assert_eq!(loaded.config.entities, ["app1", "gw:gw2"]);
+    }
+
+    #[test]
+    fn the_stall_timeout_can_be_set_or_switched_off() {
+        let timeout = |body: &str| {
+            ViewerConfig::from_response(200, body)
+                .config
+                .session_config()
+                .stall_timeout
+        };
+        assert_eq!(timeout("{}"), Some(Duration::from_secs(120)));
+        assert_eq!(
+            timeout(r#"{"stall_timeout_secs":5}"#),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(timeout(r#"{"stall_timeout_secs":0}"#), None);
+        let broken = ViewerConfig::from_response(200, r#"{"stall_timeout_secs":-1}"#);
+        assert!(broken.warning.is_some());
+        assert_eq!(broken.config.session_config(), SessionConfig::default());
     }
 
     #[test]

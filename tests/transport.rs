@@ -1,10 +1,11 @@
 //! Browser tests of the fetch transport against a real simulator
 //! (`cargo xtask test` starts `eventline-sim` at `EVENTLINE_TEST_SIM`):
 //! bytes arrive as the server sends them, error answers become the right
-//! `ApiError`, and abort stops a stream at once.
+//! `ApiError`, abort stops a stream at once, a stalled stream is noticed and
+//! a connection broken mid-frame is a network error.
 #![cfg(target_arch = "wasm32")]
 
-use eventline::stream::fetch::{EventStream, TransportError};
+use eventline::stream::fetch::{EventStream, Read, TransportError};
 use eventline::stream::{ClusterUrl, Decoder, Frame};
 use eventline::tts::{EntityIds, StreamRequest};
 use wasm_bindgen_test::*;
@@ -142,5 +143,57 @@ async fn an_unreachable_cluster_is_a_network_error() {
         matches!(result, Err(TransportError::Network(_))),
         "{:?}",
         result.err()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_stalled_stream_is_silent_after_the_limit() {
+    arm(r#"{"stall_after": 1, "streams": 1}"#).await;
+    let mut stream = EventStream::open(&sim(), DEMO_KEY, whole_fleet())
+        .await
+        .expect("stream opens");
+    let mut decoder = Decoder::new(stream.info.content_type.as_deref());
+    let mut events = 0;
+    let mut last_byte = now();
+    let limit = std::time::Duration::from_millis(600);
+    loop {
+        match stream.next_chunk_within(Some(limit)).await {
+            Ok(Read::Bytes(bytes)) => {
+                last_byte = now();
+                events += decoder.feed(&bytes).len();
+            }
+            Ok(Read::Silent) => break,
+            other => panic!("a stall neither ends nor breaks: {other:?}"),
+        }
+    }
+    let quiet = now() - last_byte;
+    assert!((550.0..3_000.0).contains(&quiet), "silent after {quiet} ms");
+    assert_eq!(events, 2, "the start and one event, then nothing");
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_broken_mid_frame_is_a_network_error() {
+    arm(r#"{"cut_after": 1, "streams": 1}"#).await;
+    let mut stream = EventStream::open(&sim(), DEMO_KEY, whole_fleet())
+        .await
+        .expect("stream opens");
+    let mut bytes = Vec::new();
+    let end = loop {
+        match stream.next_chunk().await {
+            Ok(Some(chunk)) => bytes.extend(chunk),
+            other => break other,
+        }
+    };
+    assert!(
+        matches!(end, Err(TransportError::Network(_))),
+        "not a clean end: {end:?}"
+    );
+    let mut decoder = Decoder::new(stream.info.content_type.as_deref());
+    let whole = decoder.feed(&bytes);
+    assert_eq!(whole.len(), 2, "the start and one event");
+    let rest = decoder.finish();
+    assert!(
+        matches!(rest.as_slice(), [Frame::Malformed { .. }]),
+        "half a frame was left: {rest:?}"
     );
 }

@@ -5,7 +5,8 @@
 //! It sends exactly three request headers: `Authorization`, `Content-Type` and
 //! `Accept` — any other header fails TTS's CORS preflight (API.md §6) — and
 //! never sends cookies. It must never log the API key, and it holds no
-//! protocol logic beyond "bytes in order": framing is the decoder's job.
+//! protocol logic beyond "bytes in order" (and "none for too long", for the
+//! stall watchdog): framing is the decoder's job.
 
 use gloo_net::http::Request;
 use js_sys::{Reflect, Uint8Array};
@@ -49,6 +50,50 @@ impl std::fmt::Display for TransportError {
             ),
             Self::Rejected(_, error) => write!(f, "{error}"),
             Self::Aborted => f.write_str("Disconnected."),
+        }
+    }
+}
+
+/// What [`EventStream::next_chunk_within`] got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// Body bytes, as they arrived.
+    Bytes(Vec<u8>),
+    /// The body ended.
+    End,
+    /// Nothing arrived in time; the read is still pending, so drop (abort) the stream.
+    Silent,
+}
+
+/// A `setTimeout` as a promise that resolves to the string `"silent"`;
+/// cleared when dropped so finished reads leave no timers behind.
+struct Timer {
+    promise: js_sys::Promise,
+    id: Option<i32>,
+}
+
+impl Timer {
+    fn start(after: std::time::Duration) -> Timer {
+        let ms = i32::try_from(after.as_millis()).unwrap_or(i32::MAX);
+        let mut id = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            id = web_sys::window().and_then(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_1(
+                    &resolve,
+                    ms,
+                    &"silent".into(),
+                )
+                .ok()
+            });
+        });
+        Timer { promise, id }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let (Some(id), Some(window)) = (self.id, web_sys::window()) {
+            window.clear_timeout_with_handle(id);
         }
     }
 }
@@ -139,23 +184,49 @@ impl EventStream {
     /// [`TransportError::Aborted`] after [`EventStream::abort`], else
     /// [`TransportError::Network`] when the connection broke.
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, TransportError> {
-        let result = JsFuture::from(self.reader.read()).await.map_err(|e| {
+        match self.next_chunk_within(None).await? {
+            Read::Bytes(bytes) => Ok(Some(bytes)),
+            Read::End | Read::Silent => Ok(None),
+        }
+    }
+
+    /// Like [`EventStream::next_chunk`], but gives up after `limit` without a
+    /// byte ([`Read::Silent`]; `None` waits for ever). After `Silent` the
+    /// stream must be dropped: its read is still pending.
+    ///
+    /// # Errors
+    /// As [`EventStream::next_chunk`].
+    pub async fn next_chunk_within(
+        &mut self,
+        limit: Option<std::time::Duration>,
+    ) -> Result<Read, TransportError> {
+        let read = self.reader.read();
+        let timer = limit.map(Timer::start);
+        let next = match &timer {
+            Some(timer) => js_sys::Promise::race(&js_sys::Array::of2(&read, &timer.promise)),
+            None => read,
+        };
+        let result = JsFuture::from(next).await.map_err(|e| {
             if is_abort(&e) {
                 TransportError::Aborted
             } else {
                 TransportError::Network(js_message(&e))
             }
         })?;
+        drop(timer);
+        if result.is_string() {
+            return Ok(Read::Silent);
+        }
         let done = Reflect::get(&result, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
             .unwrap_or(true);
         if done {
-            return Ok(None);
+            return Ok(Read::End);
         }
         let value = Reflect::get(&result, &"value".into())
             .map_err(|e| TransportError::Network(js_message(&e)))?;
-        Ok(Some(value.unchecked_into::<Uint8Array>().to_vec()))
+        Ok(Read::Bytes(value.unchecked_into::<Uint8Array>().to_vec()))
     }
 
     /// Stops the request at once; a pending `next_chunk` ends with `Aborted`.

@@ -1,8 +1,9 @@
 //! The page: header, the deployment banner, the connect form with the status
 //! bar, and the timeline. Provides the shared [`Viewer`] and [`Connection`].
 //!
-//! Loads the optional `config.json` (see [`crate::config`]) once at start;
-//! a missing or broken file only logs a warning to the console.
+//! Loads the optional `config.json` (see [`crate::config`]) once at start —
+//! the form's defaults and the reconnect policy; a missing or broken file only
+//! logs a warning to the console.
 
 use leptos::prelude::*;
 
@@ -18,13 +19,15 @@ use crate::config::{LoadedConfig, ViewerConfig};
 pub fn App() -> impl IntoView {
     let viewer = Viewer::new();
     provide_context(viewer);
-    provide_context(Connection::new());
+    let connection = Connection::new();
+    provide_context(connection);
     let config = RwSignal::new(ViewerConfig::default());
     leptos::task::spawn_local(async move {
         let loaded = fetch_config().await;
         if let Some(warning) = &loaded.warning {
             leptos::logging::warn!("{warning}");
         }
+        connection.configure(loaded.config.session_config());
         config.set(loaded.config);
     });
     super::share::install(viewer);

@@ -3,7 +3,14 @@
 //! state. On EOF, network errors and retryable server errors it reconnects
 //! with backoff and resumes with `after`, dropping what was already seen; it
 //! stops for good on refusals (400/401/403), showing why. A thin shell: every
-//! decision is the session's.
+//! decision is the session's, and so are the numbers (from `config.json`).
+//!
+//! The stall watchdog lives here because it needs a timer: a stream that gets
+//! no byte for the session's `stall_timeout` is dropped and ends as
+//! [`EndCause::Silent`]. A connection that breaks mid-frame leaves part of a
+//! frame in the decoder; that is dropped without a "skipped" report, because
+//! the resume fetches the event again whole (a clean EOF mid-frame is still
+//! reported: that is the server's doing).
 //!
 //! It must never log the API key; it keeps it only for the requests.
 
@@ -11,7 +18,7 @@ use leptos::prelude::*;
 
 use super::state::{ConnState, SkippedFrame, Viewer};
 use crate::form::ValidForm;
-use crate::stream::fetch::{AbortHandle, EventStream, TransportError};
+use crate::stream::fetch::{AbortHandle, EventStream, Read, TransportError};
 use crate::stream::session::{Accept, Action, EndCause, Session, SessionConfig, StopReason};
 use crate::stream::{Decoder, Frame};
 use crate::tts::Timestamp;
@@ -27,6 +34,8 @@ pub struct Connection {
     generation: StoredValue<u64>,
     /// The last request, for the Reconnect button (memory only).
     last: StoredValue<Option<ValidForm>>,
+    /// The reconnect policy of new sessions (deploy-time, from `config.json`).
+    policy: StoredValue<SessionConfig>,
 }
 
 fn now() -> Timestamp {
@@ -52,7 +61,13 @@ impl Connection {
             abort: StoredValue::new_local(None),
             generation: StoredValue::new(0),
             last: StoredValue::new(None),
+            policy: StoredValue::new(SessionConfig::default()),
         }
+    }
+
+    /// Sets the reconnect policy for connections made from now on.
+    pub fn configure(&self, policy: SessionConfig) {
+        self.policy.set_value(policy);
     }
 
     /// Stops the running stream and any pending reconnect.
@@ -96,7 +111,7 @@ impl Connection {
         viewer.reconnects.set(Vec::new());
         leptos::task::spawn_local(async move {
             let seed = js_sys::Date::now().to_bits();
-            let mut session = Session::new(SessionConfig::default(), seed);
+            let mut session = Session::new(this.policy.get_value(), seed);
             let mut action = session.tick(now());
             while this.current(generation) {
                 action = match action {
@@ -198,12 +213,18 @@ impl Connection {
         let _ = session.connected(now(), conn, has_store);
         publish(viewer, session);
         let mut decoder = Decoder::new(stream.info.content_type.as_deref());
+        let limit = session.config().stall_timeout;
         loop {
-            let (frames, end) = match stream.next_chunk().await {
-                Ok(Some(bytes)) => (decoder.feed(&bytes), None),
-                Ok(None) => (decoder.finish(), Some(EndCause::Eof)),
+            let (frames, end) = match stream.next_chunk_within(limit).await {
+                Ok(Read::Bytes(bytes)) => (decoder.feed(&bytes), None),
+                Ok(Read::End) => (decoder.finish(), Some(EndCause::Eof)),
+                Ok(Read::Silent) => {
+                    let quiet = limit.unwrap_or_default();
+                    (Vec::new(), Some(EndCause::Silent(quiet)))
+                }
                 Err(TransportError::Aborted) => (Vec::new(), Some(EndCause::Aborted)),
-                Err(e) => (decoder.finish(), Some(EndCause::from(e))),
+                // Broken mid-frame: the partial frame comes again whole on resume.
+                Err(e) => (Vec::new(), Some(EndCause::from(e))),
             };
             if let Some(error) = apply(viewer, session, frames) {
                 return EndCause::StreamError(error);
