@@ -19,13 +19,15 @@
 //! - resume: `after` = the newest event time up to which everything has
 //!   arrived, − 1 s (TTS truncates `after` to ms and other hosts' clocks lag,
 //!   §1.2). The overlap comes back and is dropped as [`Accept::Duplicate`].
-//!   Back-fill comes per identifier, not in time order (§3.1), so a connection
-//!   moves that point only once it is past its back-fill (see [`progress`]).
+//!   Back-fill comes per identifier, not in time order (§3.1), so how far
+//!   each identifier got is tracked apart, the resume asks from the least far
+//!   and lists it first (see `session/progress.rs`).
 //! - `events.stream.start` is always new, never moves the resume point, and
 //!   marks the boundary between back-filled and live events on its connection.
 //! - silence: the shell ends a stream after [`SessionConfig::stall_timeout`]
 //!   without a byte ([`EndCause::Silent`], retried like EOF; see the config).
 
+mod action;
 mod backoff;
 mod cause;
 mod config;
@@ -36,7 +38,8 @@ mod seen;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use crate::tts::{Event, Timestamp};
+use crate::tts::{Event, StreamRequest, Timestamp};
+pub use action::{Accept, Action, ConnId, State};
 use cause::{verdict, Verdict};
 pub use cause::{EndCause, StopReason};
 pub use config::SessionConfig;
@@ -46,56 +49,6 @@ pub use seen::SeenIds;
 
 /// The synthetic first message of every stream (API.md §3.1).
 const STREAM_START: &str = "events.stream.start";
-
-/// Identifies one connection attempt, so reports about an old stream are ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ConnId(u64);
-
-/// What the shell must do now.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Abort any running stream and open a new one. `after: None` means the
-    /// user's own request; `Some(t)` means "history after `t`, no `tail`".
-    /// Report its fate with [`Session::connected`] / [`Session::ended`] and `conn`.
-    Connect {
-        conn: ConnId,
-        after: Option<Timestamp>,
-    },
-    /// Nothing to do before this time; call [`Session::tick`] then.
-    WaitUntil(Timestamp),
-    /// Make sure no stream runs; show the reason and a Reconnect button.
-    Stop(StopReason),
-    /// Nothing to do (streaming, a request in flight, or offline).
-    Idle,
-}
-
-/// What [`Session::event`] made of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Accept {
-    /// Show it.
-    New,
-    /// Already received (a resume overlap); drop it.
-    Duplicate,
-}
-
-/// Where the session is, for the status bar.
-#[derive(Debug, Clone, PartialEq)]
-pub enum State {
-    /// A connection is about to be or being opened; `attempt` counts from 1 per outage.
-    Connecting { attempt: u32 },
-    /// The stream is open.
-    Streaming { since: Timestamp },
-    /// Retrying at `until`, after `cause` (for people).
-    Waiting {
-        until: Timestamp,
-        attempt: u32,
-        cause: String,
-    },
-    /// The browser is offline; retrying when it is back.
-    Offline,
-    /// Not retrying until the user reconnects.
-    Stopped { reason: StopReason },
-}
 
 /// The reconnect/resume state machine (see the module comment).
 #[derive(Debug, Clone)]
@@ -129,6 +82,7 @@ impl Session {
     /// A session about to make its first connection (with the user's request).
     pub fn new(config: SessionConfig, jitter_seed: u64) -> Self {
         let seen = SeenIds::new(config.seen_capacity);
+        let progress = Progress::new(config.resume_margin);
         Session {
             config,
             rng: jitter_seed,
@@ -139,7 +93,7 @@ impl Session {
             failures: 0,
             seen,
             newest: None,
-            progress: Progress::default(),
+            progress,
             stream_started: None,
             backfill_until: None,
             marker_open: false,
@@ -147,6 +101,15 @@ impl Session {
             reconnects: 0,
             markers: VecDeque::new(),
         }
+    }
+
+    /// The user's own request (its identifiers, `after` and `tail`): resumes
+    /// then ask from the right point and in the best order (`session/progress.rs`).
+    #[must_use]
+    pub fn for_request(mut self, request: &StreamRequest) -> Self {
+        let (ids, after, tail) = (&request.identifiers, request.after, request.tail);
+        self.progress = self.progress.for_request(ids, after, tail);
+        self
     }
 
     /// Where the session is.
@@ -172,6 +135,12 @@ impl Session {
     /// The numbers this session runs with.
     pub fn config(&self) -> &SessionConfig {
         &self.config
+    }
+
+    /// The order the latest [`Action::Connect`] asks for the identifiers in:
+    /// indices into the request's (empty without [`Session::for_request`]).
+    pub fn resume_order(&self) -> &[usize] {
+        self.progress.order()
     }
 
     /// The `after` the next resume will ask for.
@@ -253,12 +222,11 @@ impl Session {
             }
             return Accept::New;
         }
-        let margin = self.config.resume_margin;
-        self.progress.saw(event.time, self.stream_started, margin);
-        if !event.unique_id.is_empty() && !self.seen.insert(&event.unique_id) {
+        let new = event.unique_id.is_empty() || self.seen.insert(&event.unique_id);
+        self.progress.saw(event, self.stream_started, new);
+        if !new {
             return Accept::Duplicate;
         }
-        self.progress.conn_new_events = self.progress.conn_new_events.saturating_add(1);
         self.newest = Some(self.newest.map_or(event.time, |n| n.max(event.time)));
         if self.backfill_until.is_some_and(|until| event.time <= until) {
             if let Some(m) = self.markers.back_mut() {

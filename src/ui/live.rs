@@ -111,7 +111,8 @@ impl Connection {
         viewer.reconnects.set(Vec::new());
         leptos::task::spawn_local(async move {
             let seed = js_sys::Date::now().to_bits();
-            let mut session = Session::new(this.policy.get_value(), seed);
+            let mut session =
+                Session::new(this.policy.get_value(), seed).for_request(&form.request);
             let mut action = session.tick(now());
             while this.current(generation) {
                 action = match action {
@@ -193,9 +194,17 @@ impl Connection {
     ) -> EndCause {
         let mut request = form.request.clone();
         if let Some(after) = after {
-            // Resume: history after the newest event seen, no tail.
+            // Resume: history after what has arrived, no tail, the least far identifiers first.
             request.after = Some(after);
             request.tail = 0;
+            let ordered: Vec<_> = session
+                .resume_order()
+                .iter()
+                .filter_map(|&i| form.request.identifiers.get(i).cloned())
+                .collect();
+            if ordered.len() == request.identifiers.len() {
+                request.identifiers = ordered;
+            }
         }
         let opened = EventStream::open(&form.cluster, &form.api_key, request.to_json()).await;
         let mut stream = match opened {
