@@ -85,7 +85,7 @@ pub struct Config {
     pub store: bool,
     /// Events the history keeps per entity (TTS: `events.redis.store.entity-count`, 100).
     pub history_limit: usize,
-    /// Append every published event to this file (JSONL, a capture `--replay` reads).
+    /// Write every published event to this file, created anew (JSONL, a capture `--replay` reads).
     pub record: Option<PathBuf>,
     /// Traffic source.
     pub traffic: Traffic,

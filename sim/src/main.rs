@@ -67,8 +67,8 @@ struct Cli {
     /// Stop the live traffic after N events (prints "traffic: generated N events …" then).
     #[arg(long, value_name = "N")]
     limit: Option<u64>,
-    /// Append every event the simulator publishes (live or replayed) to FILE, one JSON object
-    /// per line: a capture that --replay reads and tests compare against.
+    /// Write every event the simulator publishes (live or replayed) to FILE (created anew), one
+    /// JSON object per line: a capture that --replay reads and tests compare against.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
     /// Flood mode for benchmarks: each stream gets its own generator, as fast as the client reads
