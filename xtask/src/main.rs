@@ -26,13 +26,16 @@ USAGE:
         cluster URL and demo API key are pre-filled through config.json.
         SIM-ARGS go to eventline-sim (see `cargo run -p eventline-sim -- --help`).
 
-    cargo xtask test [--no-install]
+    cargo xtask test [--no-install] [--full]
         Run every tier: tool setup, cargo fmt --check, clippy (native + wasm32),
         native tests, browser tests (wasm-bindgen-test in headless Chromium),
         trunk build --release, end-to-end tests (Playwright + Chromium against
         dist/ and eventline-sim). Installs what is missing first (apt: chromium,
         chromium-driver; rustup: wasm32 target; cargo: trunk, wasm-bindgen-cli;
         npm: playwright-core, binaryen) unless --no-install is given.
+        --full also runs the long end-to-end variants (EVENTLINE_E2E_FULL=1):
+        the fault test with 10,000 events and 100 cuts instead of its short
+        default (several minutes).
 
     cargo xtask bench [--seconds N] [--no-native] [--no-install]
         Measure, never assert: build the release viewer and an optimised
@@ -126,6 +129,22 @@ mod tests {
     fn unknown_commands_are_refused() {
         assert!(parse(&args("deploy")).is_err());
         assert!(parse(&args("test --bogus")).is_err());
+    }
+
+    #[test]
+    fn test_takes_full_and_no_install_in_any_order() {
+        let expected = test::Options {
+            no_install: true,
+            full: true,
+        };
+        assert_eq!(
+            parse(&args("test --full --no-install")),
+            Ok(Command::Test(expected))
+        );
+        let Ok(Command::Test(plain)) = parse(&args("test")) else {
+            panic!("not a test command");
+        };
+        assert!(!plain.full);
     }
 
     #[test]

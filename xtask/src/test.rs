@@ -14,6 +14,8 @@ pub const BROWSER_TEST_SIM: &str = "127.0.0.1:18785";
 pub struct Options {
     /// Do not install missing tools (fail instead).
     pub no_install: bool,
+    /// Also run the long end-to-end variants (`EVENTLINE_E2E_FULL=1`).
+    pub full: bool,
 }
 
 impl Options {
@@ -22,6 +24,7 @@ impl Options {
         for arg in args {
             match arg.as_str() {
                 "--no-install" => options.no_install = true,
+                "--full" => options.full = true,
                 other => return Err(format!("unknown test option `{other}`")),
             }
         }
@@ -52,7 +55,15 @@ pub fn run(options: &Options) -> Result<(), String> {
         ("native tests", native_tests),
         ("browser tests (headless Chromium)", browser_tests),
         ("trunk build --release", trunk_build),
-        ("end-to-end tests (Playwright + Chromium)", e2e_tests),
+        if options.full {
+            ("end-to-end tests, full (Playwright + Chromium)", || {
+                e2e_tests(true)
+            })
+        } else {
+            ("end-to-end tests (Playwright + Chromium)", || {
+                e2e_tests(false)
+            })
+        },
     ];
     let started = Instant::now();
     let mut report = Vec::new();
@@ -143,13 +154,16 @@ pub fn trunk_build() -> Result<(), String> {
     proc::run(env::tool("trunk").args(["build", "--release"]))
 }
 
-fn e2e_tests() -> Result<(), String> {
+/// `full`: the long variants too (e.g. the fault test's 10,000 events and 100 cuts).
+fn e2e_tests(full: bool) -> Result<(), String> {
     sim::build()?;
-    proc::run(
-        env::tool("node")
-            .current_dir(env::root().join("e2e"))
-            .args(["--test", "--test-concurrency=1"])
-            .env("EVENTLINE_SIM_BIN", sim::binary())
-            .env("EVENTLINE_DIST", env::root().join("dist")),
-    )
+    let mut node = env::tool("node");
+    node.current_dir(env::root().join("e2e"))
+        .args(["--test", "--test-concurrency=1"])
+        .env("EVENTLINE_SIM_BIN", sim::binary())
+        .env("EVENTLINE_DIST", env::root().join("dist"));
+    if full {
+        node.env("EVENTLINE_E2E_FULL", "1");
+    }
+    proc::run(&mut node)
 }
