@@ -201,7 +201,7 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
   if (leftAtEnd && Object.keys(leftAtEnd).length) {
     say(`  note: the generator finished with faults still armed: ${JSON.stringify(leftAtEnd)}`);
   }
-  await screenshot(page, 'faults.png');
+  await screenshot(page, 'faults.png', { fullPage: false });
 
   assert.equal(missing.length, 0, `missing: ${missing.slice(0, 10).join(', ')}`);
   assert.equal(extra.length, 0, `not generated: ${extra.slice(0, 10).join(', ')}`);

@@ -73,7 +73,9 @@ export async function openPage(browser, options = {}) {
   return { context, page, problems };
 }
 
-export async function screenshot(page, name) {
+/** Saves a screenshot in artifacts/: the whole page, or (`fullPage: false`) the viewport —
+ * a virtualized timeline of thousands of rows is taller than Chromium can capture at once. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
 }
