@@ -153,7 +153,6 @@ const MAX_QUEUED: usize = 20_000;
 pub struct Viewport {
     /// The window's inner height (0 before the first measurement).
     pub height: f64,
-    pub scroll_y: f64,
     /// The height of a closed row, measured from the DOM.
     pub row_h: f64,
     /// How much taller than a closed row the open row (its JSON tree) is.
@@ -168,7 +167,6 @@ impl Default for Viewport {
     fn default() -> Self {
         Self {
             height: 0.0,
-            scroll_y: 0.0,
             row_h: 44.0,
             extra: 0.0,
             lists: std::collections::HashMap::new(),

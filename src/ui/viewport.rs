@@ -97,11 +97,9 @@ mod wasm {
             }
         }
         let height = inner_height(&window);
-        let scroll_y = window.scroll_y().unwrap_or(0.0);
         let nothing_open = viewer.selected.with_untracked(Option::is_none);
         viewer.viewport.update(|v| {
             v.height = height;
-            v.scroll_y = scroll_y;
             if let Some(h) = row {
                 v.row_h = h;
             }

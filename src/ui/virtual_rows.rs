@@ -14,7 +14,7 @@ use leptos::prelude::*;
 
 use super::event_row::EventRow;
 use super::state::Viewer;
-use crate::store::{Ordered, Seq, Timeline};
+use crate::store::{Ordered, Seq};
 
 /// Rows rendered beyond each edge of the viewport.
 const OVERSCAN: usize = 12;
@@ -68,10 +68,6 @@ struct Window {
     newest_first: bool,
 }
 
-fn rows_of<'a>(t: &'a Timeline, lane: Option<&str>) -> Option<&'a Ordered> {
-    t.rows(lane)
-}
-
 /// The rows of one lane (`lane` = its key) or of the flat view (`None`).
 #[component]
 pub fn VirtualRows(
@@ -85,7 +81,7 @@ pub fn VirtualRows(
     let len = Memo::new(move |_| {
         viewer
             .timeline
-            .with(|t| lane.with_value(|l| rows_of(t, l.as_deref()).map_or(0, Ordered::len)))
+            .with(|t| lane.with_value(|l| t.rows(l.as_deref()).map_or(0, Ordered::len)))
     });
     let newest_first = Memo::new(move |_| viewer.settings.with(|s| s.newest_first));
     // Where the open row is in this list, if it is.
@@ -98,7 +94,7 @@ pub fn VirtualRows(
                 .find(&selected)
                 .or_else(|| selected.strip_prefix('#')?.parse().ok())?;
             let time = t.event(seq)?.time.unix_nanos();
-            lane.with_value(|l| rows_of(t, l.as_deref())?.display_position(time, seq, nf))
+            lane.with_value(|l| t.rows(l.as_deref())?.display_position(time, seq, nf))
         })
     });
     let geometry = Memo::new(move |_| {
@@ -121,9 +117,7 @@ pub fn VirtualRows(
         let first_at = |start: usize| {
             viewer.timeline.with_untracked(|t| {
                 lane.with_value(|l| {
-                    let seq = *rows_of(t, l.as_deref())?
-                        .window(start, start + 1, nf)
-                        .first()?;
+                    let seq = *t.rows(l.as_deref())?.window(start, start + 1, nf).first()?;
                     Some((t.event(seq)?.time.unix_nanos(), seq))
                 })
             })
@@ -134,7 +128,7 @@ pub fn VirtualRows(
         if let Some(prev) = prev.filter(|p| p.tick == tick && p.newest_first == nf && p.start > 0) {
             let moved = prev.first.and_then(|(time, seq)| {
                 viewer.timeline.with_untracked(|t| {
-                    lane.with_value(|l| rows_of(t, l.as_deref())?.display_position(time, seq, nf))
+                    lane.with_value(|l| t.rows(l.as_deref())?.display_position(time, seq, nf))
                 })
             });
             if let Some(start) = moved {
@@ -174,7 +168,7 @@ pub fn VirtualRows(
         let w = window.get();
         viewer.timeline.with(|t| {
             lane.with_value(|l| {
-                rows_of(t, l.as_deref())
+                t.rows(l.as_deref())
                     .map(|o| o.window(w.start, w.end, w.newest_first))
                     .unwrap_or_default()
             })
