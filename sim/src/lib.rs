@@ -334,29 +334,28 @@ async fn live(state: AppState, rate: f64, limit: Option<u64>) {
     let mut g = generator::Generator::new(state.fleet.clone(), state.config.seed, stats_every);
     let tick = Duration::from_secs_f64((1.0 / rate).max(0.01));
     let started = tokio::time::Instant::now();
-    let mut emitted: u64 = 0;
+    // `slot`: how far the schedule (rate × time) has been served; `published`: events sent,
+    // which `--limit` counts.
+    let mut slot: u64 = 0;
+    let mut published: u64 = 0;
     let mut shutdown = state.shutdown.subscribe();
     loop {
-        let mut due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
-        if let Some(limit) = limit {
-            due = due.min(limit);
-        } else {
-            // At most 100 ms of traffic at once: a simulator that cannot keep up
-            // (a debug build on a busy machine) sends less instead of starving
-            // its streams while it catches up. (With --limit every event is sent.)
-            let burst = ((rate / 10.0) as u64).max(1);
-            emitted = emitted.max(due.saturating_sub(burst));
-        }
-        while emitted < due {
+        let due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
+        // At most 100 ms of traffic at once: a simulator that cannot keep up (a debug build
+        // on a busy machine) sends later instead of starving its streams while it catches up.
+        let burst = ((rate / 10.0) as u64).max(1);
+        slot = slot.max(due.saturating_sub(burst));
+        while slot < due && limit.is_none_or(|l| published < l) {
             state.hub.publish(g.next_event(clock::now()));
-            emitted += 1;
-            if emitted.is_multiple_of(64) {
+            slot += 1;
+            published += 1;
+            if published.is_multiple_of(64) {
                 tokio::task::yield_now().await;
             }
         }
-        if limit == Some(emitted) {
+        if limit == Some(published) {
             // Test harnesses wait for this line (stdout, after the ready line).
-            println!("traffic: generated {emitted} events (--limit), no more live traffic");
+            println!("traffic: generated {published} events (--limit), no more live traffic");
             return;
         }
         tokio::select! {
