@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DIST, startSim, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { DIST, startSim, launchBrowser, openPage, screenshot, count } from './harness.mjs';
 
 const FULL = process.env.EVENTLINE_E2E_FULL === '1';
 const SEED = Number(process.env.EVENTLINE_FAULT_SEED ?? 6);
@@ -115,8 +115,6 @@ async function wholeFleet(output) {
 }
 
 const statusOf = (page) => page.locator('.status-bar').innerText();
-/** The number a pattern captures, thousands separators removed ("1,000 events received" → 1000). */
-const number = (status, re) => Number((status.match(re)?.[1] ?? '0').replace(/,/g, ''));
 
 test(`every generated event arrives exactly once through ${CUTS} cuts and a stall`, async () => {
   const faults = plan(SEED);
@@ -153,7 +151,7 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
   let leftAtEnd = null;
   for (;;) {
     status = await statusOf(page);
-    if (number(status, /([\d,]+) events received/) >= EVENTS) break;
+    if (count(status, /([\d,]+) events received/) >= EVENTS) break;
     if (leftAtEnd === null && sim.output.some((l) => l.startsWith('traffic: generated'))) {
       leftAtEnd = await (await fetch(`${sim.url}/sim/faults`)).json();
     }
@@ -165,9 +163,9 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
     await new Promise((r) => setTimeout(r, 100));
   }
   const seconds = (Date.now() - started) / 1000;
-  const reconnects = number(status, /([\d,]+) reconnects?/);
-  const received = number(status, /([\d,]+) events received/);
-  const shown = number(status, /([\d,]+) shown/);
+  const reconnects = count(status, /([\d,]+) reconnects?/);
+  const received = count(status, /([\d,]+) events received/);
+  const shown = count(status, /([\d,]+) shown/);
   const markers = await page.locator('.marker-reconnect').allInnerTexts();
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
 
@@ -188,7 +186,7 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
   const missing = generated.filter((id) => !held.has(id));
   const truth = new Set(generated);
   const extra = [...held].filter((id) => !truth.has(id));
-  const backfilled = markers.reduce((sum, m) => sum + number(m, /([\d,]+) events back-filled/), 0);
+  const backfilled = markers.reduce((sum, m) => sum + count(m, /([\d,]+) events back-filled/), 0);
   // Chromium logs each response broken mid-body (and may report the request as failed);
   // nothing else may fail.
   const broken = 'net::ERR_INCOMPLETE_CHUNKED_ENCODING';

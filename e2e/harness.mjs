@@ -79,3 +79,9 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
 }
+
+/** A count as the viewer prints it ("12,345 shown"): the first number, or the group `re`
+ * captures (`/([\d,]+) reconnects?/`), thousands separators removed; 0 when absent. */
+export function count(text, re = /([\d,]+)/) {
+  return Number((re.exec(text)?.[1] ?? '0').replace(/,/g, ''));
+}

@@ -4,7 +4,7 @@
 // evicts the oldest events with a count in the status bar.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, startSim, launchBrowser, openPage } from './harness.mjs';
+import { DIST, startSim, launchBrowser, openPage, count } from './harness.mjs';
 
 const WANT = 3_000;
 let sim;
@@ -20,8 +20,6 @@ after(async () => {
   await sim?.stop();
 });
 
-/** The first number in a text like "12,345 shown". */
-const number = (text) => Number(/[\d,]+/.exec(text)[0].replace(/,/g, ''));
 
 /** Connects to the whole demo fleet, waits for `WANT` events, disconnects (the view stays). */
 async function loaded(options = {}) {
@@ -44,7 +42,7 @@ test('thousands of events: only rows near the viewport are in the DOM, and scrol
   const { context, page, problems } = await loaded();
   await page.getByRole('button', { name: 'Flat view' }).click();
   await page.waitForFunction(() => location.hash.includes('view=flat'));
-  const shown = number(await page.locator('[data-stat=shown]').innerText());
+  const shown = count(await page.locator('[data-stat=shown]').innerText());
   assert.ok(shown >= WANT, `shown ${shown}`);
   const inDom = await page.locator('.flat .event-row').count();
   assert.ok(inDom > 10 && inDom < 120, `${inDom} rows in the DOM for ${shown} events`);
@@ -91,13 +89,13 @@ test('thousands of events: only rows near the viewport are in the DOM, and scrol
 
 test('the filter narrows lanes and rows as typed, goes into the link, and explains a bad term', async () => {
   const { context, page, problems } = await loaded();
-  const total = number(await page.locator('[data-stat=shown]').innerText());
+  const total = count(await page.locator('[data-stat=shown]').innerText());
   const box = page.getByRole('searchbox', { name: 'Filter events' });
   await box.fill('kind:gateway');
   await page.locator('section.timeline[data-filter-applied="kind:gateway"]').waitFor();
   const status = await page.locator('[data-stat=shown]').innerText();
   assert.match(status, /shown \(filtered\)/);
-  const filtered = number(status);
+  const filtered = count(status);
   assert.ok(filtered > 0 && filtered < total, `${filtered} of ${total}`);
   // Only gateway lanes remain, and each shows "n of m events".
   const labels = await page.locator('.lane[aria-label]').evaluateAll((ls) => ls.map((l) => l.getAttribute('aria-label')));
@@ -116,7 +114,7 @@ test('the filter narrows lanes and rows as typed, goes into the link, and explai
   // Clearing shows everything again.
   await box.fill('');
   await page.locator('section.timeline[data-filter-applied=""]').waitFor();
-  assert.equal(number(await page.locator('[data-stat=shown]').innerText()), total);
+  assert.equal(count(await page.locator('[data-stat=shown]').innerText()), total);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -127,13 +125,13 @@ test('a lower capacity evicts the oldest events and says how many were dropped',
   await page.locator('[data-stat=evicted]').waitFor();
   const evicted = await page.locator('[data-stat=evicted]').innerText();
   assert.match(evicted, /^[\d,]+ older events dropped to stay under 1,000$/);
-  assert.equal(number(await page.locator('[data-stat=shown]').innerText()), 1000);
-  const received = number(await page.locator('[data-stat=received]').innerText());
-  assert.ok(number(evicted) + 1000 <= received, `${evicted} + 1,000 kept ≤ ${received} received`);
+  assert.equal(count(await page.locator('[data-stat=shown]').innerText()), 1000);
+  const received = count(await page.locator('[data-stat=received]').innerText());
+  assert.ok(count(evicted) + 1000 <= received, `${evicted} + 1,000 kept ≤ ${received} received`);
   // The lanes' counts are what is kept.
   const counts = await page.locator('.lane-count').allInnerTexts();
   assert.ok(counts.length > 0);
-  assert.ok(counts.every((c) => number(c) <= 1000), counts.join(', '));
+  assert.ok(counts.every((c) => count(c) <= 1000), counts.join(', '));
   assert.deepEqual(problems, []);
   await context.close();
 });
