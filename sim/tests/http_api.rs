@@ -153,7 +153,8 @@ async fn authentication_errors() {
     assert_eq!(detail(&v)["name"], "unsupported_authorization");
     assert_eq!(www.as_deref(), v["message"].as_str());
 
-    let unknown = "NNSXS.V6RQXK2ZJ3Y7Q6W5C2T4UO3NF4HD5M7L2PQRS3Y.KLZCMZNGBQJNFCIYLWKQ52EBGYERM33LCE6RPDLMB7JZAH7SHGQQ";
+    // Shaped like a key, plainly not one.
+    let unknown = "NNSXS.EVENTLINEUNKNOWNKEYAAAAAAAAAAAAAAAAAAAA.EVENTLINEUNKNOWNKEYSECRETAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let (s, v, www) = send(bearer(unknown)).await;
     assert_eq!(s, 401);
     assert_eq!(
@@ -164,7 +165,7 @@ async fn authentication_errors() {
     assert_eq!(detail(&v)["cause"]["code"], 5);
     assert_eq!(
         detail(&v)["cause"]["attributes"]["api_key_id"],
-        "V6RQXK2ZJ3Y7Q6W5C2T4UO3NF4HD5M7L2PQRS3Y"
+        "EVENTLINEUNKNOWNKEYAAAAAAAAAAAAAAAAAAAA"
     );
     assert_eq!(
         www.as_deref(),
