@@ -27,6 +27,10 @@ pub enum ClusterUrlError {
     HasQueryOrFragment,
     /// Whitespace or other characters a URL cannot hold.
     InvalidCharacter(char),
+    /// A host name with characters beyond `a-z 0-9 . -` (or a bad port): a
+    /// look-alike host (`thethings.nеtwork` with a Cyrillic `е`) or a `\`
+    /// that browsers read as `/` would show one host and reach another.
+    InvalidHost(String),
 }
 
 impl fmt::Display for ClusterUrlError {
@@ -47,6 +51,11 @@ impl fmt::Display for ClusterUrlError {
             Self::InvalidCharacter(c) => {
                 write!(f, "The cluster URL contains a character a URL cannot hold: {c:?}")
             }
+            Self::InvalidHost(host) => write!(
+                f,
+                "The cluster's host name {host:?} may only hold letters a–z, digits, dots and dashes \
+                 (and :port); write an international name in its xn-- form"
+            ),
         }
     }
 }
@@ -84,6 +93,7 @@ impl ClusterUrl {
         if authority.is_empty() || authority.starts_with(':') {
             return Err(ClusterUrlError::MissingHost);
         }
+        let authority = valid_authority(authority)?;
         let mut path = path.trim_end_matches('/');
         for suffix in ["/api/v3/events", "/api/v3"] {
             if let Some(stripped) = path.strip_suffix(suffix) {
@@ -91,9 +101,31 @@ impl ClusterUrl {
                 break;
             }
         }
+        if path.contains('\\') {
+            return Err(ClusterUrlError::InvalidCharacter('\\'));
+        }
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let authority = authority.strip_suffix(default_port).unwrap_or(&authority);
         Ok(Self {
-            base: format!("{scheme}://{}{path}", authority.to_ascii_lowercase()),
+            base: format!("{scheme}://{authority}{path}"),
         })
+    }
+
+    /// The origin the key is sent to: `https://host[:port]` (no path), the
+    /// unit a remembered key and a confirmed cluster belong to.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.base.find("://").map_or(0, |i| i + 3);
+        let end = self.base[after_scheme..]
+            .find('/')
+            .map_or(self.base.len(), |i| after_scheme + i);
+        &self.base[..end]
+    }
+
+    /// The host name and port, in full, as a person must read it before
+    /// trusting the cluster with a key (`eu1.cloud.thethings.network`).
+    pub fn host(&self) -> &str {
+        let origin = self.origin();
+        origin.find("://").map_or(origin, |i| &origin[i + 3..])
     }
 
     /// The base URL, e.g. `https://eu1.cloud.thethings.network`.
@@ -105,6 +137,51 @@ impl ClusterUrl {
     pub fn events_url(&self) -> String {
         format!("{}/api/v3/events", self.base)
     }
+}
+
+/// Checks the `host[:port]` part: ASCII letters, digits, dots and dashes, or
+/// an `[IPv6]` literal; a numeric port up to 65535. Returns it lower-cased.
+fn valid_authority(authority: &str) -> Result<String, ClusterUrlError> {
+    let bad = || ClusterUrlError::InvalidHost(authority.to_owned());
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (v6, after) = rest.split_once(']').ok_or_else(bad)?;
+        if v6.is_empty()
+            || !v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return Err(bad());
+        }
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':').ok_or_else(bad)?),
+        };
+        (&authority[..v6.len() + 2], port)
+    } else {
+        match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let plain_host = host.starts_with('[')
+        || (!host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+    if !plain_host {
+        return Err(bad());
+    }
+    if let Some(port) = port {
+        let ok = !port.is_empty()
+            && port.len() <= 5
+            && port.chars().all(|c| c.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| p <= 65_535);
+        if !ok {
+            return Err(bad());
+        }
+    }
+    Ok(authority.to_ascii_lowercase())
 }
 
 impl fmt::Display for ClusterUrl {
@@ -135,6 +212,25 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn the_origin_is_scheme_host_and_port_without_the_path() {
+        let url = ClusterUrl::parse("https://Example.com:443/tts/api/v3").unwrap();
+        assert_eq!(url.origin(), "https://example.com");
+        assert_eq!(url.host(), "example.com");
+        assert_eq!(url.base(), "https://example.com/tts");
+        let url = ClusterUrl::parse("http://127.0.0.1:1885").unwrap();
+        assert_eq!(url.origin(), "http://127.0.0.1:1885");
+        assert_eq!(url.host(), "127.0.0.1:1885");
+        let url = ClusterUrl::parse("http://[::1]:1885/").unwrap();
+        assert_eq!(url.origin(), "http://[::1]:1885");
+        let look_alike =
+            ClusterUrl::parse("https://eu1.cloud.thethings.network.evil.example").unwrap();
+        assert_eq!(
+            look_alike.host(),
+            "eu1.cloud.thethings.network.evil.example"
+        );
     }
 
     #[test]
@@ -176,6 +272,22 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(ClusterUrl::parse(input), Err(expected), "{input:?}");
         }
+        for look_alike in [
+            "https://eu1.cloud.thethings.n\u{0435}twork",
+            "https://evil.example\\eu1.cloud.thethings.network",
+            "https://evil.example:1700x",
+            "https://evil.example:99999",
+            "https://-evil.example",
+        ] {
+            assert!(
+                matches!(
+                    ClusterUrl::parse(look_alike),
+                    Err(ClusterUrlError::InvalidHost(_))
+                ),
+                "{look_alike}"
+            );
+        }
+        assert!(ClusterUrl::parse("https://x.example/a\\b").is_err());
         let message = ClusterUrl::parse("ftp://x").unwrap_err().to_string();
         assert!(message.contains("https://"), "{message}");
     }
