@@ -24,6 +24,7 @@ pub mod ids;
 pub mod prng;
 pub mod replay;
 pub mod request;
+pub mod seen;
 pub mod stream;
 pub mod web;
 
@@ -144,6 +145,8 @@ pub struct SimState {
     pub shutdown: watch::Sender<bool>,
     /// Flood mode's pool of generated events, once built (see [`spawn_traffic`]).
     pub flood_pool: OnceLock<Arc<flood::Pool>>,
+    /// Every request that reached the simulator (`GET /sim/requests`).
+    pub seen: seen::SeenRequests,
 }
 
 /// The state handle passed to handlers.
@@ -197,6 +200,7 @@ impl SimState {
             faults: faults::FaultControl::default(),
             shutdown: watch::channel(false).0,
             flood_pool: OnceLock::new(),
+            seen: seen::SeenRequests::default(),
             config,
         })
     }
@@ -224,6 +228,7 @@ pub fn app(state: AppState) -> Router {
             get(web::find_related).fallback(web::method_not_allowed),
         )
         .route("/api/v3/{*rest}", axum::routing::any(web::not_found))
+        .route("/sim/requests", get(seen::list))
         .route(
             "/sim/faults",
             get(web::faults_get)
@@ -271,7 +276,12 @@ pub fn app(state: AppState) -> Router {
                 .layer(slash);
         }
     }
-    router.with_state(state)
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            seen::record,
+        ))
+        .with_state(state)
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then ends every open stream.
