@@ -47,12 +47,19 @@ pub fn ExportButtons() -> impl IntoView {
             .with_untracked(|t| export(t.in_time_order(), format, redacted));
         let now = Timestamp::from_unix_millis(js_sys::Date::now() as i64);
         let name = file_name(&current_view(viewer).entities, now, format);
+        let left_out = match out.not_exported.len() {
+            0 => String::new(),
+            n => format!(
+                " {n} could not be written and are not in the file: {}.",
+                out.not_exported.join("; ")
+            ),
+        };
         status.set(Some(match download(&name, format.mime(), &out.body) {
             Ok(()) if redacted => format!(
-                "Exported {} events to {name}; {} secrets-adjacent fields removed.",
+                "Exported {} events to {name}; {} addresses, keys, tokens and secrets removed.{left_out}",
                 out.events, out.redacted
             ),
-            Ok(()) => format!("Exported {} events to {name}.", out.events),
+            Ok(()) => format!("Exported {} events to {name}.{left_out}", out.events),
             Err(e) => format!("Export failed: {e}."),
         }));
     };
