@@ -1,14 +1,16 @@
 //! Reading a capture back: NDJSON (one event per line, bare or inside
 //! `{"result":…}`, as `Export NDJSON` and `ttn-lw-cli events` write it) fed in
 //! chunks of any size, so a 100 MB file streams in without building one big
-//! string; or a JSON array (read whole at the end).
+//! string; or a JSON array, whose items are cut out as they arrive (see
+//! `share/array.rs`), so it streams the same way.
 //!
 //! A line that is not an event is reported with its line number and skipped;
 //! the rest loads. Nothing here panics on a file's content, and the result
-//! does not depend on how the file was cut into chunks. Memory for NDJSON is
-//! bounded by the line bound (a longer line is reported and skipped whole);
-//! a JSON array is held until `finish`. A leading UTF-8 BOM is ignored.
+//! does not depend on how the file was cut into chunks. Memory is bounded by
+//! the line bound (a longer line or array item is reported and skipped
+//! whole), and time is linear in the bytes. A leading UTF-8 BOM is ignored.
 
+use super::array::{ArrayPart, ArrayScanner};
 use crate::stream::{parse_frame, Frame};
 use crate::tts::Event;
 
@@ -35,13 +37,15 @@ pub enum ImportItem {
 /// Incremental capture reader.
 #[derive(Debug)]
 pub struct CaptureReader {
-    /// NDJSON: the unfinished line (at most `max_line` bytes). Array: the file
-    /// from its `[`. Before either is known: a partial BOM.
+    /// NDJSON: the unfinished line (at most `max_line` bytes). Before the
+    /// format is known: a partial BOM.
     pending: Vec<u8>,
-    /// NDJSON: the line number of the first byte in `pending`. Array: the line of its `[`.
+    /// NDJSON: the line number of the first byte in `pending`.
     line: usize,
     /// Known once a non-blank byte arrived: whether the file is a JSON array.
     array: Option<bool>,
+    /// A JSON array's item scanner (from its `[` on).
+    items: Option<ArrayScanner>,
     /// A leading BOM was looked for.
     bom_checked: bool,
     /// Skipping the rest of an over-long line.
@@ -71,6 +75,7 @@ impl CaptureReader {
             pending: Vec::new(),
             line: 1,
             array: None,
+            items: None,
             bom_checked: false,
             overlong: false,
             max_line: MAX_LINE,
@@ -84,9 +89,33 @@ impl CaptureReader {
         self
     }
 
-    /// Bytes held: of an unfinished line (never more than the line bound), or of a JSON array.
+    /// Bytes held: of an unfinished line or array item (never more than the line bound).
     pub fn buffered_len(&self) -> usize {
-        self.pending.len()
+        self.pending.len() + self.items.as_ref().map_or(0, ArrayScanner::buffered_len)
+    }
+
+    fn array_parts(parts: Vec<ArrayPart>, out: &mut Vec<ImportItem>) {
+        for part in parts {
+            out.push(match part {
+                ArrayPart::Item { index, line, bytes } => match parse_frame(&bytes) {
+                    Frame::Event(e) => ImportItem::Event(e),
+                    _ => ImportItem::Skipped {
+                        line,
+                        reason: format!("item {index} of the array is not an event"),
+                        excerpt: excerpt(&bytes),
+                    },
+                },
+                ArrayPart::Problem {
+                    line,
+                    reason,
+                    excerpt: start,
+                } => ImportItem::Skipped {
+                    line,
+                    reason,
+                    excerpt: excerpt(&start),
+                },
+            });
+        }
     }
 
     fn line_item(line: usize, bytes: &[u8], out: &mut Vec<ImportItem>) {
@@ -128,7 +157,11 @@ impl CaptureReader {
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<ImportItem> {
         let mut out = Vec::new();
         match self.array {
-            Some(true) => self.pending.extend_from_slice(chunk),
+            Some(true) => {
+                if let Some(items) = self.items.as_mut() {
+                    Self::array_parts(items.feed(chunk), &mut out);
+                }
+            }
             Some(false) => self.lines(chunk, &mut out),
             None => self.start(chunk, &mut out),
         }
@@ -155,9 +188,11 @@ impl CaptureReader {
         };
         let (blank, text) = rest.split_at(first);
         self.line += newlines(blank);
-        if text.first() == Some(&b'[') {
+        if let Some(rest) = text.strip_prefix(b"[") {
             self.array = Some(true);
-            self.pending = text.to_vec();
+            let mut items = ArrayScanner::new(self.line, self.max_line);
+            Self::array_parts(items.feed(rest), out);
+            self.items = Some(items);
         } else {
             self.array = Some(false);
             self.lines(text, out);
@@ -194,48 +229,16 @@ impl CaptureReader {
         }
     }
 
-    /// The end of the file: the last line, or the whole JSON array.
+    /// The end of the file: the last line, or the end of the JSON array.
     pub fn finish(&mut self) -> Vec<ImportItem> {
         let mut out = Vec::new();
         let pending = std::mem::take(&mut self.pending);
-        if self.array == Some(true) {
-            self.array_items(&pending, &mut out);
+        if let Some(items) = self.items.as_mut() {
+            Self::array_parts(items.finish(), &mut out);
         } else if !self.overlong {
             Self::line_item(self.line, &pending, &mut out);
         }
         out
-    }
-
-    /// A JSON array starting at line `self.line`; each bad item is reported
-    /// with the line it starts on.
-    fn array_items(&self, array: &[u8], out: &mut Vec<ImportItem>) {
-        let items = match serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(array) {
-            Ok(items) => items,
-            Err(e) => {
-                out.push(ImportItem::Skipped {
-                    line: self.line + e.line().saturating_sub(1),
-                    reason: format!("the file is not a valid JSON array: {e}"),
-                    excerpt: excerpt(array),
-                });
-                return;
-            }
-        };
-        for (i, raw) in items.iter().enumerate() {
-            let bytes = raw.get().as_bytes();
-            match parse_frame(bytes) {
-                Frame::Event(e) => out.push(ImportItem::Event(e)),
-                _ => {
-                    // The item borrows from `array`: its offset there gives its line.
-                    let offset = (bytes.as_ptr() as usize).saturating_sub(array.as_ptr() as usize);
-                    let before = array.get(..offset).unwrap_or_default();
-                    out.push(ImportItem::Skipped {
-                        line: self.line + newlines(before),
-                        reason: format!("item {} of the array is not an event", i + 1),
-                        excerpt: excerpt(bytes),
-                    });
-                }
-            }
-        }
     }
 }
 
@@ -391,7 +394,36 @@ mod tests {
         let items = read_all(b"[1, 2,\n3]", 4);
         let lines: Vec<usize> = skipped(&items).iter().map(|s| s.0).collect();
         assert_eq!(lines, [1, 1, 2]);
+        // An array cut off: its items are read, and the end says it is open.
         let broken = read_all(b"\n\n[1,\n", 1);
-        assert_eq!(skipped(&broken).first().map(|s| s.0), Some(4));
+        let report = skipped(&broken);
+        assert_eq!(report[0], (3, "item 1 of the array is not an event"));
+        assert_eq!(report[1].0, 4);
+        assert!(
+            report[1].1.contains("before the JSON array is closed"),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn a_json_array_streams_item_by_item_in_bounded_memory() {
+        let first = EXAMPLES.lines().next().unwrap_or_default();
+        let body = format!("[{}]", vec![first; 50].join(",\n"));
+        let mut reader = CaptureReader::new().max_line(first.len() + 10);
+        let mut seen = 0;
+        for part in body.as_bytes().chunks(1000) {
+            seen += events(&reader.feed(part));
+            assert!(reader.buffered_len() <= first.len() + 10);
+        }
+        seen += events(&reader.finish());
+        assert_eq!(seen, 50);
+    }
+
+    #[test]
+    fn a_million_item_array_reads_in_one_pass() {
+        let body = format!("[{}1]", "1,\n".repeat(1_000_000));
+        let items = read_all(body.as_bytes(), 65_536);
+        assert_eq!(items.len(), 1_000_001);
+        assert_eq!(skipped(&items)[999_999].0, 1_000_000);
     }
 }
