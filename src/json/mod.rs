@@ -7,11 +7,13 @@
 //! content is shown as text), and never panic on any JSON value.
 
 mod display;
+mod limited;
 mod path;
 mod tree;
 
 pub use display::{
     classify, copy_text, display_string, summary, DisplayString, StrKind, ValueKind,
 };
+pub use limited::{event_tree, parse_limited, too_deep_note, MAX_TREE_DEPTH};
 pub use path::{JsonPath, PathSegment};
 pub use tree::{OpenPolicy, TreeMode, BLOB_LIMIT, TEXT_LIMIT};

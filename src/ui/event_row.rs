@@ -95,8 +95,20 @@ pub fn EventRow(
         open.get().then(|| {
             let value = viewer
                 .timeline
-                .with_untracked(|t| t.event(at).and_then(|e| serde_json::to_value(e).ok()))
+                .with_untracked(|t| t.event(at).map(crate::json::event_tree))
                 .unwrap_or_default();
+            // "Copy event" copies the event whole, however deep it is nested
+            // (pretty where serde can build the tree, compact where it cannot).
+            let whole = Callback::new(move |()| {
+                let compact = viewer
+                    .timeline
+                    .with_untracked(|t| t.event(at).and_then(|e| serde_json::to_string(e).ok()))
+                    .unwrap_or_default();
+                serde_json::from_str::<serde_json::Value>(&compact)
+                    .ok()
+                    .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                    .unwrap_or(compact)
+            });
             let format_time = Callback::new(move |raw: String| {
                 time::display_raw(&raw, viewer.settings.with(|s| s.utc))
             });
@@ -125,7 +137,7 @@ pub fn EventRow(
             view! {
                 <div class="row-detail">
                     {related}
-                    <JsonTree value=value format_time=format_time />
+                    <JsonTree value=value format_time=format_time whole=whole />
                 </div>
             }
         })

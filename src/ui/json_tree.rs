@@ -29,6 +29,11 @@ pub fn JsonTree(
     /// UTC/local formatting); `None` from it, or no callback, shows the raw string.
     #[prop(optional, into)]
     format_time: Option<Callback<String, Option<String>>>,
+    /// The text "Copy event" puts on the clipboard, when the shown tree is
+    /// not all of it (an event nested deeper than the tree goes); default:
+    /// the tree, pretty-printed.
+    #[prop(optional, into)]
+    whole: Option<Callback<(), String>>,
 ) -> impl IntoView {
     let ctx = TreeCtx {
         root: StoredValue::new(value),
@@ -57,8 +62,10 @@ pub fn JsonTree(
         ctx.mode.update(|m| *m = m.with_policy(policy));
     };
     let copy_event = move |_| {
-        let text = ctx.root.with_value(|root| {
-            serde_json::to_string_pretty(root.as_ref()).unwrap_or_else(|_| root.to_string())
+        let text = whole.map(|w| w.run(())).unwrap_or_else(|| {
+            ctx.root.with_value(|root| {
+                serde_json::to_string_pretty(root.as_ref()).unwrap_or_else(|_| root.to_string())
+            })
         });
         ctx.copier.copy("event".into(), text);
     };
