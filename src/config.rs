@@ -26,6 +26,10 @@ pub struct ViewerConfig {
     pub cluster_url: Option<String>,
     /// Extra cluster URLs suggested next to the public ones.
     pub cluster_suggestions: Vec<String>,
+    /// Pins the clusters a key may be sent to (with `cluster_url`): a link or
+    /// a typed URL naming any other cluster is refused. Empty: any cluster,
+    /// after the user confirms one that a link set (see `trust::ClusterCheck`).
+    pub clusters_allowed: Vec<String>,
     /// An API key filled into the form on load. Meant for the simulator's
     /// demo only (`cargo xtask demo`); a real deployment must not set it.
     pub demo_api_key: Option<String>,
@@ -74,6 +78,20 @@ impl ViewerConfig {
         }
     }
 
+    /// Which clusters this deployment trusts and allows.
+    pub fn cluster_policy(&self) -> crate::trust::ClusterPolicy {
+        crate::trust::ClusterPolicy::new(self.cluster_url.as_deref(), &self.clusters_allowed)
+    }
+
+    /// The demo key, offered only for the deployment's own cluster (the
+    /// simulator it was printed by), never for a cluster a link names.
+    pub fn demo_key_for(&self, cluster: &crate::stream::ClusterUrl) -> Option<&str> {
+        let own = crate::stream::ClusterUrl::parse(self.cluster_url.as_deref()?).ok()?;
+        (own.origin() == cluster.origin())
+            .then_some(self.demo_api_key.as_deref())
+            .flatten()
+    }
+
     /// The reconnect policy this deployment asks for.
     pub fn session_config(&self) -> SessionConfig {
         let defaults = SessionConfig::default();
@@ -91,12 +109,23 @@ impl ViewerConfig {
     /// public clusters, without duplicates.
     pub fn suggestions(&self) -> Vec<String> {
         let mut all: Vec<String> = Vec::new();
+        // A pinned deployment suggests only what it allows.
+        let public: &[&str] = if self.clusters_allowed.is_empty() {
+            &PUBLIC_CLUSTERS
+        } else {
+            &[]
+        };
         let candidates = self
             .cluster_url
             .iter()
-            .chain(self.cluster_suggestions.iter())
+            .chain(&self.clusters_allowed)
+            .chain(
+                self.cluster_suggestions
+                    .iter()
+                    .filter(|_| !public.is_empty()),
+            )
             .map(String::as_str)
-            .chain(PUBLIC_CLUSTERS);
+            .chain(public.iter().copied());
         for url in candidates {
             if !url.trim().is_empty() && !all.iter().any(|u| u == url) {
                 all.push(url.to_owned());

@@ -4,14 +4,24 @@
 //!
 //! The API key is only checked for shape here; it is never stored or logged.
 
+use crate::config::ViewerConfig;
 use crate::stream::ClusterUrl;
+use crate::trust::{ClusterCheck, ClusterPolicy, ClusterSource, ConfirmReason, SavedKeys};
 use crate::tts::{parse_entities, EntityIds, ProblemKind, StreamRequest, Timestamp};
 
 /// What the form's fields hold, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormInput {
     pub cluster_url: String,
+    /// Where `cluster_url` came from: a cluster set by a link must be
+    /// confirmed before a key goes to it (see [`ClusterCheck`]).
+    pub cluster_source: ClusterSource,
     pub api_key: String,
+    /// The origin whose saved (or demo) key fills `api_key`, while it does:
+    /// the key leaves the field as soon as the cluster changes to another origin.
+    pub key_filled_for: Option<String>,
+    /// Save the key for this cluster on Connect ("Remember on this device").
+    pub remember: bool,
     pub entities: String,
     pub event_names: String,
     pub tail: String,
@@ -121,6 +131,117 @@ fn api_key(input: &str) -> Result<String, String> {
 }
 
 impl FormInput {
+    /// The cluster the field names, if it parses.
+    pub fn cluster(&self) -> Option<ClusterUrl> {
+        ClusterUrl::parse(&self.cluster_url).ok()
+    }
+
+    /// The user typed into the cluster field.
+    pub fn type_cluster(&mut self, text: String, saved: &SavedKeys, config: &ViewerConfig) {
+        self.set_cluster(text, ClusterSource::Typed, saved, config);
+    }
+
+    /// Something set the cluster field (`source` says what), e.g. a link.
+    pub fn set_cluster(
+        &mut self,
+        text: String,
+        source: ClusterSource,
+        saved: &SavedKeys,
+        config: &ViewerConfig,
+    ) {
+        self.cluster_url = text;
+        self.cluster_source = source;
+        self.offer_saved_key(saved, config);
+    }
+
+    /// The user typed into the key field: it is theirs now, not a saved one.
+    pub fn type_key(&mut self, text: String) {
+        self.api_key = text;
+        self.key_filled_for = None;
+    }
+
+    /// Puts the key saved for the form's cluster (or the deployment's demo
+    /// key, for the deployment's own cluster) into an empty key field, and
+    /// takes a filled-in key back out when the cluster is another origin
+    /// now. A key the user typed is never touched.
+    pub fn offer_saved_key(&mut self, saved: &SavedKeys, config: &ViewerConfig) {
+        let cluster = self.cluster();
+        let origin = cluster.as_ref().map(|c| c.origin().to_owned());
+        if self.key_filled_for.is_some() && self.key_filled_for != origin {
+            self.api_key.clear();
+            self.key_filled_for = None;
+            self.remember = false;
+        }
+        let Some(cluster) = cluster else {
+            return;
+        };
+        if !self.api_key.trim().is_empty() {
+            return;
+        }
+        if let Some(key) = saved.for_cluster(&cluster) {
+            self.api_key = key.to_owned();
+            self.remember = true;
+        } else if let Some(key) = config.demo_key_for(&cluster) {
+            self.api_key = key.to_owned();
+        } else {
+            return;
+        }
+        self.key_filled_for = origin;
+    }
+
+    /// Whether the key may go to the form's cluster now (`None` while the
+    /// URL does not parse: its own error says why).
+    pub fn cluster_check(
+        &self,
+        policy: &ClusterPolicy,
+        saved: &SavedKeys,
+        confirmed: Option<&str>,
+    ) -> Option<ClusterCheck> {
+        let cluster = self.cluster()?;
+        Some(ClusterCheck::of(
+            &cluster,
+            self.cluster_source,
+            policy,
+            saved,
+            confirmed,
+        ))
+    }
+
+    /// Checks every field, and that the key may be sent to the cluster.
+    ///
+    /// # Errors
+    /// Every problem, each with the field it belongs next to; an unconfirmed
+    /// or refused cluster is a problem of the cluster field.
+    pub fn validate_for(
+        &self,
+        policy: &ClusterPolicy,
+        saved: &SavedKeys,
+        confirmed: Option<&str>,
+    ) -> Result<ValidForm, FormErrors> {
+        let checked = self.validate();
+        let problem = match self.cluster_check(policy, saved, confirmed) {
+            Some(ClusterCheck::Refused(sentence)) => Some(sentence),
+            Some(ClusterCheck::Confirm { host, reason }) => Some(format!(
+                "Confirm the cluster first: your API key would be sent to {host}, {}",
+                match reason {
+                    ConfirmReason::NeverUsed =>
+                        "which you have not connected to from this browser before".to_owned(),
+                    ConfirmReason::NotTheDeployments(own) =>
+                        format!("which is not this deployment's cluster ({own})"),
+                }
+            )),
+            Some(ClusterCheck::Trusted) | None => None,
+        };
+        match (checked, problem) {
+            (checked, None) => checked,
+            (Ok(_), Some(p)) => Err(FormErrors(vec![(Field::ClusterUrl, p)])),
+            (Err(mut errors), Some(p)) => {
+                errors.0.insert(0, (Field::ClusterUrl, p));
+                Err(errors)
+            }
+        }
+    }
+
     /// Checks every field.
     ///
     /// # Errors
@@ -197,10 +318,92 @@ mod tests {
             cluster_url: "http://127.0.0.1:1885".into(),
             api_key: "NNSXS.ABC.DEF".into(),
             entities: "soil-sensors\nsoil-sensors/soil-node-01, gw:rooftop-gw-01".into(),
-            event_names: String::new(),
-            tail: String::new(),
-            after: String::new(),
+            ..FormInput::default()
         }
+    }
+
+    fn url(s: &str) -> ClusterUrl {
+        ClusterUrl::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_saved_key_fills_in_only_for_its_cluster_and_leaves_when_the_cluster_changes() {
+        let mut saved = SavedKeys::default();
+        saved.save(
+            &url("https://eu1.cloud.thethings.network"),
+            "NNSXS.MINE.KEY",
+        );
+        let config = ViewerConfig::default();
+        let mut form = FormInput::default();
+        form.type_cluster(
+            "https://eu1.cloud.thethings.network".into(),
+            &saved,
+            &config,
+        );
+        assert_eq!(form.api_key, "NNSXS.MINE.KEY");
+        assert!(form.remember);
+        // A link names a look-alike host: the saved key leaves the field.
+        form.set_cluster(
+            "https://eu1.cloud.thethings.network.evil.example/x".into(),
+            ClusterSource::Link,
+            &saved,
+            &config,
+        );
+        assert_eq!(form.api_key, "");
+        assert!(!form.remember);
+        // Back to the right cluster: offered again.
+        form.type_cluster("eu1.cloud.thethings.network/api/v3".into(), &saved, &config);
+        assert_eq!(form.api_key, "NNSXS.MINE.KEY");
+        // A key the user typed stays whatever the cluster.
+        form.type_key("NNSXS.TYPED.KEY".into());
+        form.type_cluster("https://other.example".into(), &saved, &config);
+        assert_eq!(form.api_key, "NNSXS.TYPED.KEY");
+    }
+
+    #[test]
+    fn the_demo_key_is_offered_only_for_the_deployments_own_cluster() {
+        let config = ViewerConfig {
+            cluster_url: Some("http://127.0.0.1:1885".into()),
+            demo_api_key: Some("NNSXS.DEMO.KEY".into()),
+            ..ViewerConfig::default()
+        };
+        let saved = SavedKeys::default();
+        let mut form = FormInput::default();
+        form.set_cluster(
+            "http://127.0.0.1:1885".into(),
+            ClusterSource::Config,
+            &saved,
+            &config,
+        );
+        assert_eq!(form.api_key, "NNSXS.DEMO.KEY");
+        assert!(!form.remember, "a demo key is not saved unless asked");
+        form.set_cluster(
+            "http://127.0.0.1:9999".into(),
+            ClusterSource::Link,
+            &saved,
+            &config,
+        );
+        assert_eq!(form.api_key, "");
+    }
+
+    #[test]
+    fn a_link_cluster_is_refused_until_confirmed_then_connects() {
+        let saved = SavedKeys::default();
+        let policy = ClusterPolicy::default();
+        let mut form = input();
+        form.cluster_url = "https://eu1.cloud.thethings.network.evil.example".into();
+        form.cluster_source = ClusterSource::Link;
+        let errors = form.validate_for(&policy, &saved, None).unwrap_err();
+        let message = &errors.for_field(Field::ClusterUrl)[0];
+        assert!(
+            message.contains("eu1.cloud.thethings.network.evil.example"),
+            "{message}"
+        );
+        assert!(message.contains("Confirm"), "{message}");
+        let confirmed = Some("https://eu1.cloud.thethings.network.evil.example");
+        assert!(form.validate_for(&policy, &saved, confirmed).is_ok());
+        form.cluster_source = ClusterSource::Typed;
+        assert!(form.validate_for(&policy, &saved, None).is_ok());
     }
 
     #[test]
@@ -224,6 +427,7 @@ mod tests {
             event_names: "as.up.foo".into(),
             tail: "ten".into(),
             after: "yesterday".into(),
+            ..FormInput::default()
         };
         let errors = form.validate().unwrap_err();
         for field in [

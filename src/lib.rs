@@ -13,5 +13,6 @@ pub mod json;
 pub mod share;
 pub mod store;
 pub mod stream;
+pub mod trust;
 pub mod tts;
 pub mod ui;

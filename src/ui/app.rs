@@ -21,7 +21,7 @@ pub fn App() -> impl IntoView {
     provide_context(viewer);
     let connection = Connection::new();
     provide_context(connection);
-    let config = RwSignal::new(ViewerConfig::default());
+    let config = viewer.config;
     leptos::task::spawn_local(async move {
         let loaded = fetch_config().await;
         if let Some(warning) = &loaded.warning {
@@ -30,6 +30,9 @@ pub fn App() -> impl IntoView {
         connection.configure(loaded.config.session_config());
         config.set(loaded.config);
     });
+    let (saved, legacy_key_removed) = super::storage::load();
+    viewer.saved.set(saved);
+    viewer.legacy_key_removed.set(legacy_key_removed);
     super::share::install(viewer);
     tick_every_second(viewer);
     super::viewport::install(viewer);
@@ -46,7 +49,7 @@ pub fn App() -> impl IntoView {
                         .with(|c| c.banner.clone())
                         .map(|text| view! { <p class="banner" role="note">{text}</p> })
                 }}
-                <ConnectForm config=config.read_only() />
+                <ConnectForm />
             </aside>
             <div class="main">
                 <StatusBar />

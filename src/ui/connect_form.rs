@@ -11,14 +11,10 @@ use super::live::Connection;
 use super::name_input::NameInput;
 use super::share;
 use super::state::{ConnState, Viewer};
+use super::storage;
 use crate::config::ViewerConfig;
 use crate::form::{understood_entities, Field, FormErrors, FormInput};
-
-const REMEMBER_KEY: &str = "eventline.api-key";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
+use crate::trust::{ClusterCheck, ClusterSource, ConfirmReason};
 
 /// A field's problems, in a paragraph the input points at with `aria-describedby`.
 #[component]
@@ -37,36 +33,128 @@ fn FieldErrors(
     }
 }
 
+/// The warning shown while the form's cluster came from a link and must be
+/// confirmed before a key goes to it, or when the deployment refuses it.
+#[component]
+fn ClusterWarning() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let check = Memo::new(move |_| {
+        let policy = viewer.config.with(ViewerConfig::cluster_policy);
+        viewer.saved.with(|saved| {
+            viewer.confirmed.with(|confirmed| {
+                viewer
+                    .form
+                    .with(|f| f.cluster_check(&policy, saved, confirmed.as_deref()))
+            })
+        })
+    });
+    move || match check.get() {
+        Some(ClusterCheck::Confirm { host, reason }) => {
+            let why = match reason {
+                ConfirmReason::NeverUsed => {
+                    "You have not connected to this cluster from this browser before.".to_owned()
+                }
+                ConfirmReason::NotTheDeployments(own) => {
+                    format!("It is not the cluster this Eventline is set up for ({own}).")
+                }
+            };
+            let trust = move |_| {
+                let origin = viewer
+                    .form
+                    .with_untracked(|f| f.cluster().map(|c| c.origin().to_owned()));
+                viewer.confirmed.set(origin);
+            };
+            Some(view! {
+                <div class="cluster-warning" role="alert" aria-label="Check the cluster">
+                    <p class="sentence">"A link set the cluster. Connecting sends your API key to:"</p>
+                    <p class="host"><strong>{host.clone()}</strong></p>
+                    <p>{why} " Only continue if you know this host and trust it with your key."</p>
+                    <button type="button" class="primary" on:click=trust>
+                        {format!("Trust {host}")}
+                    </button>
+                </div>
+            }
+            .into_any())
+        }
+        Some(ClusterCheck::Refused(sentence)) => Some(
+            view! {
+                <div class="cluster-warning refused" role="alert" aria-label="Check the cluster">
+                    <p class="sentence">{format!("{sentence}.")}</p>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(ClusterCheck::Trusted) | None => None,
+    }
+}
+
+/// The keys saved on this device, each with the cluster it is for, and Forget.
+#[component]
+fn SavedKeyList() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let clusters = Memo::new(move |_| viewer.saved.with(|s| s.clusters()));
+    let forget = move |origin: String| {
+        viewer.saved.update(|s| {
+            s.forget(&origin);
+            storage::store(s);
+        });
+        viewer.form.update(|f| {
+            if f.key_filled_for.as_deref() == Some(origin.as_str()) {
+                f.api_key.clear();
+                f.key_filled_for = None;
+                f.remember = false;
+            }
+        });
+    };
+    view! {
+        <Show when=move || !clusters.with(Vec::is_empty)>
+            <div class="saved-keys">
+                <p class="help">"Keys saved on this device, each sent only to its own cluster:"</p>
+                <ul aria-label="Saved keys">
+                    {move || clusters.get().into_iter().map(|origin| {
+                        let label = format!("Forget the key saved for {origin}");
+                        let o = origin.clone();
+                        view! {
+                            <li>
+                                <span class="saved-cluster">{origin.clone()}</span>
+                                <button type="button" class="link" aria-label=label
+                                    on:click=move |_| forget(o.clone())>"Forget"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+        <Show when=move || viewer.legacy_key_removed.get()>
+            <p class="shared-note" role="note">
+                "A key remembered by an earlier version of Eventline was removed: it did not say which \
+                 cluster it belongs to. Enter it again and tick Remember to save it for one cluster."
+            </p>
+        </Show>
+    }
+}
+
 /// The form to connect to a cluster's event stream.
 #[component]
-pub fn ConnectForm(
-    /// Deployment defaults; applied whenever they change (i.e. once loaded).
-    config: ReadSignal<ViewerConfig>,
-) -> impl IntoView {
+pub fn ConnectForm() -> impl IntoView {
     let viewer = Viewer::expect();
     let connection = expect_context::<Connection>();
     let input = viewer.form;
+    let config = viewer.config;
     let errors = RwSignal::new(FormErrors::default());
     let show_key = RwSignal::new(false);
-    let remember = RwSignal::new(false);
 
-    if let Some(key) = local_storage().and_then(|s| s.get_item(REMEMBER_KEY).ok().flatten()) {
-        input.update(|i| i.api_key = key);
-        remember.set(true);
-    }
-    // Pre-fill from the deployment config, without overwriting what the user typed.
+    // Pre-fill from the deployment config, without overwriting what the user
+    // typed or a link set; the demo key only for the deployment's cluster.
     Effect::new(move |_| {
         config.with(|c| {
+            let saved = viewer.saved.get_untracked();
             input.update(|i| {
-                if i.cluster_url.is_empty() {
-                    if let Some(url) = &c.cluster_url {
-                        i.cluster_url.clone_from(url);
+                match &c.cluster_url {
+                    Some(url) if i.cluster_url.is_empty() => {
+                        i.set_cluster(url.clone(), ClusterSource::Config, &saved, c);
                     }
-                }
-                if i.api_key.is_empty() {
-                    if let Some(key) = &c.demo_api_key {
-                        i.api_key.clone_from(key);
-                    }
+                    _ => i.offer_saved_key(&saved, c),
                 }
                 if i.entities.is_empty() && !c.entities.is_empty() {
                     i.entities = c.entities.join("\n");
@@ -84,6 +172,11 @@ pub fn ConnectForm(
             input.update(|i| set(i, value));
         }
     };
+    let on_cluster = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let saved = viewer.saved.get_untracked();
+        config.with_untracked(|c| input.update(|i| i.type_cluster(value, &saved, c)));
+    };
     let active = move || viewer.conn.with(ConnState::is_active);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -93,33 +186,44 @@ pub fn ConnectForm(
             viewer.conn.set(ConnState::Idle);
             return;
         }
-        match input.with_untracked(FormInput::validate) {
+        let policy = config.with_untracked(ViewerConfig::cluster_policy);
+        let checked = viewer.saved.with_untracked(|saved| {
+            viewer.confirmed.with_untracked(|confirmed| {
+                input.with_untracked(|i| i.validate_for(&policy, saved, confirmed.as_deref()))
+            })
+        });
+        match checked {
             Ok(valid) => {
                 errors.set(FormErrors::default());
                 share::remember_view(viewer);
-                if let Some(storage) = local_storage() {
-                    let _ = if remember.get_untracked() {
-                        storage.set_item(REMEMBER_KEY, &valid.api_key)
+                let remember = input.with_untracked(|i| i.remember);
+                viewer.saved.update(|saved| {
+                    saved.mark_used(&valid.cluster);
+                    if remember {
+                        saved.save(&valid.cluster, &valid.api_key);
                     } else {
-                        storage.remove_item(REMEMBER_KEY)
-                    };
-                }
+                        saved.forget(valid.cluster.origin());
+                    }
+                    storage::store(saved);
+                });
                 connection.connect(viewer, valid);
             }
             Err(problems) => errors.set(problems),
         }
     };
     let chips = move || input.with(|i| understood_entities(&i.entities));
+    let key_origin = move || input.with(|i| i.cluster().map(|c| c.origin().to_owned()));
 
     view! {
         <form class="connect" on:submit=on_submit aria-label="Connect to a cluster" novalidate>
+            <ClusterWarning />
             <div class="field">
                 <label for="cluster-url">"Cluster URL"</label>
                 <input id="cluster-url" name="cluster-url" type="url" list="cluster-suggestions"
                     placeholder="https://eu1.cloud.thethings.network" autocomplete="url"
                     aria-describedby="cluster-url-error" aria-invalid=invalid(Field::ClusterUrl)
                     prop:value=move || input.with(|i| i.cluster_url.clone())
-                    on:input=bind(|i, v| i.cluster_url = v) />
+                    on:input=on_cluster />
                 <datalist id="cluster-suggestions">
                     {move || suggestions().into_iter().map(|url| view! { <option value=url></option> }).collect_view()}
                 </datalist>
@@ -133,7 +237,7 @@ pub fn ConnectForm(
                         placeholder="NNSXS.…" autocomplete="off" spellcheck="false"
                         aria-describedby="api-key-error" aria-invalid=invalid(Field::ApiKey)
                         prop:value=move || input.with(|i| i.api_key.clone())
-                        on:input=bind(|i, v| i.api_key = v) />
+                        on:input=bind(FormInput::type_key) />
                     <button type="button" class="secondary" aria-controls="api-key"
                         aria-pressed=move || show_key.get().to_string()
                         on:click=move |_| show_key.update(|s| *s = !*s)>
@@ -141,19 +245,31 @@ pub fn ConnectForm(
                     </button>
                 </div>
                 <label class="check">
-                    <input type="checkbox" prop:checked=remember
+                    <input type="checkbox" prop:checked=move || input.with(|i| i.remember)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            remember.set(on);
+                            input.update(|i| i.remember = on);
                             if !on {
-                                if let Some(s) = local_storage() {
-                                    let _ = s.remove_item(REMEMBER_KEY);
+                                if let Some(origin) = key_origin() {
+                                    viewer.saved.update(|s| {
+                                        if s.forget(&origin) {
+                                            storage::store(s);
+                                        }
+                                    });
                                 }
                             }
                         } />
                     "Remember on this device"
                 </label>
-                <p class="help">"Off: the key lives only in this tab's memory. On: it is saved in this browser's local storage until you untick this box."</p>
+                <p class="help">
+                    {move || match key_origin() {
+                        Some(origin) => format!(
+                            "Off: the key lives only in this tab's memory. On: it is saved in this browser for {origin} only, and offered again only for that cluster."
+                        ),
+                        None => "Off: the key lives only in this tab's memory. On: it is saved in this browser for this cluster only.".to_owned(),
+                    }}
+                </p>
+                <SavedKeyList />
                 <Show when=move || share::opened_from_link() && input.with(|i| i.api_key.is_empty())>
                     <p class="shared-note" role="note">
                         "Opened from a shared link: enter your own API key and press Connect."

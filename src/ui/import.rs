@@ -42,6 +42,9 @@ fn apply(viewer: Viewer, items: Vec<ImportItem>) {
 /// How long reading may run before letting the page paint (ms).
 const WORK_PER_FRAME_MS: f64 = 12.0;
 
+/// The most bytes read between two looks at the clock.
+const SLICE_BYTES: usize = 16 * 1024;
+
 /// Resolves at the next animation frame (after the timeline's batch for it).
 async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -75,6 +78,12 @@ async fn read_capture(
 ) {
     let mut capture = CaptureReader::new();
     let mut read = 0.0;
+    let show_progress = |read: f64| {
+        viewer.conn.set(ConnState::Capture {
+            name: name.clone(),
+            progress: Some(size.map_or(f64::NAN, |size| (read / size.max(1.0)).min(1.0))),
+        });
+    };
     let mut since_frame = js_sys::Date::now();
     loop {
         // A file's chunks are ready at once: without a pause the whole file
@@ -83,14 +92,24 @@ async fn read_capture(
             next_frame().await;
             since_frame = js_sys::Date::now();
         }
-        let Ok(result) = JsFuture::from(reader.read()).await else {
-            viewer.stats.update(|s| {
-                s.skip([SkippedFrame {
-                    reason: format!("reading {name} stopped before its end"),
-                    excerpt: String::new(),
-                }])
-            });
-            break;
+        let result = match JsFuture::from(reader.read()).await {
+            Ok(result) => result,
+            Err(e) => {
+                apply(viewer, capture.finish());
+                viewer.flush();
+                let shown = viewer.timeline.with_untracked(|t| t.len());
+                let detail = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_else(|| "no reason given".into());
+                viewer.conn.set(ConnState::CaptureFailed {
+                    name,
+                    reason: format!(
+                        "reading stopped before the end of the file ({detail}); the {shown} events read until then are shown"
+                    ),
+                });
+                return;
+            }
         };
         let done = js_sys::Reflect::get(&result, &"done".into())
             .ok()
@@ -103,12 +122,18 @@ async fn read_capture(
             break;
         };
         let bytes = value.unchecked_into::<js_sys::Uint8Array>().to_vec();
-        read += bytes.len() as f64;
-        apply(viewer, capture.feed(&bytes));
-        viewer.conn.set(ConnState::Capture {
-            name: name.clone(),
-            progress: Some(size.map_or(f64::NAN, |size| (read / size.max(1.0)).min(1.0))),
-        });
+        // A chunk may be megabytes (a million tiny array items): read it in
+        // slices, letting the page paint whenever a slice ran past the budget.
+        for slice in bytes.chunks(SLICE_BYTES) {
+            if js_sys::Date::now() - since_frame > WORK_PER_FRAME_MS {
+                show_progress(read);
+                next_frame().await;
+                since_frame = js_sys::Date::now();
+            }
+            read += slice.len() as f64;
+            apply(viewer, capture.feed(slice));
+        }
+        show_progress(read);
     }
     apply(viewer, capture.finish());
     viewer.flush();
@@ -129,21 +154,40 @@ pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
     leptos::task::spawn_local(read_capture(viewer, name, reader, Some(size)));
 }
 
+/// The capture's address resolved against the page, if it stays on the
+/// page's own origin (the pure check refused every other form already).
+fn same_origin_url(path: &str) -> Option<String> {
+    let page = web_sys::window()?.location();
+    let url = web_sys::Url::new_with_base(path, &page.href().ok()?).ok()?;
+    (url.origin() == page.origin().ok()?).then(|| url.href())
+}
+
 /// Fetches a capture hosted next to the app (`url` relative to the page, as a
 /// `#capture=…` link names it) and reads it into the timeline, streaming.
+/// Any other address (another server, an absolute path) is refused unread.
 pub fn import_url(viewer: Viewer, connection: Connection, url: String) {
     start(viewer, connection, &url);
+    let failed = move |name: &str, why: String| {
+        viewer.conn.set(ConnState::CaptureFailed {
+            name: name.to_owned(),
+            reason: why,
+        })
+    };
+    let checked = crate::trust::capture_path(&url).and_then(|path| {
+        same_origin_url(&path).ok_or_else(|| {
+            format!("the link names {path:?}, which is not on this page's own server")
+        })
+    });
+    let target = match checked {
+        Ok(target) => target,
+        Err(why) => return failed(&url, why),
+    };
     leptos::task::spawn_local(async move {
-        let failed = |why: String| {
-            viewer.conn.set(ConnState::CaptureFailed {
-                name: url.clone(),
-                reason: why,
-            })
-        };
+        let failed = |why: String| failed(&url, why);
         let Some(window) = web_sys::window() else {
             return;
         };
-        let response = match JsFuture::from(window.fetch_with_str(&url)).await {
+        let response = match JsFuture::from(window.fetch_with_str(&target)).await {
             Ok(r) => r.unchecked_into::<web_sys::Response>(),
             Err(_) => {
                 return failed(

@@ -13,6 +13,7 @@ mod name_input;
 mod share;
 mod state;
 mod status_bar;
+mod storage;
 pub mod time;
 mod timeline;
 mod toolbar;

@@ -63,11 +63,20 @@ pub fn current_view(viewer: Viewer) -> ViewState {
     }
 }
 
-/// Puts a view into the form (never touching the key) and the settings.
+/// Puts a view into the form and the settings. A cluster it names is
+/// marked as set by a link (the user confirms it before a key goes there);
+/// a saved key leaves the field unless it was saved for that cluster.
 pub fn apply_view(viewer: Viewer, view: &ViewState) {
+    let saved = viewer.saved.get_untracked();
+    let config = viewer.config.get_untracked();
     viewer.form.update(|f| {
-        if !view.cluster_url.is_empty() {
-            f.cluster_url.clone_from(&view.cluster_url);
+        if !view.cluster_url.is_empty() && view.cluster_url != f.cluster_url {
+            f.set_cluster(
+                view.cluster_url.clone(),
+                crate::trust::ClusterSource::Link,
+                &saved,
+                &config,
+            );
         }
         if !view.entities.is_empty() {
             f.entities = view.entities.join("\n");

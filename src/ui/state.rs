@@ -7,10 +7,12 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
+use crate::config::ViewerConfig;
 use crate::form::FormInput;
 use crate::share::ViewState;
 use crate::store::Timeline;
 use crate::stream::session::ReconnectMarker;
+use crate::trust::SavedKeys;
 use crate::tts::{ApiError, Event, Timestamp};
 
 /// Where the connection stands, for the status bar and the Connect button.
@@ -195,6 +197,14 @@ pub struct Viewer {
     pub reconnects: RwSignal<Vec<ReconnectMarker>>,
     /// What the connect form holds (the key in memory only).
     pub form: RwSignal<FormInput>,
+    /// The deployment's `config.json` (defaults until it has loaded).
+    pub config: RwSignal<ViewerConfig>,
+    /// The keys saved on this device (per cluster) and the clusters used.
+    pub saved: RwSignal<SavedKeys>,
+    /// The cluster origin the user confirmed on this page (after a link set it).
+    pub confirmed: RwSignal<Option<String>>,
+    /// A key saved by an older version, for no cluster, was removed at start.
+    pub legacy_key_removed: RwSignal<bool>,
     /// What the user typed in the filter box, and why it cannot be applied, if so.
     pub filter_text: RwSignal<String>,
     pub filter_error: RwSignal<Option<String>>,
@@ -221,6 +231,10 @@ impl Viewer {
             clock: RwSignal::new(0.0),
             reconnects: RwSignal::new(Vec::new()),
             form: RwSignal::new(FormInput::default()),
+            config: RwSignal::new(ViewerConfig::default()),
+            saved: RwSignal::new(SavedKeys::default()),
+            confirmed: RwSignal::new(None),
+            legacy_key_removed: RwSignal::new(false),
             shared: StoredValue::new(ViewState::default()),
             filter_text: RwSignal::new(String::new()),
             filter_error: RwSignal::new(None),

@@ -1,0 +1,278 @@
+//! Whether the cluster in the form may receive the user's key now, or the
+//! user must first confirm it, or the deployment forbids it.
+//!
+//! The rule (README, "Sharing a view"):
+//! - A deployment may pin its clusters (`clusters_allowed` in `config.json`):
+//!   any other cluster is refused, however it got into the form.
+//! - A cluster the user typed is theirs.
+//! - The deployment's own cluster (`cluster_url`) is trusted.
+//! - A cluster set by anything else (a link, the back button) needs the
+//!   user's deliberate confirmation when it differs from the deployment's
+//!   cluster, or, where the deployment names none, when the user has never
+//!   connected to it from this browser. The confirmation names the full host.
+//!
+//! Pure: the caller passes what it knows; nothing here stores anything.
+
+use crate::stream::ClusterUrl;
+
+use super::SavedKeys;
+
+/// Where the form's cluster URL came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClusterSource {
+    /// Typed (or pasted) into the field by the user.
+    #[default]
+    Typed,
+    /// The deployment's `config.json`.
+    Config,
+    /// A link's fragment (opening it, or back/forward).
+    Link,
+}
+
+/// What the deployment says about clusters (from `config.json`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterPolicy {
+    /// The origin of the deployment's own cluster, if it names one.
+    pub own: Option<String>,
+    /// Origins a key may be sent to; empty: any (after confirmation).
+    pub allowed: Vec<String>,
+}
+
+impl ClusterPolicy {
+    /// The policy of a deployment naming `cluster_url` and pinning `allowed`
+    /// (its own cluster is always allowed). Entries that are not cluster URLs
+    /// are ignored, so a typo cannot open the pin to everything: a pin whose
+    /// every entry is unreadable allows nothing but the deployment's own.
+    pub fn new(cluster_url: Option<&str>, allowed: &[String]) -> Self {
+        let origin = |s: &str| ClusterUrl::parse(s).ok().map(|u| u.origin().to_owned());
+        let own = cluster_url.and_then(origin);
+        let mut pinned: Vec<String> = allowed.iter().filter_map(|s| origin(s)).collect();
+        if !allowed.is_empty() {
+            pinned.extend(own.clone());
+            pinned.sort();
+            pinned.dedup();
+            if pinned.is_empty() {
+                pinned.push("(none)".into());
+            }
+        }
+        ClusterPolicy {
+            own,
+            allowed: pinned,
+        }
+    }
+}
+
+/// Why a cluster needs confirming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmReason {
+    /// Not the deployment's cluster (whose host is given).
+    NotTheDeployments(String),
+    /// Never connected to from this browser.
+    NeverUsed,
+}
+
+/// The verdict on sending a key to the form's cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterCheck {
+    /// Go ahead.
+    Trusted,
+    /// Show the full host and let the user confirm it first.
+    Confirm {
+        /// The host name and port, in full.
+        host: String,
+        reason: ConfirmReason,
+    },
+    /// This deployment does not connect there; the sentence says so.
+    Refused(String),
+}
+
+impl ClusterCheck {
+    /// Judges `cluster`, which came from `source`; `confirmed` is the origin
+    /// the user confirmed on this page, if any.
+    pub fn of(
+        cluster: &ClusterUrl,
+        source: ClusterSource,
+        policy: &ClusterPolicy,
+        saved: &SavedKeys,
+        confirmed: Option<&str>,
+    ) -> Self {
+        let origin = cluster.origin();
+        if !policy.allowed.is_empty() && !policy.allowed.iter().any(|a| a == origin) {
+            let hosts: Vec<&str> = policy
+                .allowed
+                .iter()
+                .filter_map(|a| a.split_once("://").map(|(_, h)| h))
+                .collect();
+            return ClusterCheck::Refused(format!(
+                "This Eventline only connects to {}; it will not send a key to {}",
+                if hosts.is_empty() {
+                    "the clusters its operator allowed".to_owned()
+                } else {
+                    hosts.join(", ")
+                },
+                cluster.host()
+            ));
+        }
+        if source == ClusterSource::Typed
+            || policy.own.as_deref() == Some(origin)
+            || confirmed == Some(origin)
+        {
+            return ClusterCheck::Trusted;
+        }
+        let reason = match &policy.own {
+            Some(own) => ConfirmReason::NotTheDeployments(
+                own.split_once("://")
+                    .map_or(own.as_str(), |(_, h)| h)
+                    .to_owned(),
+            ),
+            None if saved.was_used(cluster) => return ClusterCheck::Trusted,
+            None => ConfirmReason::NeverUsed,
+        };
+        ClusterCheck::Confirm {
+            host: cluster.host().to_owned(),
+            reason,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> ClusterUrl {
+        ClusterUrl::parse(s).expect("valid")
+    }
+
+    const EVIL: &str = "https://eu1.cloud.thethings.network.evil.example/x";
+
+    #[test]
+    fn a_link_to_a_cluster_never_used_here_must_be_confirmed_with_its_full_host() {
+        let check = ClusterCheck::of(
+            &url(EVIL),
+            ClusterSource::Link,
+            &ClusterPolicy::default(),
+            &SavedKeys::default(),
+            None,
+        );
+        assert_eq!(
+            check,
+            ClusterCheck::Confirm {
+                host: "eu1.cloud.thethings.network.evil.example".into(),
+                reason: ConfirmReason::NeverUsed
+            }
+        );
+        // Confirmed on this page: trusted; a confirmation of another origin is not.
+        let confirmed = ClusterCheck::of(
+            &url(EVIL),
+            ClusterSource::Link,
+            &ClusterPolicy::default(),
+            &SavedKeys::default(),
+            Some("https://eu1.cloud.thethings.network.evil.example"),
+        );
+        assert_eq!(confirmed, ClusterCheck::Trusted);
+        let other = ClusterCheck::of(
+            &url(EVIL),
+            ClusterSource::Link,
+            &ClusterPolicy::default(),
+            &SavedKeys::default(),
+            Some("https://eu1.cloud.thethings.network"),
+        );
+        assert!(matches!(other, ClusterCheck::Confirm { .. }));
+    }
+
+    #[test]
+    fn a_typed_cluster_or_one_used_before_is_trusted() {
+        let none = SavedKeys::default();
+        let policy = ClusterPolicy::default();
+        let typed = ClusterCheck::of(&url(EVIL), ClusterSource::Typed, &policy, &none, None);
+        assert_eq!(typed, ClusterCheck::Trusted);
+        let mut used = SavedKeys::default();
+        used.mark_used(&url("https://eu1.cloud.thethings.network"));
+        let link = url("https://eu1.cloud.thethings.network/api/v3");
+        assert_eq!(
+            ClusterCheck::of(&link, ClusterSource::Link, &policy, &used, None),
+            ClusterCheck::Trusted
+        );
+        assert!(matches!(
+            ClusterCheck::of(&url(EVIL), ClusterSource::Link, &policy, &used, None),
+            ClusterCheck::Confirm { .. }
+        ));
+    }
+
+    #[test]
+    fn a_link_overriding_the_deployments_cluster_must_be_confirmed_even_if_used_before() {
+        let policy = ClusterPolicy::new(Some("https://tts.example.com"), &[]);
+        let mut used = SavedKeys::default();
+        used.mark_used(&url("https://other.example"));
+        let check = ClusterCheck::of(
+            &url("https://other.example"),
+            ClusterSource::Link,
+            &policy,
+            &used,
+            None,
+        );
+        assert_eq!(
+            check,
+            ClusterCheck::Confirm {
+                host: "other.example".into(),
+                reason: ConfirmReason::NotTheDeployments("tts.example.com".into())
+            }
+        );
+        let own = ClusterCheck::of(
+            &url("https://tts.example.com/api/v3"),
+            ClusterSource::Link,
+            &policy,
+            &SavedKeys::default(),
+            None,
+        );
+        assert_eq!(own, ClusterCheck::Trusted);
+    }
+
+    #[test]
+    fn a_pinned_deployment_refuses_every_other_cluster_however_it_came() {
+        let policy = ClusterPolicy::new(
+            Some("https://tts.example.com"),
+            &[
+                "https://backup.example.com".into(),
+                "not a url at all".into(),
+            ],
+        );
+        for source in [
+            ClusterSource::Typed,
+            ClusterSource::Link,
+            ClusterSource::Config,
+        ] {
+            let check = ClusterCheck::of(&url(EVIL), source, &policy, &SavedKeys::default(), None);
+            let ClusterCheck::Refused(sentence) = check else {
+                panic!("{source:?}: {check:?}");
+            };
+            assert!(
+                sentence.contains("backup.example.com, tts.example.com"),
+                "{sentence}"
+            );
+            assert!(sentence.contains("eu1.cloud.thethings.network.evil.example"));
+        }
+        for ok in ["https://backup.example.com", "https://tts.example.com/x"] {
+            let check = ClusterCheck::of(
+                &url(ok),
+                ClusterSource::Typed,
+                &policy,
+                &SavedKeys::default(),
+                None,
+            );
+            assert_eq!(check, ClusterCheck::Trusted, "{ok}");
+        }
+        // A pin with only unreadable entries allows only the deployment's own cluster.
+        let broken = ClusterPolicy::new(None, &["nonsense here".into()]);
+        assert!(matches!(
+            ClusterCheck::of(
+                &url("https://a.example"),
+                ClusterSource::Typed,
+                &broken,
+                &SavedKeys::default(),
+                None
+            ),
+            ClusterCheck::Refused(_)
+        ));
+    }
+}
