@@ -377,6 +377,10 @@ test('a copied link opens the same view for a teammate, who enters only their ke
     assert.equal(await second.page.getByLabel('API key', { exact: true }).inputValue(), '');
     assert.equal(await second.page.getByLabel('Cluster URL', { exact: true }).inputValue(), sim.url);
     await second.page.getByLabel('API key', { exact: true }).fill(key);
+    // A cluster this browser never connected to, set by a link: confirmed before the key goes there.
+    const host = new URL(sim.url).host;
+    await second.page.getByRole('alert', { name: 'Check the cluster' }).getByText(host, { exact: true }).waitFor();
+    await second.page.getByRole('button', { name: `Trust ${host}` }).click();
     await second.page.getByRole('button', { name: 'Connect' }).click();
     await second.page.getByRole('button', { name: 'Group by entity' }).waitFor();
     assert.equal(await second.page.getByRole('button', { name: 'Times: local' }).count(), 1);
@@ -417,7 +421,7 @@ test('export writes every event once, redacted by default, with the lanes the vi
   for (const field of ['session_key_id', 'uplink_token', 'remote_ip', 'token_id']) {
     assert.ok(!text.includes(`"${field}"`), `${field} exported despite redaction`);
   }
-  assert.match(await page.locator('.export-status').innerText(), new RegExp(`Exported ${expected.total} events .* fields removed`));
+  assert.match(await page.locator('.export-status').innerText(), new RegExp(`Exported ${expected.total} events .* addresses, keys, tokens and secrets removed`));
   // Per lane, the file holds what the lanes show.
   const perLane = new Map();
   for (const e of events) {
