@@ -5,8 +5,10 @@
 //! It must never carry the API key: the key is not part of [`ViewState`] at
 //! all, so no code path can put it into a link.
 
+mod array;
 pub mod capture;
 mod fragment;
 pub mod import;
+pub mod redact;
 
 pub use fragment::ViewState;
