@@ -206,7 +206,7 @@ impl Timeline {
             self.duplicates += 1;
             return false;
         }
-        if event.name == "events.stream.start" {
+        if event.is_stream_start() {
             self.markers.push(Marker {
                 time: event.time,
                 kind: MarkerKind::StreamStarted {

@@ -38,6 +38,8 @@ mod seen;
 use std::collections::VecDeque;
 use std::time::Duration;
 
+#[cfg(test)]
+use crate::tts::STREAM_START;
 use crate::tts::{Event, StreamRequest, Timestamp};
 pub use action::{Accept, Action, ConnId, State};
 use cause::{verdict, Verdict};
@@ -46,9 +48,6 @@ pub use config::SessionConfig;
 pub use marker::ReconnectMarker;
 use progress::{minus, plus, Progress};
 pub use seen::SeenIds;
-
-/// The synthetic first message of every stream (API.md §3.1).
-const STREAM_START: &str = "events.stream.start";
 
 /// The reconnect/resume state machine (see the module comment).
 #[derive(Debug, Clone)]
@@ -215,7 +214,7 @@ impl Session {
     /// Records an event; drop it if this says [`Accept::Duplicate`]. Events
     /// without `unique_id` are always new.
     pub fn event(&mut self, event: &Event) -> Accept {
-        if event.name == STREAM_START {
+        if event.is_stream_start() {
             self.stream_started = Some(event.time);
             if self.backfill_until.is_some() {
                 self.backfill_until = Some(event.time);
@@ -256,6 +255,18 @@ impl Session {
                 }
                 let backoff = self.next_backoff();
                 self.failures = self.failures.saturating_add(1);
+                if !self.ever_connected
+                    && self
+                        .config
+                        .give_up_after
+                        .is_some_and(|n| self.failures >= n)
+                {
+                    self.stop(StopReason::GaveUp {
+                        attempts: self.failures,
+                        cause,
+                    });
+                    return self.tick(now);
+                }
                 let attempt = self.failures.saturating_add(1);
                 self.state = if self.online {
                     let until = plus(now, wait.unwrap_or(backoff));
@@ -308,6 +319,23 @@ impl Session {
         self.tick(now)
     }
 
+    /// The user pressed "Retry now" while a retry was scheduled (or the
+    /// browser offline): try at once, with no marker — it is the same outage.
+    /// Anything else (streaming, stopped) is left as it is.
+    pub fn retry_now(&mut self, now: Timestamp) -> Action {
+        if matches!(self.state, State::Waiting { .. } | State::Offline) {
+            let attempt = self.failures.saturating_add(1);
+            self.state = State::Connecting { attempt };
+            self.connect_due = true;
+        }
+        self.tick(now)
+    }
+
+    /// Whether a stream of this session was ever open.
+    pub fn ever_connected(&self) -> bool {
+        self.ever_connected
+    }
+
     /// The user pressed Disconnect: stop until [`Session::user_reconnect`].
     pub fn user_disconnect(&mut self, now: Timestamp) -> Action {
         self.stop(StopReason::Disconnected);
@@ -318,6 +346,12 @@ impl Session {
         self.state = State::Stopped { reason };
         self.connect_due = false;
         self.backfill_until = None;
+    }
+
+    /// Whether a report about `conn` would count: it is the attempt in
+    /// flight or the open stream (not an older, aborted one).
+    pub fn is_current_conn(&self, conn: ConnId) -> bool {
+        self.is_current(conn, true)
     }
 
     /// Whether `conn` is the connection the session waits to hear about.

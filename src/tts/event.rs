@@ -125,7 +125,16 @@ pub struct Event {
     pub unique_id: String,
 }
 
+/// The synthetic first message of every stream (API.md §3.1).
+pub const STREAM_START: &str = "events.stream.start";
+
 impl Event {
+    /// Whether this is the synthetic `events.stream.start` of a stream: a
+    /// marker of when the stream went live, not something that happened.
+    pub fn is_stream_start(&self) -> bool {
+        self.name == STREAM_START
+    }
+
     /// Parses one event object.
     ///
     /// # Errors

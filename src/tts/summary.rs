@@ -116,7 +116,7 @@ pub fn preview(event: &Event) -> String {
     if let Some(up) = uplink_preview(&data) {
         return up;
     }
-    if name == "events.stream.start" {
+    if event.is_stream_start() {
         if let Some(names) = data.get("value").and_then(Value::as_array) {
             return format!("{} event names", names.len());
         }

@@ -20,6 +20,9 @@ pub enum StopReason {
     Refused(Box<ApiError>),
     /// The user (or the app) disconnected.
     Disconnected,
+    /// A first connection failed this many times in a row without ever
+    /// working (the last failure's cause is given): retrying stopped.
+    GaveUp { attempts: u32, cause: String },
 }
 
 impl fmt::Display for StopReason {
@@ -27,6 +30,10 @@ impl fmt::Display for StopReason {
         match self {
             StopReason::Refused(error) => write!(f, "{error}"),
             StopReason::Disconnected => f.write_str("Disconnected."),
+            StopReason::GaveUp { attempts, cause } => write!(
+                f,
+                "Stopped after {attempts} failed attempts without ever connecting. {cause}"
+            ),
         }
     }
 }

@@ -31,6 +31,12 @@ pub struct SessionConfig {
     /// paths end streams then anyway), and a connected gateway reports its
     /// stats about once a minute.
     pub stall_timeout: Option<Duration>,
+    /// A first connection that never worked stops after this many failed
+    /// attempts in a row (`None`: never): a wrong address or a server that
+    /// is not TTS will not start working by itself, and the user should be
+    /// told so rather than watch retries. A stream that worked once keeps
+    /// retrying however long the outage.
+    pub give_up_after: Option<u32>,
 }
 
 impl Default for SessionConfig {
@@ -43,6 +49,7 @@ impl Default for SessionConfig {
             seen_capacity: 50_000,
             marker_capacity: 1_000,
             stall_timeout: Some(Duration::from_secs(120)),
+            give_up_after: Some(5),
         }
     }
 }
