@@ -44,37 +44,97 @@ pub struct ViewerConfig {
     pub stall_timeout_secs: Option<u64>,
 }
 
+/// [`ViewerConfig`] that refuses unknown fields: used to check each field
+/// of the file on its own (a misspelled `cluster_allowed` is reported).
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[allow(dead_code)] // read only to check the file's fields
+struct StrictConfig {
+    cluster_url: Option<String>,
+    cluster_suggestions: Vec<String>,
+    clusters_allowed: Vec<String>,
+    demo_api_key: Option<String>,
+    entities: Vec<String>,
+    banner: Option<String>,
+    stall_timeout_secs: Option<u64>,
+}
+
+
 /// The outcome of reading `config.json`: the config to use and, when the file
-/// could not be used, a sentence saying why (for the browser console).
+/// (or part of it) could not be used, a sentence saying why (for the console).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedConfig {
     pub config: ViewerConfig,
     pub warning: Option<String>,
+    /// The file exists but could not be read at all (an error status, not
+    /// JSON, not an object): what the deployment allows is unknown.
+    pub unreadable: bool,
 }
 
 impl ViewerConfig {
     /// Interprets the HTTP answer for `config.json`. `status` 404 (no file) is
-    /// normal and silent; anything else that is not a JSON object of the
-    /// expected shape gives the defaults and a warning.
+    /// normal and silent. A field of the wrong shape, or an unknown one, is
+    /// left out with a warning and the rest still applies — one typo must not
+    /// drop `clusters_allowed`. A file that cannot be read at all gives the
+    /// defaults, a warning and `unreadable`.
     pub fn from_response(status: u16, body: &str) -> LoadedConfig {
-        let defaults = |warning: Option<String>| LoadedConfig {
+        let unreadable = |warning: String| LoadedConfig {
             config: ViewerConfig::default(),
-            warning,
+            warning: Some(warning),
+            unreadable: true,
         };
         match status {
-            200 => match serde_json::from_str::<ViewerConfig>(body) {
-                Ok(config) => LoadedConfig {
-                    config,
+            200 => {}
+            404 => {
+                return LoadedConfig {
+                    config: ViewerConfig::default(),
                     warning: None,
-                },
-                Err(e) => defaults(Some(format!(
-                    "config.json is not valid ({e}); using the built-in defaults"
-                ))),
-            },
-            404 => defaults(None),
-            other => defaults(Some(format!(
-                "config.json could not be loaded (HTTP {other}); using the built-in defaults"
-            ))),
+                    unreadable: false,
+                }
+            }
+            other => {
+                return unreadable(format!(
+                    "config.json could not be loaded (HTTP {other}); using the built-in defaults"
+                ))
+            }
+        }
+        let object = match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(serde_json::Value::Object(object)) => object,
+            Ok(_) => {
+                return unreadable(
+                    "config.json is not a JSON object; using the built-in defaults".into(),
+                )
+            }
+            Err(e) => {
+                return unreadable(format!(
+                    "config.json is not valid JSON ({e}); using the built-in defaults"
+                ))
+            }
+        };
+        let mut config = serde_json::Map::new();
+        let mut problems = Vec::new();
+        for (key, value) in object {
+            // Each field on its own: a bad one is reported and left out.
+            let mut one = serde_json::Map::new();
+            one.insert(key.clone(), value.clone());
+            match serde_json::from_value::<StrictConfig>(serde_json::Value::Object(one)) {
+                Ok(_) => {
+                    config.insert(key, value);
+                }
+                Err(e) => problems.push(format!("{key}: {e}")),
+            }
+        }
+        let config = serde_json::from_value::<ViewerConfig>(serde_json::Value::Object(config))
+            .unwrap_or_default();
+        LoadedConfig {
+            config,
+            warning: (!problems.is_empty()).then(|| {
+                format!(
+                    "config.json: these fields were left out: {}",
+                    problems.join("; ")
+                )
+            }),
+            unreadable: false,
         }
     }
 
@@ -181,14 +241,30 @@ mod tests {
     }
 
     #[test]
+    fn one_bad_or_unknown_field_is_left_out_and_the_rest_applies() {
+        let loaded = ViewerConfig::from_response(
+            200,
+            r#"{"clusters_allowed":["https://tts.example.com"],"stall_timeout_secs":-1,"cluster_allowed":["x"]}"#,
+        );
+        assert_eq!(loaded.config.clusters_allowed, ["https://tts.example.com"]);
+        assert!(!loaded.unreadable);
+        let warning = loaded.warning.unwrap_or_default();
+        assert!(warning.contains("stall_timeout_secs"), "{warning}");
+        assert!(warning.contains("cluster_allowed"), "{warning}");
+    }
+
+    #[test]
     fn a_broken_file_gives_defaults_and_says_why() {
         let loaded = ViewerConfig::from_response(200, "{\"cluster_url\": 42");
         assert_eq!(loaded.config, ViewerConfig::default());
+        assert!(loaded.unreadable);
         let warning = loaded.warning.expect("a warning");
         assert!(warning.contains("config.json is not valid"), "{warning}");
 
         let loaded = ViewerConfig::from_response(500, "oops");
+        assert!(loaded.unreadable);
         assert!(loaded.warning.expect("a warning").contains("HTTP 500"));
+        assert!(ViewerConfig::from_response(200, "[1]").unreadable);
     }
 
     #[test]

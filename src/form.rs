@@ -6,7 +6,7 @@
 
 use crate::config::ViewerConfig;
 use crate::stream::ClusterUrl;
-use crate::trust::{ClusterCheck, ClusterPolicy, ClusterSource, ConfirmReason, SavedKeys};
+use crate::trust::{ClusterCheck, ClusterPolicy, ClusterSource, SavedKeys};
 use crate::tts::{parse_entities, EntityIds, ProblemKind, StreamRequest, Timestamp};
 
 /// What the form's fields hold, as typed.
@@ -16,6 +16,9 @@ pub struct FormInput {
     /// Where `cluster_url` came from: a cluster set by a link must be
     /// confirmed before a key goes to it (see [`ClusterCheck`]).
     pub cluster_source: ClusterSource,
+    /// The origin a link last set: still to be confirmed while the field
+    /// names it, even after the user edits the rest of the URL.
+    pub link_origin: Option<String>,
     pub api_key: String,
     /// The origin whose saved (or demo) key fills `api_key`, while it does:
     /// the key leaves the field as soon as the cluster changes to another origin.
@@ -58,12 +61,30 @@ impl FormErrors {
     }
 }
 
+/// An API key in memory. `Debug` hides it, so no log line or panic message
+/// can print it; [`ApiKey::expose`] is for the request header and storage only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The key itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<hidden>)")
+    }
+}
+
 /// A request ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidForm {
     pub cluster: ClusterUrl,
     /// The key, trimmed and without a pasted `Bearer ` prefix.
-    pub api_key: String,
+    pub api_key: ApiKey,
     pub request: StreamRequest,
 }
 
@@ -151,7 +172,17 @@ impl FormInput {
     ) {
         self.cluster_url = text;
         self.cluster_source = source;
+        if source == ClusterSource::Link {
+            self.link_origin = self.cluster().map(|c| c.origin().to_owned());
+        }
         self.offer_saved_key(saved, config);
+    }
+
+    /// Takes a key that was filled in (saved or demo) back out of the field.
+    pub fn clear_filled_key(&mut self) {
+        self.api_key.clear();
+        self.key_filled_for = None;
+        self.remember = false;
     }
 
     /// The user typed into the key field: it is theirs now, not a saved one.
@@ -168,9 +199,7 @@ impl FormInput {
         let cluster = self.cluster();
         let origin = cluster.as_ref().map(|c| c.origin().to_owned());
         if self.key_filled_for.is_some() && self.key_filled_for != origin {
-            self.api_key.clear();
-            self.key_filled_for = None;
-            self.remember = false;
+            self.clear_filled_key();
         }
         let Some(cluster) = cluster else {
             return;
@@ -198,13 +227,13 @@ impl FormInput {
         confirmed: Option<&str>,
     ) -> Option<ClusterCheck> {
         let cluster = self.cluster()?;
-        Some(ClusterCheck::of(
-            &cluster,
-            self.cluster_source,
-            policy,
-            saved,
-            confirmed,
-        ))
+        // Editing a linked URL without changing its origin keeps it linked.
+        let source = if self.link_origin.as_deref() == Some(cluster.origin()) {
+            ClusterSource::Link
+        } else {
+            self.cluster_source
+        };
+        Some(ClusterCheck::of(&cluster, source, policy, saved, confirmed))
     }
 
     /// Checks every field, and that the key may be sent to the cluster.
@@ -222,13 +251,8 @@ impl FormInput {
         let problem = match self.cluster_check(policy, saved, confirmed) {
             Some(ClusterCheck::Refused(sentence)) => Some(sentence),
             Some(ClusterCheck::Confirm { host, reason }) => Some(format!(
-                "Confirm the cluster first: your API key would be sent to {host}, {}",
-                match reason {
-                    ConfirmReason::NeverUsed =>
-                        "which you have not connected to from this browser before".to_owned(),
-                    ConfirmReason::NotTheDeployments(own) =>
-                        format!("which is not this deployment's cluster ({own})"),
-                }
+                "Confirm the cluster first: your API key would be sent to {host}. {}",
+                reason.sentence()
             )),
             Some(ClusterCheck::Trusted) | None => None,
         };
@@ -301,7 +325,7 @@ impl FormInput {
         match (cluster, key, errors.is_empty()) {
             (Some(cluster), Some(api_key), true) => Ok(ValidForm {
                 cluster,
-                api_key,
+                api_key: ApiKey(api_key),
                 request,
             }),
             _ => Err(FormErrors(errors)),
@@ -407,6 +431,38 @@ mod tests {
     }
 
     #[test]
+    fn editing_a_linked_url_keeps_it_to_be_confirmed_until_another_origin_is_typed() {
+        let saved = SavedKeys::default();
+        let config = ViewerConfig::default();
+        let policy = ClusterPolicy::default();
+        let mut form = input();
+        form.set_cluster(
+            "https://eu1.cloud.thethings.network.evil.example/x".into(),
+            ClusterSource::Link,
+            &saved,
+            &config,
+        );
+        form.type_cluster(
+            "https://eu1.cloud.thethings.network.evil.example/".into(),
+            &saved,
+            &config,
+        );
+        assert!(
+            form.validate_for(&policy, &saved, None).is_err(),
+            "one keystroke trusted the link"
+        );
+        form.type_cluster(
+            "https://eu1.cloud.thethings.network".into(),
+            &saved,
+            &config,
+        );
+        assert!(
+            form.validate_for(&policy, &saved, None).is_ok(),
+            "an origin the user typed is theirs"
+        );
+    }
+
+    #[test]
     fn a_good_form_becomes_one_request_for_every_entity() {
         let valid = input().validate().expect("valid");
         assert_eq!(valid.request.identifiers.len(), 3);
@@ -473,6 +529,11 @@ mod tests {
             api_key: " Bearer NNSXS.ABC.DEF ".into(),
             ..input()
         };
-        assert_eq!(form.validate().unwrap().api_key, "NNSXS.ABC.DEF");
+        let valid = form.validate().unwrap();
+        assert_eq!(valid.api_key.expose(), "NNSXS.ABC.DEF");
+        assert!(
+            !format!("{valid:?}").contains("NNSXS.ABC.DEF"),
+            "Debug shows the key"
+        );
     }
 }

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod form;
 pub mod json;
+pub mod model;
 pub mod share;
 pub mod store;
 pub mod stream;

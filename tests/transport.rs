@@ -56,7 +56,7 @@ fn now() -> f64 {
 #[wasm_bindgen_test]
 async fn events_arrive_incrementally_as_the_server_sends_them() {
     arm(r#"{"end_after": 4, "streams": 1}"#).await;
-    let mut stream = EventStream::open(&sim(), DEMO_KEY, whole_fleet())
+    let mut stream = EventStream::open(&sim().events_url(), DEMO_KEY, whole_fleet())
         .await
         .expect("stream opens");
     assert_eq!(stream.info.status, 200);
@@ -88,7 +88,7 @@ async fn events_arrive_incrementally_as_the_server_sends_them() {
 async fn an_unknown_key_is_a_401_api_error() {
     let request = StreamRequest::new().entity(EntityIds::application("soil-sensors"));
     let Err(TransportError::Rejected(info, error)) =
-        EventStream::open(&sim(), UNKNOWN_KEY, request.to_json()).await
+        EventStream::open(&sim().events_url(), UNKNOWN_KEY, request.to_json()).await
     else {
         panic!("an unknown key must be rejected");
     };
@@ -104,7 +104,7 @@ async fn missing_rights_are_a_403_naming_the_application() {
         .entity(EntityIds::application("soil-sensors"))
         .entity(EntityIds::application("cold-chain"));
     let Err(TransportError::Rejected(info, error)) =
-        EventStream::open(&sim(), LIMITED_KEY, request.to_json()).await
+        EventStream::open(&sim().events_url(), LIMITED_KEY, request.to_json()).await
     else {
         panic!("a key without rights on cold-chain must be rejected");
     };
@@ -121,7 +121,7 @@ async fn missing_rights_are_a_403_naming_the_application() {
 
 #[wasm_bindgen_test]
 async fn abort_stops_the_stream_at_once() {
-    let mut stream = EventStream::open(&sim(), DEMO_KEY, whole_fleet())
+    let mut stream = EventStream::open(&sim().events_url(), DEMO_KEY, whole_fleet())
         .await
         .expect("stream opens");
     let first = stream.next_chunk().await.expect("first chunk");
@@ -138,7 +138,7 @@ async fn abort_stops_the_stream_at_once() {
 async fn an_unreachable_cluster_is_a_network_error() {
     let closed = ClusterUrl::parse("http://127.0.0.1:9").expect("url");
     let request = StreamRequest::new().entity(EntityIds::application("soil-sensors"));
-    let result = EventStream::open(&closed, DEMO_KEY, request.to_json()).await;
+    let result = EventStream::open(&closed.events_url(), DEMO_KEY, request.to_json()).await;
     assert!(
         matches!(result, Err(TransportError::Network(_))),
         "{:?}",
@@ -149,7 +149,7 @@ async fn an_unreachable_cluster_is_a_network_error() {
 #[wasm_bindgen_test]
 async fn a_stalled_stream_is_silent_after_the_limit() {
     arm(r#"{"stall_after": 1, "streams": 1}"#).await;
-    let mut stream = EventStream::open(&sim(), DEMO_KEY, whole_fleet())
+    let mut stream = EventStream::open(&sim().events_url(), DEMO_KEY, whole_fleet())
         .await
         .expect("stream opens");
     let mut decoder = Decoder::new(stream.info.content_type.as_deref());
@@ -174,7 +174,7 @@ async fn a_stalled_stream_is_silent_after_the_limit() {
 #[wasm_bindgen_test]
 async fn a_connection_broken_mid_frame_is_a_network_error() {
     arm(r#"{"cut_after": 1, "streams": 1}"#).await;
-    let mut stream = EventStream::open(&sim(), DEMO_KEY, whole_fleet())
+    let mut stream = EventStream::open(&sim().events_url(), DEMO_KEY, whole_fleet())
         .await
         .expect("stream opens");
     let mut bytes = Vec::new();

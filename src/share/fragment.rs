@@ -183,6 +183,25 @@ impl ViewState {
         state
     }
 
+    /// The request part of a view as the connect form holds it: cluster,
+    /// entities, names, tail, after (the settings stay at their defaults).
+    pub fn of_form(form: &crate::form::FormInput) -> Self {
+        ViewState {
+            cluster_url: form.cluster_url.trim().to_owned(),
+            entities: form
+                .entities
+                .split([',', '\n'])
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            names: crate::form::split_names(&form.event_names),
+            tail: form.tail.trim().parse().ok(),
+            after: Some(form.after.trim().to_owned()).filter(|a| !a.is_empty()),
+            ..ViewState::default()
+        }
+    }
+
     /// Whether the link names something to connect to.
     pub fn is_connectable(&self) -> bool {
         !self.cluster_url.is_empty() && !self.entities.is_empty()

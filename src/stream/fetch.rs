@@ -14,7 +14,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader, RequestCredentials};
 
-use super::cluster::ClusterUrl;
 use crate::tts::ApiError;
 
 /// What the response head said, for the status bar.
@@ -141,14 +140,14 @@ impl EventStream {
     /// [`TransportError::Rejected`] for a non-2xx answer (its body is read and
     /// turned into an [`ApiError`]).
     pub async fn open(
-        cluster: &ClusterUrl,
+        events_url: &str,
         api_key: &str,
         body: String,
     ) -> Result<EventStream, TransportError> {
         let controller =
             AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
         let signal = controller.signal();
-        let request = Request::post(&cluster.events_url())
+        let request = Request::post(events_url)
             .header("Authorization", &format!("Bearer {api_key}"))
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")

@@ -4,12 +4,15 @@
 //! The rule (README, "Sharing a view"):
 //! - A deployment may pin its clusters (`clusters_allowed` in `config.json`):
 //!   any other cluster is refused, however it got into the form.
-//! - A cluster the user typed is theirs.
 //! - The deployment's own cluster (`cluster_url`) is trusted.
+//! - A cluster the user typed is theirs — unless it is still the origin a
+//!   link set (editing the path of a linked URL does not make it the user's).
 //! - A cluster set by anything else (a link, the back button) needs the
 //!   user's deliberate confirmation when it differs from the deployment's
 //!   cluster, or, where the deployment names none, when the user has never
-//!   connected to it from this browser. The confirmation names the full host.
+//!   connected to it from this browser. If the deployment's `config.json`
+//!   could not be read, every linked cluster is confirmed: the page cannot
+//!   know what the deployment allows. The confirmation names the full host.
 //!
 //! Pure: the caller passes what it knows; nothing here stores anything.
 
@@ -30,12 +33,27 @@ pub enum ClusterSource {
 }
 
 /// What the deployment says about clusters (from `config.json`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterPolicy {
-    /// The origin of the deployment's own cluster, if it names one.
-    pub own: Option<String>,
-    /// Origins a key may be sent to; empty: any (after confirmation).
-    pub allowed: Vec<String>,
+    /// The deployment's own cluster, if it names one.
+    own: Option<ClusterUrl>,
+    /// With `clusters_allowed`: the only clusters a key may go to (the
+    /// deployment's own included; empty if every entry was unreadable).
+    pinned: Option<Vec<ClusterUrl>>,
+    /// Whether `config.json` was read (or is absent): if it could not be,
+    /// nothing is known about what the deployment allows.
+    known: bool,
+}
+
+impl Default for ClusterPolicy {
+    /// A deployment without `config.json`: no own cluster, no pin.
+    fn default() -> Self {
+        ClusterPolicy {
+            own: None,
+            pinned: None,
+            known: true,
+        }
+    }
 }
 
 impl ClusterPolicy {
@@ -44,20 +62,29 @@ impl ClusterPolicy {
     /// are ignored, so a typo cannot open the pin to everything: a pin whose
     /// every entry is unreadable allows nothing but the deployment's own.
     pub fn new(cluster_url: Option<&str>, allowed: &[String]) -> Self {
-        let origin = |s: &str| ClusterUrl::parse(s).ok().map(|u| u.origin().to_owned());
-        let own = cluster_url.and_then(origin);
-        let mut pinned: Vec<String> = allowed.iter().filter_map(|s| origin(s)).collect();
-        if !allowed.is_empty() {
-            pinned.extend(own.clone());
-            pinned.sort();
-            pinned.dedup();
-            if pinned.is_empty() {
-                pinned.push("(none)".into());
-            }
-        }
+        let own = cluster_url.and_then(|u| ClusterUrl::parse(u).ok());
+        let pinned = (!allowed.is_empty()).then(|| {
+            let mut pinned: Vec<ClusterUrl> = allowed
+                .iter()
+                .filter_map(|s| ClusterUrl::parse(s).ok())
+                .chain(own.clone())
+                .collect();
+            pinned.sort_by(|a, b| a.origin().cmp(b.origin()));
+            pinned.dedup_by(|a, b| a.origin() == b.origin());
+            pinned
+        });
         ClusterPolicy {
             own,
-            allowed: pinned,
+            pinned,
+            known: true,
+        }
+    }
+
+    /// The policy while `config.json` could not be read.
+    pub fn unknown() -> Self {
+        ClusterPolicy {
+            known: false,
+            ..ClusterPolicy::default()
         }
     }
 }
@@ -69,6 +96,25 @@ pub enum ConfirmReason {
     NotTheDeployments(String),
     /// Never connected to from this browser.
     NeverUsed,
+    /// The deployment's `config.json` could not be read.
+    DeploymentUnknown,
+}
+
+impl ConfirmReason {
+    /// The reason, as a sentence.
+    pub fn sentence(&self) -> String {
+        match self {
+            ConfirmReason::NeverUsed => {
+                "You have not connected to this cluster from this browser before.".into()
+            }
+            ConfirmReason::NotTheDeployments(own) => {
+                format!("It is not the cluster this Eventline is set up for ({own}).")
+            }
+            ConfirmReason::DeploymentUnknown => "This Eventline's settings (config.json) could \
+                 not be read, so it cannot tell whether this cluster is one it may use."
+                .into(),
+        }
+    }
 }
 
 /// The verdict on sending a key to the form's cluster.
@@ -97,34 +143,27 @@ impl ClusterCheck {
         confirmed: Option<&str>,
     ) -> Self {
         let origin = cluster.origin();
-        if !policy.allowed.is_empty() && !policy.allowed.iter().any(|a| a == origin) {
-            let hosts: Vec<&str> = policy
-                .allowed
-                .iter()
-                .filter_map(|a| a.split_once("://").map(|(_, h)| h))
-                .collect();
-            return ClusterCheck::Refused(format!(
-                "This Eventline only connects to {}; it will not send a key to {}",
-                if hosts.is_empty() {
+        if let Some(pinned) = &policy.pinned {
+            if !pinned.iter().any(|p| p.origin() == origin) {
+                let hosts: Vec<&str> = pinned.iter().map(ClusterUrl::host).collect();
+                let allowed = if hosts.is_empty() {
                     "the clusters its operator allowed".to_owned()
                 } else {
                     hosts.join(", ")
-                },
-                cluster.host()
-            ));
+                };
+                return ClusterCheck::Refused(format!(
+                    "This Eventline only connects to {allowed}; it will not send a key to {}",
+                    cluster.host()
+                ));
+            }
         }
-        if source == ClusterSource::Typed
-            || policy.own.as_deref() == Some(origin)
-            || confirmed == Some(origin)
-        {
+        let own = policy.own.as_ref().is_some_and(|o| o.origin() == origin);
+        if source == ClusterSource::Typed || own || confirmed == Some(origin) {
             return ClusterCheck::Trusted;
         }
         let reason = match &policy.own {
-            Some(own) => ConfirmReason::NotTheDeployments(
-                own.split_once("://")
-                    .map_or(own.as_str(), |(_, h)| h)
-                    .to_owned(),
-            ),
+            _ if !policy.known => ConfirmReason::DeploymentUnknown,
+            Some(own) => ConfirmReason::NotTheDeployments(own.host().to_owned()),
             None if saved.was_used(cluster) => return ClusterCheck::Trusted,
             None => ConfirmReason::NeverUsed,
         };
@@ -197,6 +236,20 @@ mod tests {
             ClusterCheck::of(&url(EVIL), ClusterSource::Link, &policy, &used, None),
             ClusterCheck::Confirm { .. }
         ));
+        // Without the deployment's settings, even a cluster used before is confirmed.
+        assert_eq!(
+            ClusterCheck::of(
+                &link,
+                ClusterSource::Link,
+                &ClusterPolicy::unknown(),
+                &used,
+                None
+            ),
+            ClusterCheck::Confirm {
+                host: "eu1.cloud.thethings.network".into(),
+                reason: ConfirmReason::DeploymentUnknown
+            }
+        );
     }
 
     #[test]
@@ -262,7 +315,7 @@ mod tests {
             );
             assert_eq!(check, ClusterCheck::Trusted, "{ok}");
         }
-        // A pin with only unreadable entries allows only the deployment's own cluster.
+        // A pin with only unreadable entries allows nothing (no own cluster here).
         let broken = ClusterPolicy::new(None, &["nonsense here".into()]);
         assert!(matches!(
             ClusterCheck::of(

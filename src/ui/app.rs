@@ -13,29 +13,29 @@ use super::status_bar::{ErrorBanner, StatusBar};
 use super::timeline::Timeline;
 use super::ConnectForm;
 use crate::config::{LoadedConfig, ViewerConfig};
+use crate::model::FormModel;
 
 /// The whole application.
 #[component]
 pub fn App() -> impl IntoView {
-    let viewer = Viewer::new();
+    let (saved, legacy_key_removed) = super::storage::load();
+    let viewer = Viewer::new(FormModel::new(saved, legacy_key_removed));
     provide_context(viewer);
     let connection = Connection::new();
     provide_context(connection);
-    let config = viewer.config;
     leptos::task::spawn_local(async move {
         let loaded = fetch_config().await;
         if let Some(warning) = &loaded.warning {
             leptos::logging::warn!("{warning}");
         }
-        connection.configure(loaded.config.session_config());
-        config.set(loaded.config);
+        let policy = loaded.config.session_config();
+        viewer.act(|m| m.configure(policy));
+        viewer.edit_form(|f| f.config_loaded(loaded));
     });
-    let (saved, legacy_key_removed) = super::storage::load();
-    viewer.saved.set(saved);
-    viewer.legacy_key_removed.set(legacy_key_removed);
-    super::share::install(viewer);
+    super::share::install(viewer, connection);
     tick_every_second(viewer);
     super::viewport::install(viewer);
+    let banner = move || viewer.form(|f| f.config.banner.clone());
 
     view! {
         <header class="topbar">
@@ -44,11 +44,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="page">
             <aside class="side">
-                {move || {
-                    config
-                        .with(|c| c.banner.clone())
-                        .map(|text| view! { <p class="banner" role="note">{text}</p> })
-                }}
+                {move || banner().map(|text| view! { <p class="banner" role="note">{text}</p> })}
                 <ConnectForm />
             </aside>
             <div class="main">
@@ -60,7 +56,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Refreshes the viewer's clock (events/s, "last seen") once a second.
+/// Refreshes the viewer's clock (events/s, "last seen", countdowns) once a second.
 fn tick_every_second(viewer: Viewer) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -90,6 +86,7 @@ async fn fetch_config() -> LoadedConfig {
             warning: Some(format!(
                 "config.json could not be fetched ({e}); using the built-in defaults"
             )),
+            unreadable: true,
         },
     }
 }

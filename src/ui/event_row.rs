@@ -65,44 +65,38 @@ pub fn EventRow(
     show_entities: bool,
 ) -> impl IntoView {
     let viewer = Viewer::expect();
-    let row = viewer
-        .timeline
-        .with_untracked(|t| t.event(at).map(|e| RowData::new(at, e)))?;
+    let row = viewer.with_untracked(|m| m.store().event(at).map(|e| RowData::new(at, e)))?;
     let key = row.key.clone();
     let open = {
         let key = key.clone();
-        Memo::new(move |_| viewer.selected.with(|s| s.as_deref() == Some(key.as_str())))
+        Memo::new(move |_| viewer.with(|m| m.selected() == Some(key.as_str())))
     };
     let toggle = {
         let key = key.clone();
         move |_| {
-            viewer.selected.update(|s| {
-                *s = if s.as_deref() == Some(key.as_str()) {
-                    None
-                } else {
-                    Some(key.clone())
-                }
-            })
+            viewer.act(|m| m.toggle_selected(&key));
         }
     };
     let ts = row.time;
     let clock = move || {
-        let utc = viewer.settings.with(|s| s.utc);
+        let utc = viewer.with(|m| m.settings().utc);
         time::display(ts, utc)
     };
     let corr = row.correlation_ids.clone();
     let tree = move || {
         open.get().then(|| {
             let value = viewer
-                .timeline
-                .with_untracked(|t| t.event(at).map(crate::json::event_tree))
+                .with_untracked(|m| m.store().event(at).map(crate::json::event_tree))
                 .unwrap_or_default();
             // "Copy event" copies the event whole, however deep it is nested
             // (pretty where serde can build the tree, compact where it cannot).
             let whole = Callback::new(move |()| {
                 let compact = viewer
-                    .timeline
-                    .with_untracked(|t| t.event(at).and_then(|e| serde_json::to_string(e).ok()))
+                    .with_untracked(|m| {
+                        m.store()
+                            .event(at)
+                            .and_then(|e| serde_json::to_string(e).ok())
+                    })
                     .unwrap_or_default();
                 serde_json::from_str::<serde_json::Value>(&compact)
                     .ok()
@@ -110,7 +104,7 @@ pub fn EventRow(
                     .unwrap_or(compact)
             });
             let format_time = Callback::new(move |raw: String| {
-                time::display_raw(&raw, viewer.settings.with(|s| s.utc))
+                time::display_raw(&raw, viewer.with(|m| m.settings().utc))
             });
             let related = (!corr.is_empty()).then(|| {
                 view! {
@@ -123,8 +117,8 @@ pub fn EventRow(
                                 view! {
                                     <button type="button" class="link chip" title="Show the events with this correlation ID"
                                         on:click=move |_| {
-                                            viewer.filter_text.set(query.clone());
-                                            super::toolbar::apply_filter(viewer, &query);
+                                            viewer.flush();
+                                            viewer.act(|m| m.set_filter(&query));
                                         }>
                                         {c.clone()}
                                     </button>

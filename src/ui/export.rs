@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::share::current_view;
 use super::state::Viewer;
 use crate::share::capture::{export, file_name, Format, REDACTION_NOTE};
 use crate::tts::Timestamp;
@@ -42,11 +41,14 @@ pub fn ExportButtons() -> impl IntoView {
     let run = move |format: Format| {
         let redacted = redact.get_untracked();
         viewer.flush();
-        let out = viewer
-            .timeline
-            .with_untracked(|t| export(t.in_time_order(), format, redacted));
+        let (out, entities) = viewer.with_untracked(|m| {
+            (
+                export(m.store().in_time_order(), format, redacted),
+                m.view_state().entities,
+            )
+        });
         let now = Timestamp::from_unix_millis(js_sys::Date::now() as i64);
-        let name = file_name(&current_view(viewer).entities, now, format);
+        let name = file_name(&entities, now, format);
         let left_out = match out.not_exported.len() {
             0 => String::new(),
             n => format!(

@@ -1,43 +1,17 @@
-//! Importing a capture: a file picked or dropped on the page, or a file
-//! hosted next to the app and named by a `#capture=…` link, is read as a
-//! stream (so 100 MB does not freeze the page or build one big string), shown
-//! with a progress figure, and loaded into the same timeline, offline — no
-//! key, no event stream. Bad lines are listed with their line numbers and skipped.
+//! Importing a capture: the shell that hands a file's (or a hosted
+//! capture's) bytes to the model as they are read, in slices that let the
+//! page paint, and tells it when the file ended or failed. Which address a
+//! link may name is checked before anything is fetched or cleared.
+//!
+//! A new import, connect or disconnect stops a running one (the connection's
+//! generation), so two never feed the timeline at once.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::live::Connection;
-use super::state::{ConnState, SkippedFrame, Viewer};
-use crate::share::import::{CaptureReader, ImportItem};
-
-fn apply(viewer: Viewer, items: Vec<ImportItem>) {
-    let mut events = Vec::new();
-    let mut skipped = Vec::new();
-    for item in items {
-        match item {
-            ImportItem::Event(e) => events.push(*e),
-            ImportItem::Skipped {
-                line,
-                reason,
-                excerpt,
-            } => skipped.push(SkippedFrame {
-                reason: format!("line {line}: {reason}"),
-                excerpt,
-            }),
-        }
-    }
-    let n = events
-        .iter()
-        .filter(|e| e.name != "events.stream.start")
-        .count() as u64;
-    viewer.stats.update(|s| {
-        s.received += n;
-        s.skip(skipped);
-    });
-    viewer.accept(events);
-}
+use super::state::{now, now_ms, Viewer};
 
 /// How long reading may run before letting the page paint (ms).
 const WORK_PER_FRAME_MS: f64 = 12.0;
@@ -55,62 +29,39 @@ async fn next_frame() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Empties the viewer for a capture called `name`, loading from now on.
-fn start(viewer: Viewer, connection: Connection, name: &str) {
-    connection.disconnect();
-    viewer.clear();
-    viewer.paused.set(false);
-    viewer.reconnects.set(Vec::new());
-    viewer.stats.update(|s| *s = Default::default());
-    viewer.conn.set(ConnState::Capture {
-        name: name.to_owned(),
-        progress: Some(0.0),
-    });
+fn js_error(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| "no reason given".into())
 }
 
-/// Reads a capture's bytes from `reader` into the timeline, showing progress
-/// against `size` (bytes, when known).
+/// Reads a capture's bytes from `reader` into the model until the end (or
+/// until something newer than `generation` starts).
 async fn read_capture(
     viewer: Viewer,
-    name: String,
+    connection: Connection,
+    generation: u64,
     reader: web_sys::ReadableStreamDefaultReader,
-    size: Option<f64>,
 ) {
-    let mut capture = CaptureReader::new();
-    let mut read = 0.0;
-    let show_progress = |read: f64| {
-        viewer.conn.set(ConnState::Capture {
-            name: name.clone(),
-            progress: Some(size.map_or(f64::NAN, |size| (read / size.max(1.0)).min(1.0))),
-        });
-    };
-    let mut since_frame = js_sys::Date::now();
+    let mut since_frame = now_ms();
     loop {
-        // A file's chunks are ready at once: without a pause the whole file
-        // would be read in one task and the page would freeze until the end.
-        if js_sys::Date::now() - since_frame > WORK_PER_FRAME_MS {
-            next_frame().await;
-            since_frame = js_sys::Date::now();
-        }
         let result = match JsFuture::from(reader.read()).await {
             Ok(result) => result,
             Err(e) => {
-                apply(viewer, capture.finish());
-                viewer.flush();
-                let shown = viewer.timeline.with_untracked(|t| t.len());
-                let detail = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_else(|| "no reason given".into());
-                viewer.conn.set(ConnState::CaptureFailed {
-                    name,
-                    reason: format!(
-                        "reading stopped before the end of the file ({detail}); the {shown} events read until then are shown"
-                    ),
-                });
+                if connection.is_current(generation) {
+                    let reason = format!(
+                        "reading stopped before the end of the file ({})",
+                        js_error(&e)
+                    );
+                    viewer.act(|m| m.import_failed(&reason));
+                }
                 return;
             }
         };
+        if !connection.is_current(generation) {
+            let _ = reader.cancel();
+            return;
+        }
         let done = js_sys::Reflect::get(&result, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -125,33 +76,28 @@ async fn read_capture(
         // A chunk may be megabytes (a million tiny array items): read it in
         // slices, letting the page paint whenever a slice ran past the budget.
         for slice in bytes.chunks(SLICE_BYTES) {
-            if js_sys::Date::now() - since_frame > WORK_PER_FRAME_MS {
-                show_progress(read);
+            if now_ms() - since_frame > WORK_PER_FRAME_MS {
                 next_frame().await;
-                since_frame = js_sys::Date::now();
+                since_frame = now_ms();
+                if !connection.is_current(generation) {
+                    let _ = reader.cancel();
+                    return;
+                }
             }
-            read += slice.len() as f64;
-            apply(viewer, capture.feed(slice));
+            viewer.act(|m| m.import_bytes(slice));
         }
-        show_progress(read);
     }
-    apply(viewer, capture.finish());
+    viewer.act(|m| m.import_finished());
     viewer.flush();
-    viewer.conn.set(ConnState::Capture {
-        name,
-        progress: None,
-    });
 }
 
 /// Reads `file` into the timeline, replacing what was there.
 pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
-    let name = file.name();
-    // A link cannot point at a local file: the shared view no longer names a capture.
-    viewer.shared.update_value(|s| s.capture = None);
-    start(viewer, connection, &name);
+    let generation = connection.begin();
     let size = file.size();
+    viewer.act(|m| m.import_started(&file.name(), Some(size as u64), now()));
     let reader: web_sys::ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
-    leptos::task::spawn_local(read_capture(viewer, name, reader, Some(size)));
+    leptos::task::spawn_local(read_capture(viewer, connection, generation, reader));
 }
 
 /// The capture's address resolved against the page, if it stays on the
@@ -162,57 +108,77 @@ fn same_origin_url(path: &str) -> Option<String> {
     (url.origin() == page.origin().ok()?).then(|| url.href())
 }
 
-/// Fetches a capture hosted next to the app (`url` relative to the page, as a
-/// `#capture=…` link names it) and reads it into the timeline, streaming.
-/// Any other address (another server, an absolute path) is refused unread.
-pub fn import_url(viewer: Viewer, connection: Connection, url: String) {
-    start(viewer, connection, &url);
-    let failed = move |name: &str, why: String| {
-        viewer.conn.set(ConnState::CaptureFailed {
-            name: name.to_owned(),
-            reason: why,
-        })
-    };
-    let checked = crate::trust::capture_path(&url).and_then(|path| {
-        same_origin_url(&path).ok_or_else(|| {
-            format!("the link names {path:?}, which is not on this page's own server")
+/// Whether a response came from the page's own origin (not redirected away).
+fn same_origin_response(response: &web_sys::Response) -> bool {
+    let page_origin = web_sys::window().and_then(|w| w.location().origin().ok());
+    let url = web_sys::Url::new(&response.url()).ok();
+    matches!((page_origin, url), (Some(page), Some(url)) if url.origin() == page)
+}
+
+/// Fetches a capture a `#capture=…` link names (`path` relative to the app)
+/// and reads it into the timeline, streaming. Any other address (another
+/// server, an absolute path, a redirect away) is refused unread — and
+/// refused before anything on screen is replaced.
+pub fn import_link(viewer: Viewer, connection: Connection, path: String) {
+    let checked = crate::trust::capture_path(&path).and_then(|relative| {
+        same_origin_url(&relative).ok_or_else(|| {
+            format!("the link names {relative:?}, which is not on this page's own server")
         })
     });
     let target = match checked {
         Ok(target) => target,
-        Err(why) => return failed(&url, why),
+        Err(why) => {
+            viewer.act(|m| m.capture_refused(&path, &why));
+            return;
+        }
     };
+    let generation = connection.begin();
+    viewer.act(|m| m.import_link_started(&path, now()));
     leptos::task::spawn_local(async move {
-        let failed = |why: String| failed(&url, why);
+        let failed = move |why: String| {
+            if connection.is_current(generation) {
+                viewer.act(|m| m.import_failed(&why));
+            }
+        };
         let Some(window) = web_sys::window() else {
             return;
         };
-        let response = match JsFuture::from(window.fetch_with_str(&target)).await {
+        let init = web_sys::RequestInit::new();
+        init.set_redirect(web_sys::RequestRedirect::Error);
+        let response = match JsFuture::from(window.fetch_with_str_and_init(&target, &init)).await {
             Ok(r) => r.unchecked_into::<web_sys::Response>(),
             Err(_) => {
                 return failed(
-                    "the browser could not fetch it (the server is unreachable, or it does not allow this origin)"
+                    "the browser could not fetch it (the server is unreachable, or it redirected elsewhere)"
                         .into(),
                 )
             }
         };
+        if !same_origin_response(&response) {
+            return failed(
+                "the server sent it from another address, which a capture link may not do".into(),
+            );
+        }
         if !response.ok() {
             return failed(match response.status() {
                 404 => "there is no file at this address (HTTP 404)".into(),
                 s => format!("the server answered HTTP {s}"),
             });
         }
-        let size = response
+        if let Some(size) = response
             .headers()
             .get("content-length")
             .ok()
             .flatten()
-            .and_then(|l| l.parse::<f64>().ok());
+            .and_then(|l| l.parse::<u64>().ok())
+        {
+            viewer.act(|m| m.import_size(size));
+        }
         let Some(body) = response.body() else {
             return failed("the response has no body".into());
         };
         let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-        read_capture(viewer, url.clone(), reader, size).await;
+        read_capture(viewer, connection, generation, reader).await;
     });
 }
 

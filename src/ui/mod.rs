@@ -24,4 +24,4 @@ pub use app::App;
 pub use connect_form::ConnectForm;
 pub use json_tree::JsonTree;
 pub use live::Connection;
-pub use state::{ConnState, Stats, ViewSettings, Viewer};
+pub use state::Viewer;

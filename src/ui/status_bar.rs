@@ -1,46 +1,61 @@
-//! The status bar (connection state, events received, events/s, skipped
-//! frames, the server's warning, pause/resume and clear; the form's button
-//! connects and disconnects) and the error banner
-//! that says in words what went wrong and what to do.
+//! The status bar (connection state, events received and shown, events/s,
+//! skipped frames, the server's warning, pause/resume and clear) and the
+//! banner that says in words what is happening and what went wrong — for
+//! every failed attempt, the first one included — with what happens next
+//! (a countdown and Retry now, or Reconnect).
+//!
+//! Both only render [`crate::model::Status`] and the model's numbers.
 
 use leptos::prelude::*;
 
 use super::format;
 use super::live::Connection;
-use super::state::{ConnState, Viewer};
-use super::time;
+use super::state::Viewer;
+use crate::model::{CaptureState, Failure, Status};
+use crate::stream::session::StopReason;
 
-/// The bar under the form: what the connection is doing, and its controls.
+/// The bar above the timeline: what the connection is doing, and its controls.
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let viewer = Viewer::expect();
     let show_skipped = RwSignal::new(false);
-    let state = move || viewer.conn.with(|c| c.word());
-    let state_class = move || format!("state state-{}", state().replace(' ', "-"));
-    let received = move || viewer.stats.with(|s| s.received);
-    let shown = move || viewer.timeline.with(|t| (t.shown(), t.filter().is_some()));
-    let evicted = move || viewer.timeline.with(|t| (t.evicted(), t.capacity()));
+    let word = move || viewer.with(|m| m.status().word());
+    let state_class = move || format!("state state-{}", word().replace(' ', "-"));
+    let numbers = move || {
+        viewer.with(|m| {
+            let store = m.store();
+            (
+                m.stats().received,
+                store.shown(),
+                store.filter().is_some(),
+                store.evicted(),
+                store.capacity(),
+            )
+        })
+    };
     let rate = move || {
         let now = viewer.clock.get();
-        viewer.stats.with(|s| s.rate(now))
+        viewer.with(|m| m.stats().rate(now))
     };
-    let skipped = move || viewer.stats.with(|s| s.skipped_count);
-    let warning = move || viewer.stats.with(|s| s.warning.clone());
-    let pending = move || viewer.pending.with(Vec::len);
+    let skipped = move || viewer.with(|m| m.stats().skipped_count);
+    let warning = move || viewer.with(|m| m.stats().warning.clone());
+    let reconnects = move || viewer.with(|m| m.reconnects());
+    let paused = move || viewer.with(|m| m.is_paused());
+    let pending = move || viewer.with(|m| m.pending());
     view! {
         <div class="status-bar" role="status" aria-label="Connection status">
-            <span class=state_class>{state}</span>
-            <span class="stat" data-stat="received">{move || format!("{} events received", format::count(received()))}</span>
+            <span class=state_class>{word}</span>
+            <span class="stat" data-stat="received">{move || format!("{} received", format::events(numbers().0))}</span>
             <span class="stat" data-stat="shown">
-                {move || match shown() {
-                    (n, false) => format!("{} shown", format::count(n as u64)),
-                    (n, true) => format!("{} shown (filtered)", format::count(n as u64)),
+                {move || match numbers() {
+                    (_, n, false, ..) => format!("{} shown", format::count(n as u64)),
+                    (_, n, true, ..) => format!("{} shown (filtered)", format::count(n as u64)),
                 }}
             </span>
-            <Show when=move || evicted().0 != 0>
+            <Show when=move || numbers().3 != 0>
                 <span class="stat stat-evicted" data-stat="evicted">
                     {move || {
-                        let (n, cap) = evicted();
+                        let (.., n, cap) = numbers();
                         format!(
                             "{} older {} dropped to stay under {}",
                             format::count(n),
@@ -51,9 +66,9 @@ pub fn StatusBar() -> impl IntoView {
                 </span>
             </Show>
             <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
-            <Show when=move || viewer.stats.with(|s| s.reconnects) != 0>
+            <Show when=move || reconnects() != 0>
                 <span class="stat">
-                    {move || match viewer.stats.with(|s| s.reconnects) {
+                    {move || match reconnects() {
                         1 => "1 reconnect".to_owned(),
                         n => format!("{n} reconnects"),
                     }}
@@ -69,16 +84,16 @@ pub fn StatusBar() -> impl IntoView {
             {move || warning().map(|w| view! { <span class="warning">{format!("Server warning: {w}")}</span> })}
             <span class="spacer"></span>
             <Show
-                when=move || viewer.paused.get()
+                when=paused
                 fallback=move || view! {
-                    <button type="button" on:click=move |_| viewer.paused.set(true)>"Pause"</button>
+                    <button type="button" on:click=move |_| viewer.act(|m| m.pause())>"Pause"</button>
                 }
             >
-                <button type="button" class="primary" on:click=move |_| viewer.resume()>
+                <button type="button" class="primary" on:click=move |_| viewer.act(|m| m.resume())>
                     {move || format!("Resume ({} new)", pending())}
                 </button>
             </Show>
-            <button type="button" on:click=move |_| viewer.clear()>"Clear"</button>
+            <button type="button" on:click=move |_| viewer.act(|m| m.clear())>"Clear"</button>
         </div>
         <Show when=move || show_skipped.get() && skipped() != 0>
             <section class="problems" aria-label="Problems">
@@ -88,8 +103,9 @@ pub fn StatusBar() -> impl IntoView {
                  An excerpt of each is below (at most the first 200 kept)."
             </p>
             <ul class="skipped" aria-label="Skipped frames">
-                {move || viewer.stats.with(|s| {
-                    s.skipped
+                {move || viewer.with(|m| {
+                    m.stats()
+                        .skipped
                         .iter()
                         .map(|f| view! {
                             <li><span>{f.reason.clone()}</span> <code>{f.excerpt.clone()}</code></li>
@@ -102,101 +118,262 @@ pub fn StatusBar() -> impl IntoView {
     }
 }
 
-/// What went wrong, in words, with a hint and the details on demand.
+/// A failed attempt: what happened, the likely causes, what to do, and the
+/// technical details on demand.
+fn failure_view(failure: Failure) -> impl IntoView {
+    let details = RwSignal::new(false);
+    let causes = (!failure.causes.is_empty()).then(|| {
+        view! {
+            <p class="causes-title">"Likely causes, most likely first:"</p>
+            <ul class="causes">
+                {failure.causes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
+            </ul>
+        }
+    });
+    let technical = failure.details.clone();
+    let has_details = !technical.is_empty();
+    view! {
+        <p class="sentence">{failure.what.clone()}</p>
+        {causes}
+        {failure.hint.clone().map(|h| view! { <p class="hint">{h}</p> })}
+        <Show when=move || has_details>
+            <button type="button" class="link"
+                aria-expanded=move || details.get().to_string()
+                on:click=move |_| details.update(|d| *d = !*d)>
+                {move || if details.get() { "Hide details" } else { "Details" }}
+            </button>
+        </Show>
+        <Show when=move || details.get()>
+            <ul class="details">
+                {technical.iter().map(|l| view! { <li><code>{l.clone()}</code></li> }).collect_view()}
+            </ul>
+        </Show>
+    }
+}
+
+/// What the banner shows, as owned data (the model's status borrows it).
+#[derive(Debug, Clone, PartialEq)]
+enum Banner {
+    None,
+    Connecting {
+        url: String,
+        attempt: u32,
+        failure: Option<Failure>,
+    },
+    Retrying {
+        at_ms: f64,
+        attempt: u32,
+        failure: Option<Failure>,
+        cause: String,
+    },
+    Offline {
+        failure: Option<Failure>,
+    },
+    Refused {
+        failure: Option<Failure>,
+        reason: String,
+    },
+    GaveUp {
+        attempts: u32,
+        failure: Option<Failure>,
+    },
+    CaptureLoading {
+        name: String,
+        progress: Option<f64>,
+    },
+    CaptureLoaded {
+        name: String,
+    },
+    CaptureFailed {
+        name: String,
+        reason: String,
+    },
+}
+
+fn banner_of(status: Status<'_>) -> Banner {
+    match status {
+        Status::Idle | Status::Streaming => Banner::None,
+        Status::Connecting {
+            url,
+            attempt,
+            failure,
+        } => Banner::Connecting {
+            url,
+            attempt,
+            failure: failure.cloned(),
+        },
+        Status::Retrying {
+            at,
+            attempt,
+            failure,
+            cause,
+        } => Banner::Retrying {
+            at_ms: at.unix_nanos() as f64 / 1e6,
+            attempt,
+            failure: failure.cloned(),
+            cause: cause.to_owned(),
+        },
+        Status::Offline { failure } => Banner::Offline {
+            failure: failure.cloned(),
+        },
+        Status::Stopped {
+            reason: StopReason::Disconnected,
+            ..
+        } => Banner::None,
+        Status::Stopped {
+            reason: StopReason::GaveUp { attempts, .. },
+            failure,
+        } => Banner::GaveUp {
+            attempts: *attempts,
+            failure: failure.cloned(),
+        },
+        Status::Stopped { reason, failure } => Banner::Refused {
+            failure: failure.cloned(),
+            reason: reason.to_string(),
+        },
+        Status::Capture { name, state } => match state {
+            CaptureState::Loading { progress } => Banner::CaptureLoading {
+                name: name.to_owned(),
+                progress: *progress,
+            },
+            CaptureState::Loaded => Banner::CaptureLoaded {
+                name: name.to_owned(),
+            },
+            CaptureState::Failed(reason) => Banner::CaptureFailed {
+                name: name.to_owned(),
+                reason: reason.clone(),
+            },
+        },
+    }
+}
+
+/// What is happening and what went wrong, in words, with what happens next.
 #[component]
 pub fn ErrorBanner() -> impl IntoView {
     let viewer = Viewer::expect();
     let connection = expect_context::<Connection>();
-    let details = RwSignal::new(false);
-    move || {
-        match viewer.conn.get() {
-        ConnState::Failed(error) => {
-            let technical = {
-                let mut lines = vec![format!("HTTP {}", error.status())];
-                if let Some(id) = error.id() {
-                    lines.push(format!("error {id}"));
-                }
-                for cause in error.chain() {
-                    lines.push(format!("{}: {}", cause.id(), cause.message()));
-                }
-                if let Some(c) = error.correlation_id() {
-                    lines.push(format!("correlation ID {c}"));
-                }
-                lines
+    let banner = Memo::new(move |_| viewer.with(|m| banner_of(m.status())));
+    let refused_capture = Memo::new(move |_| {
+        viewer.with(|m| {
+            m.refused_capture()
+                .map(|(n, r)| (n.to_owned(), r.to_owned()))
+        })
+    });
+    let reconnect = move |_| connection.reconnect(viewer);
+    let capture_failed = |name: String, reason: String| {
+        view! {
+            <div class="banner-error" role="alert">
+                <p class="sentence">{format!("The capture {name} could not be loaded: {reason}.")}</p>
+                <p class="hint">"Check the link, or import the file with “Import capture”."</p>
+            </div>
+        }
+    };
+    let main = move || {
+        match banner.get() {
+        Banner::None => None,
+        Banner::Connecting { url, attempt, failure } => Some(
+            view! {
+                <div class="banner-info" role="status">
+                    <p>{if attempt > 1 {
+                        format!("Connecting to {url} (attempt {attempt})…")
+                    } else {
+                        format!("Connecting to {url}…")
+                    }}</p>
+                    {failure.map(|f| view! { <div class="last-failure">{failure_view(f)}</div> })}
+                </div>
+            }
+            .into_any(),
+        ),
+        Banner::Retrying { at_ms, attempt, failure, cause } => {
+            let countdown = move || {
+                let secs = ((at_ms - viewer.clock.get()) / 1000.0).ceil().max(0.0);
+                format!("Retrying in {secs:.0} s (attempt {attempt}).")
             };
             Some(
                 view! {
                     <div class="banner-error" role="alert">
-                        <p class="sentence">{error.sentence()}</p>
-                        {error.hint().map(|h| view! { <p class="hint">{h}</p> })}
-                        <Show when=move || connection.can_reconnect()>
-                            <button type="button" on:click=move |_| connection.reconnect(viewer)>
-                                "Reconnect"
-                            </button>
-                        </Show>
-                        <button type="button" class="link"
-                            aria-expanded=move || details.get().to_string()
-                            on:click=move |_| details.update(|d| *d = !*d)>
-                            {move || if details.get() { "Hide details" } else { "Details" }}
-                        </button>
-                        <Show when=move || details.get()>
-                            <ul class="details">
-                                {technical.iter().map(|l| view! { <li><code>{l.clone()}</code></li> }).collect_view()}
-                            </ul>
-                        </Show>
-                    </div>
-                }
-                .into_any(),
-            )
-        }
-        ConnState::Reconnecting { cause, at } => {
-            let (_, clock) = time::display(at, viewer.settings.with_untracked(|s| s.utc));
-            Some(
-                view! {
-                    <div class="banner-info" role="status">
-                        <p>{format!("{cause} Reconnecting at {clock}…")}</p>
-                    </div>
-                }
-                .into_any(),
-            )
-        }
-        ConnState::CaptureFailed { name, reason } => Some(
-            view! {
-                <div class="banner-error" role="alert">
-                    <p class="sentence">{format!("The capture {name} could not be loaded: {reason}.")}</p>
-                    <p class="hint">"Check the link, or import the file with “Import capture”."</p>
-                </div>
-            }
-            .into_any(),
-        ),
-        ConnState::Capture { name, progress } => Some(
-            view! {
-                <div class="banner-info" role="status">
-                    <p>
-                        {match progress {
-                            Some(p) if p.is_nan() => format!("Offline capture: {name} — loading…"),
-                            Some(p) => format!("Offline capture: {name} — loading, {:.0} %", p * 100.0),
-                            None => format!("Offline capture: {name}"),
+                        {match failure {
+                            Some(f) => failure_view(f).into_any(),
+                            None => view! { <p class="sentence">{cause}</p> }.into_any(),
                         }}
-                    </p>
-                    {progress.map(|p| if p.is_nan() {
-                        view! { <progress aria-label="Import progress"></progress> }.into_any()
-                    } else {
-                        view! { <progress max="1" value=p.to_string() aria-label="Import progress"></progress> }.into_any()
-                    })}
-                </div>
-            }
-            .into_any(),
-        ),
-        ConnState::Offline => Some(
+                        <p class="next">
+                            <span class="countdown">{countdown}</span>
+                            " "
+                            <button type="button" on:click=move |_| connection.retry_now(viewer)>
+                                "Retry now"
+                            </button>
+                        </p>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        Banner::Offline { failure } => Some(
             view! {
                 <div class="banner-info" role="status">
                     <p>"This browser is offline. Eventline reconnects as soon as the network is back."</p>
+                    {failure.map(|f| view! { <div class="last-failure">{failure_view(f)}</div> })}
                 </div>
             }
             .into_any(),
         ),
-        _ => None,
+        Banner::Refused { failure, reason } => Some(
+            view! {
+                <div class="banner-error" role="alert">
+                    {match failure {
+                        Some(f) => failure_view(f).into_any(),
+                        None => view! { <p class="sentence">{reason}</p> }.into_any(),
+                    }}
+                    <p class="next">
+                        <button type="button" on:click=reconnect>"Reconnect"</button>
+                    </p>
+                </div>
+            }
+            .into_any(),
+        ),
+        Banner::GaveUp { attempts, failure } => Some(
+            view! {
+                <div class="banner-error" role="alert">
+                    <p class="sentence">{format!(
+                        "Stopped after {attempts} failed attempts: this connection never worked, so Eventline stopped retrying."
+                    )}</p>
+                    {failure.map(failure_view)}
+                    <p class="next">
+                        <button type="button" on:click=reconnect>"Reconnect"</button>
+                        " or fix the form and press Connect."
+                    </p>
+                </div>
+            }
+            .into_any(),
+        ),
+        Banner::CaptureLoading { name, progress } => Some(
+            view! {
+                <div class="banner-info" role="status">
+                    <p>{match progress {
+                        Some(p) => format!("Offline capture: {name} — loading, {:.0} %", p * 100.0),
+                        None => format!("Offline capture: {name} — loading…"),
+                    }}</p>
+                    {match progress {
+                        Some(p) => view! { <progress max="1" value=p.to_string() aria-label="Import progress"></progress> }.into_any(),
+                        None => view! { <progress aria-label="Import progress"></progress> }.into_any(),
+                    }}
+                </div>
+            }
+            .into_any(),
+        ),
+        Banner::CaptureLoaded { name } => Some(
+            view! {
+                <div class="banner-info" role="status">
+                    <p>{format!("Offline capture: {name}")}</p>
+                </div>
+            }
+            .into_any(),
+        ),
+        Banner::CaptureFailed { name, reason } => Some(capture_failed(name, reason).into_any()),
     }
+    };
+    view! {
+        {main}
+        {move || refused_capture.get().map(|(name, reason)| capture_failed(name, reason))}
     }
 }

@@ -17,10 +17,11 @@ use crate::tts::EntityIds;
 #[component]
 fn Markers() -> impl IntoView {
     let viewer = Viewer::expect();
-    let markers = move || viewer.timeline.with(|t| t.markers().to_vec());
+    let markers = move || viewer.with(|m| m.store().markers().to_vec());
     let reconnects = move || {
-        viewer.reconnects.with(|r| {
-            r.iter()
+        viewer.with(|m| {
+            m.reconnect_markers()
+                .iter()
                 .map(|m| view! { <li class="marker marker-reconnect">{m.to_string()}</li> })
                 .collect_view()
         })
@@ -28,7 +29,7 @@ fn Markers() -> impl IntoView {
     view! {
         <ul class="markers" aria-label="Connection markers">
             {move || {
-                let utc = viewer.settings.with(|s| s.utc);
+                let utc = viewer.with(|m| m.settings().utc);
                 markers()
                     .into_iter()
                     .map(|m| {
@@ -100,7 +101,8 @@ fn LaneView(
     let head = {
         let key = key.clone();
         Memo::new(move |_| {
-            viewer.timeline.with(|t| {
+            viewer.with(|m| {
+                let t = m.store();
                 let shown = t.rows(Some(&key)).map_or(0, |r| r.len());
                 t.lane(&key).map(|l| {
                     (
@@ -115,23 +117,19 @@ fn LaneView(
     };
     let collapsed = {
         let key = key.clone();
-        Memo::new(move |_| viewer.collapsed.with(|c| c.contains(&key)))
+        Memo::new(move |_| viewer.with(|m| m.is_collapsed(&key)))
     };
     let toggle = {
         let key = key.clone();
         move |_| {
-            viewer.collapsed.update(|c| {
-                if !c.remove(&key) {
-                    c.insert(key.clone());
-                }
-            })
+            viewer.act(|m| m.toggle_lane(&key));
         }
     };
     let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
     let heading = move || head.with(|h| h.as_ref().map(|h| h.1.clone()));
     let count = move || head.with(|h| h.as_ref().map_or((0, 0), |h| h.2));
     let last_seen = move || {
-        let utc = viewer.settings.with(|s| s.utc);
+        let utc = viewer.with(|m| m.settings().utc);
         head.with(|h| h.as_ref().map(|h| time::display(h.3, utc).1))
     };
     let id = format!("lane-{}", key.replace(['/', ':'], "-"));
@@ -169,29 +167,24 @@ fn LaneView(
 pub fn Timeline() -> impl IntoView {
     let viewer = Viewer::expect();
     let lane_keys = Memo::new(move |_| {
-        viewer
-            .timeline
-            .with(|t| t.lanes().map(|l| l.key.clone()).collect::<Vec<_>>())
+        viewer.with(|m| m.store().lanes().map(|l| l.key.clone()).collect::<Vec<_>>())
     });
-    let empty = move || viewer.timeline.with(|t| t.is_empty());
-    let nothing_matches = move || viewer.timeline.with(|t| t.shown() == 0 && !t.is_empty());
-    let applied = move || {
-        viewer
-            .timeline
-            .with(|t| t.filter().map(|f| f.query().to_owned()).unwrap_or_default())
-    };
+    let empty = move || viewer.with(|m| m.store().is_empty());
+    let nothing_matches = move || viewer.with(|m| m.store().shown() == 0 && !m.store().is_empty());
+    let applied = move || viewer.with(|m| m.applied_filter().unwrap_or_default().to_owned());
+    let empty_text = move || viewer.with(|m| m.status().empty_timeline());
     view! {
         <section class="timeline" aria-label="Timeline" data-filter-applied=applied>
             <Toolbar />
             <Markers />
-            <Show when=move || !empty() fallback=|| view! {
-                <p class="empty">"No events yet. Connect to a cluster to watch its events arrive."</p>
+            <Show when=move || !empty() fallback=move || view! {
+                <p class="empty">{empty_text}</p>
             }>
                 <Show when=nothing_matches>
                     <p class="empty">"No event matches the filter."</p>
                 </Show>
                 <Show
-                    when=move || viewer.settings.with(|s| s.flat)
+                    when=move || viewer.with(|m| m.settings().flat)
                     fallback=move || view! {
                         <div class="lanes">
                             <For each=move || lane_keys.get() key=|k| k.clone() let:key>

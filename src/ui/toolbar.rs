@@ -4,23 +4,11 @@
 use leptos::prelude::*;
 
 use super::format;
-use super::state::{ViewSettings, Viewer};
-use crate::store::{Filter, DEFAULT_CAPACITY};
+use super::state::Viewer;
+use crate::store::DEFAULT_CAPACITY;
 
 /// The capacities offered (events kept in memory).
 const CAPACITIES: [usize; 5] = [1_000, 10_000, 50_000, DEFAULT_CAPACITY, 250_000];
-
-/// Applies what the filter box holds, or says why it cannot.
-pub fn apply_filter(viewer: Viewer, text: &str) {
-    match Filter::parse(text) {
-        Ok(filter) => {
-            viewer.filter_error.set(None);
-            viewer.flush();
-            viewer.timeline.update(|t| t.set_filter(filter));
-        }
-        Err(why) => viewer.filter_error.set(Some(why)),
-    }
-}
 
 /// The filter box: text, `as.up.*`, `kind:device`, `corr:…`; applied as you type.
 #[component]
@@ -28,8 +16,8 @@ fn FilterBox() -> impl IntoView {
     let viewer = Viewer::expect();
     let on_input = move |ev| {
         let text = event_target_value(&ev);
-        viewer.filter_text.set(text.clone());
-        apply_filter(viewer, &text);
+        viewer.flush();
+        viewer.act(|m| m.type_filter(&text));
     };
     view! {
         <div class="filter">
@@ -40,13 +28,13 @@ fn FilterBox() -> impl IntoView {
                 title="Text is searched in names, entities, correlation IDs and payloads (lower-case ignores case). \
                        as.up.* or name:… matches event names; kind:device|application|gateway|organization|user|client; \
                        corr:ID shows one message through the stack; - negates a term."
-                prop:value=move || viewer.filter_text.get()
-                aria-invalid=move || viewer.filter_error.with(Option::is_some).to_string()
+                prop:value=move || viewer.with(|m| m.filter_text().to_owned())
+                aria-invalid=move || viewer.with(|m| m.filter_error().is_some()).to_string()
                 aria-describedby="filter-error"
                 on:input=on_input
             />
             <span id="filter-error" class="field-error" role="alert">
-                {move || viewer.filter_error.get()}
+                {move || viewer.with(|m| m.filter_error().map(str::to_owned))}
             </span>
         </div>
     }
@@ -56,11 +44,11 @@ fn FilterBox() -> impl IntoView {
 #[component]
 fn CapacitySelect() -> impl IntoView {
     let viewer = Viewer::expect();
-    let current = move || viewer.timeline.with(|t| t.capacity());
+    let current = move || viewer.with(|m| m.store().capacity());
     let on_change = move |ev| {
         if let Ok(n) = event_target_value(&ev).parse::<usize>() {
             viewer.flush();
-            viewer.timeline.update(|t| t.set_capacity(n));
+            viewer.act(|m| m.set_capacity(n));
         }
     };
     view! {
@@ -81,27 +69,26 @@ fn CapacitySelect() -> impl IntoView {
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let viewer = Viewer::expect();
-    let toggle = move |f: fn(&mut ViewSettings)| move |_| viewer.settings.update(f);
-    let s = move || viewer.settings.get();
+    let s = move || viewer.with(|m| m.settings());
     view! {
         <div class="toolbar" role="toolbar" aria-label="Timeline view">
             <FilterBox />
             <button type="button" aria-pressed=move || s().flat.to_string()
-                on:click=toggle(|s| s.flat = !s.flat)>
+                on:click=move |_| viewer.act(|m| m.toggle_flat())>
                 {move || if s().flat { "Group by entity" } else { "Flat view" }}
             </button>
-            <button type="button" on:click=toggle(|s| s.newest_first = !s.newest_first)>
+            <button type="button" on:click=move |_| viewer.act(|m| m.toggle_order())>
                 {move || if s().newest_first { "Newest first" } else { "Oldest first" }}
             </button>
             <button type="button" aria-pressed=move || (!s().utc).to_string()
-                on:click=toggle(|s| s.utc = !s.utc)>
+                on:click=move |_| viewer.act(|m| m.toggle_utc())>
                 {move || if s().utc { "Times: UTC" } else { "Times: local" }}
             </button>
             <label class="check">
                 <input type="checkbox" prop:checked=move || s().follow
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        viewer.settings.update(|s| s.follow = on);
+                        viewer.act(|m| m.set_follow(on));
                     } />
                 "Follow newest"
             </label>

@@ -53,7 +53,7 @@ mod wasm {
 
     /// Scrolls to where the newest events are.
     fn scroll_to_newest(viewer: Viewer, window: &web_sys::Window, doc: &web_sys::Document) {
-        if viewer.settings.with_untracked(|s| s.newest_first) {
+        if viewer.with_untracked(|m| m.settings().newest_first) {
             if let Some(y) = timeline_top(doc).filter(|y| y.abs() > 1.0) {
                 let now = window.scroll_y().unwrap_or(0.0);
                 window.scroll_to_with_x_and_y(0.0, (now + y).max(0.0));
@@ -71,7 +71,7 @@ mod wasm {
         let Some(doc) = window.document() else {
             return;
         };
-        if follow && viewer.settings.with_untracked(|s| s.follow) {
+        if follow && viewer.with_untracked(|m| m.settings().follow) {
             scroll_to_newest(viewer, &window, &doc);
         }
         let height_of = |selector: &str| {
@@ -97,7 +97,7 @@ mod wasm {
             }
         }
         let height = inner_height(&window);
-        let nothing_open = viewer.selected.with_untracked(Option::is_none);
+        let nothing_open = viewer.with_untracked(|m| m.selected().is_none());
         viewer.viewport.update(|v| {
             v.height = height;
             if let Some(h) = row {
@@ -132,7 +132,7 @@ mod wasm {
         // when rows arrive above it) would fight that, so it is on only while
         // not following.
         Effect::new(move |_| {
-            let follow = viewer.settings.with(|s| s.follow);
+            let follow = viewer.with(|m| m.settings().follow);
             // Turned on (by the user or by Connect): go to the newest now, before
             // any scroll event still on its way could be taken for the user leaving.
             if follow {
@@ -149,10 +149,8 @@ mod wasm {
             }
         });
         Effect::new(move |_| {
-            viewer.timeline.track();
-            let follow = viewer.settings.with(|s| s.follow);
-            viewer.selected.track();
-            viewer.collapsed.track();
+            // Any visible change of the model (events, the open row, collapsed lanes).
+            let follow = viewer.with(|m| m.settings().follow);
             schedule(follow);
         });
         let on_scroll = move |_| {
@@ -163,19 +161,19 @@ mod wasm {
             let Some(doc) = window.document() else {
                 return;
             };
-            if !viewer.settings.with_untracked(|s| s.follow) {
+            if !viewer.with_untracked(|m| m.settings().follow) {
                 return;
             }
             let y = window.scroll_y().unwrap_or(0.0);
             let below = page_height(&doc) - (y + inner_height(&window));
-            let away = if viewer.settings.with_untracked(|s| s.newest_first) {
+            let away = if viewer.with_untracked(|m| m.settings().newest_first) {
                 // Above the timeline's top, or below it while the page could scroll further.
                 timeline_top(&doc).is_some_and(|top| top < -SLACK || (top > SLACK && below > 1.0))
             } else {
                 below > SLACK
             };
             if away {
-                viewer.settings.update(|s| s.follow = false);
+                viewer.act(|m| m.set_follow(false));
             }
         };
         let handles = [

@@ -79,17 +79,17 @@ pub fn VirtualRows(
     let viewer = Viewer::expect();
     let lane = StoredValue::new(lane);
     let len = Memo::new(move |_| {
-        viewer
-            .timeline
-            .with(|t| lane.with_value(|l| t.rows(l.as_deref()).map_or(0, Ordered::len)))
+        viewer.with(|m| lane.with_value(|l| m.store().rows(l.as_deref()).map_or(0, Ordered::len)))
     });
-    let newest_first = Memo::new(move |_| viewer.settings.with(|s| s.newest_first));
+    let newest_first = Memo::new(move |_| viewer.with(|m| m.settings().newest_first));
+    let selected = Memo::new(move |_| viewer.with(|m| m.selected().map(str::to_owned)));
     // Where the open row is in this list, if it is.
     let open = Memo::new(move |_| {
-        let selected = viewer.selected.get()?;
+        let selected = selected.get()?;
         let nf = newest_first.get();
         len.track();
-        viewer.timeline.with(|t| {
+        viewer.with_untracked(|m| {
+            let t = m.store();
             let seq = t
                 .find(&selected)
                 .or_else(|| selected.strip_prefix('#')?.parse().ok())?;
@@ -115,7 +115,8 @@ pub fn VirtualRows(
         let nf = newest_first.get();
         let g = geometry.get();
         let first_at = |start: usize| {
-            viewer.timeline.with_untracked(|t| {
+            viewer.with_untracked(|m| {
+                let t = m.store();
                 lane.with_value(|l| {
                     let seq = *t.rows(l.as_deref())?.window(start, start + 1, nf).first()?;
                     Some((t.event(seq)?.time.unix_nanos(), seq))
@@ -127,8 +128,12 @@ pub fn VirtualRows(
         // browser's scroll anchoring moves the page by their height).
         if let Some(prev) = prev.filter(|p| p.tick == tick && p.newest_first == nf && p.start > 0) {
             let moved = prev.first.and_then(|(time, seq)| {
-                viewer.timeline.with_untracked(|t| {
-                    lane.with_value(|l| t.rows(l.as_deref())?.display_position(time, seq, nf))
+                viewer.with_untracked(|m| {
+                    lane.with_value(|l| {
+                        m.store()
+                            .rows(l.as_deref())?
+                            .display_position(time, seq, nf)
+                    })
                 })
             });
             if let Some(start) = moved {
@@ -166,9 +171,10 @@ pub fn VirtualRows(
     });
     let rows = move || {
         let w = window.get();
-        viewer.timeline.with(|t| {
+        viewer.with(|m| {
             lane.with_value(|l| {
-                t.rows(l.as_deref())
+                m.store()
+                    .rows(l.as_deref())
                     .map(|o| o.window(w.start, w.end, w.newest_first))
                     .unwrap_or_default()
             })

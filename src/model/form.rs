@@ -1,0 +1,357 @@
+//! [`FormModel`]: the connect form's state and rules — what is typed, the
+//! deployment's `config.json`, the keys saved on this device, the cluster the
+//! user confirmed — and its transitions: config loaded, a link opened, a field
+//! typed, Trust, Remember, Forget, Connect.
+//!
+//! Pure: the shell stores [`FormModel::saved`] when a transition says it
+//! changed, and renders the rest. The key is only ever filled in for the
+//! cluster it was saved for (see `trust`).
+
+use crate::config::{LoadedConfig, ViewerConfig};
+use crate::form::{Field, FormErrors, FormInput, ValidForm};
+use crate::share::ViewState;
+use crate::trust::{ClusterCheck, ClusterPolicy, ClusterSource, SavedKeys};
+
+/// Whether the deployment's `config.json` has been read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConfigState {
+    /// Not yet: Connect waits for it (it may pin the clusters).
+    #[default]
+    Loading,
+    /// Read (or there is none).
+    Read,
+    /// It exists but could not be read: every linked cluster is confirmed.
+    Unreadable,
+}
+
+/// The connect form and what it knows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormModel {
+    /// The fields as typed.
+    pub input: FormInput,
+    /// What Connect found wrong, by field.
+    pub errors: FormErrors,
+    /// The deployment's `config.json` (defaults until it loads).
+    pub config: ViewerConfig,
+    /// Whether it has been read.
+    pub config_state: ConfigState,
+    /// Keys saved on this device, per cluster, and the clusters used.
+    pub saved: SavedKeys,
+    /// The cluster origin the user trusted on this page.
+    pub confirmed: Option<String>,
+    /// A key saved by an older version, for no cluster, was removed at start.
+    pub legacy_key_removed: bool,
+}
+
+/// Whether a transition changed what is saved on this device (store it).
+pub type SavedChanged = bool;
+
+impl FormModel {
+    /// The form at start, with what this browser saved.
+    pub fn new(saved: SavedKeys, legacy_key_removed: bool) -> Self {
+        FormModel {
+            saved,
+            legacy_key_removed,
+            ..FormModel::default()
+        }
+    }
+
+    /// `config.json` arrived: its cluster, entities and demo key fill what
+    /// is still empty (never what the user typed or a link set).
+    pub fn config_loaded(&mut self, loaded: LoadedConfig) {
+        self.config = loaded.config;
+        self.config_state = if loaded.unreadable {
+            ConfigState::Unreadable
+        } else {
+            ConfigState::Read
+        };
+        let (saved, config) = (&self.saved, &self.config);
+        match &config.cluster_url {
+            Some(url) if self.input.cluster_url.is_empty() => {
+                self.input
+                    .set_cluster(url.clone(), ClusterSource::Config, saved, config);
+            }
+            _ => self.input.offer_saved_key(saved, config),
+        }
+        if self.input.entities.is_empty() && !config.entities.is_empty() {
+            self.input.entities = config.entities.join("\n");
+        }
+    }
+
+    /// What the deployment allows (nothing is known while its settings could not be read).
+    pub fn policy(&self) -> ClusterPolicy {
+        match self.config_state {
+            ConfigState::Unreadable => ClusterPolicy::unknown(),
+            _ => self.config.cluster_policy(),
+        }
+    }
+
+    /// A confirmation counts for the origin it was given for only: it goes
+    /// when the field names another one.
+    fn forget_other_confirmation(&mut self) {
+        let origin = self.key_origin();
+        if self.confirmed.is_some() && self.confirmed != origin {
+            self.confirmed = None;
+        }
+    }
+
+    /// A link (or back/forward) names a view: its request part goes into the
+    /// form, the cluster marked as set by a link; the key is never touched
+    /// except to take out a saved key of another cluster.
+    pub fn link_opened(&mut self, view: &ViewState) {
+        if !view.cluster_url.is_empty() && view.cluster_url != self.input.cluster_url {
+            self.input.set_cluster(
+                view.cluster_url.clone(),
+                ClusterSource::Link,
+                &self.saved,
+                &self.config,
+            );
+            self.forget_other_confirmation();
+        }
+        if !view.entities.is_empty() {
+            self.input.entities = view.entities.join("\n");
+        }
+        self.input.event_names = view.names.join(", ");
+        self.input.tail = view.tail.map(|t| t.to_string()).unwrap_or_default();
+        self.input.after = view.after.clone().unwrap_or_default();
+    }
+
+    /// The user typed into the cluster field.
+    pub fn type_cluster(&mut self, text: String) {
+        self.input.type_cluster(text, &self.saved, &self.config);
+        self.forget_other_confirmation();
+    }
+
+    /// Whether the key may go to the form's cluster now.
+    pub fn cluster_check(&self) -> Option<ClusterCheck> {
+        self.input
+            .cluster_check(&self.policy(), &self.saved, self.confirmed.as_deref())
+    }
+
+    /// The user pressed "Trust ‹host›" for the form's cluster.
+    pub fn trust(&mut self) {
+        self.trust_origin(self.key_origin());
+    }
+
+    /// The user pressed "Trust ‹host›" shown for `origin`: it counts only
+    /// while the field still names that origin.
+    pub fn trust_origin(&mut self, origin: Option<String>) {
+        if origin.is_some() && origin == self.key_origin() {
+            self.confirmed = origin;
+        }
+    }
+
+    /// The origin the key field's key would be saved for.
+    pub fn key_origin(&self) -> Option<String> {
+        self.input.cluster().map(|c| c.origin().to_owned())
+    }
+
+    /// "Remember on this device" ticked or unticked: unticking forgets the
+    /// key saved for this cluster at once.
+    pub fn set_remember(&mut self, on: bool) -> SavedChanged {
+        self.input.remember = on;
+        match (on, self.key_origin()) {
+            (false, Some(origin)) => self.saved.forget(&origin),
+            _ => false,
+        }
+    }
+
+    /// Forget the key saved for `origin` (and take it out of the field).
+    pub fn forget(&mut self, origin: &str) -> SavedChanged {
+        if self.input.key_filled_for.as_deref() == Some(origin) {
+            self.input.clear_filled_key();
+        }
+        self.saved.forget(origin)
+    }
+
+    /// Connect pressed: the request, if the form is valid and the cluster
+    /// may receive the key (then the cluster is remembered as used, and the
+    /// key saved for it or forgotten as Remember says); else the problems,
+    /// next to their fields. Always changes what is saved when it succeeds.
+    pub fn submit(&mut self) -> Option<ValidForm> {
+        if self.config_state == ConfigState::Loading {
+            self.errors = FormErrors(vec![(
+                Field::ClusterUrl,
+                "Eventline is still loading this deployment's settings (config.json); press \
+                 Connect again in a moment"
+                    .into(),
+            )]);
+            return None;
+        }
+        let policy = self.policy();
+        match self
+            .input
+            .validate_for(&policy, &self.saved, self.confirmed.as_deref())
+        {
+            Ok(valid) => {
+                self.errors = FormErrors::default();
+                self.saved.mark_used(&valid.cluster);
+                if self.input.remember {
+                    self.saved.save(&valid.cluster, valid.api_key.expose());
+                } else {
+                    self.saved.forget(valid.cluster.origin());
+                }
+                Some(valid)
+            }
+            Err(problems) => {
+                self.errors = problems;
+                None
+            }
+        }
+    }
+
+    /// The request part of the link, as the form holds it.
+    pub fn request_view(&self) -> ViewState {
+        ViewState::of_form(&self.input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::ClusterUrl;
+
+    fn url(s: &str) -> ClusterUrl {
+        ClusterUrl::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn loaded(config: ViewerConfig) -> LoadedConfig {
+        LoadedConfig {
+            config,
+            warning: None,
+            unreadable: false,
+        }
+    }
+
+    fn demo_config() -> LoadedConfig {
+        loaded(ViewerConfig {
+            cluster_url: Some("http://127.0.0.1:1885".into()),
+            demo_api_key: Some("NNSXS.DEMO.KEY".into()),
+            entities: vec!["soil-sensors".into(), "gw:rooftop-gw-01".into()],
+            ..ViewerConfig::default()
+        })
+    }
+
+    #[test]
+    fn config_fills_what_is_empty_and_never_what_a_link_set() {
+        let mut form = FormModel::default();
+        form.config_loaded(demo_config());
+        assert_eq!(form.input.cluster_url, "http://127.0.0.1:1885");
+        assert_eq!(form.input.api_key, "NNSXS.DEMO.KEY");
+        assert_eq!(form.input.entities, "soil-sensors\ngw:rooftop-gw-01");
+        assert_eq!(form.cluster_check(), Some(ClusterCheck::Trusted));
+
+        // A link opened before config.json arrived keeps its cluster and entities.
+        let mut linked = FormModel::default();
+        linked.link_opened(&ViewState::from_fragment(
+            "cluster=https://other.example&entities=app-9",
+        ));
+        linked.config_loaded(demo_config());
+        assert_eq!(linked.input.cluster_url, "https://other.example");
+        assert_eq!(linked.input.entities, "app-9");
+        assert_eq!(
+            linked.input.api_key, "",
+            "the demo key is for the demo cluster only"
+        );
+        assert!(matches!(
+            linked.cluster_check(),
+            Some(ClusterCheck::Confirm { .. })
+        ));
+    }
+
+    #[test]
+    fn connect_waits_for_the_deployments_settings_and_an_unreadable_file_trusts_no_link() {
+        let mut used = SavedKeys::default();
+        used.mark_used(&url("https://tts.example.com"));
+        let mut form = FormModel::new(used, false);
+        form.link_opened(&ViewState::from_fragment(
+            "cluster=https://tts.example.com&entities=app-1",
+        ));
+        form.input.type_key("NNSXS.MINE.KEY".into());
+        assert!(form.submit().is_none());
+        assert!(form.errors.for_field(Field::ClusterUrl)[0].contains("still loading"));
+        form.config_loaded(LoadedConfig {
+            config: ViewerConfig::default(),
+            warning: Some("HTTP 500".into()),
+            unreadable: true,
+        });
+        assert!(matches!(
+            form.cluster_check(),
+            Some(ClusterCheck::Confirm { .. })
+        ));
+        form.trust();
+        assert!(form.submit().is_some());
+    }
+
+    #[test]
+    fn a_confirmation_goes_when_the_field_names_another_origin() {
+        let mut form = FormModel::default();
+        form.config_loaded(loaded(ViewerConfig::default()));
+        form.link_opened(&ViewState::from_fragment(
+            "cluster=https://a.example&entities=x",
+        ));
+        let shown = form.key_origin();
+        form.trust_origin(shown.clone());
+        assert_eq!(form.cluster_check(), Some(ClusterCheck::Trusted));
+        form.link_opened(&ViewState::from_fragment(
+            "cluster=https://b.example&entities=x",
+        ));
+        assert_eq!(form.confirmed, None);
+        // A Trust click for the host shown before counts for nothing now.
+        form.trust_origin(shown);
+        assert!(matches!(
+            form.cluster_check(),
+            Some(ClusterCheck::Confirm { .. })
+        ));
+    }
+
+    #[test]
+    fn trust_then_connect_remembers_the_cluster_and_saves_the_key_only_when_asked() {
+        let mut form = FormModel::default();
+        form.config_loaded(loaded(ViewerConfig::default()));
+        form.link_opened(&ViewState::from_fragment(
+            "cluster=https://tts.example.com&entities=app-1",
+        ));
+        form.input.type_key("NNSXS.MINE.KEY".into());
+        assert!(form.submit().is_none());
+        assert!(form.errors.for_field(Field::ClusterUrl)[0].contains("tts.example.com"));
+        form.trust();
+        let valid = form.submit().unwrap_or_else(|| panic!("{:?}", form.errors));
+        assert_eq!(valid.cluster.origin(), "https://tts.example.com");
+        assert!(form.saved.was_used(&url("https://tts.example.com")));
+        assert!(form.saved.clusters().is_empty(), "saved without Remember");
+        assert!(!form.set_remember(true));
+        assert!(form.submit().is_some());
+        assert_eq!(form.saved.clusters(), ["https://tts.example.com"]);
+        // Unticking forgets it at once; Forget takes it out of the field.
+        assert!(form.set_remember(false));
+        assert!(form.saved.clusters().is_empty());
+    }
+
+    #[test]
+    fn forget_takes_a_filled_in_key_out_of_the_field() {
+        let mut saved = SavedKeys::default();
+        saved.save(&url("https://tts.example.com"), "NNSXS.SAVED.KEY");
+        let mut form = FormModel::new(saved, false);
+        form.config_loaded(loaded(ViewerConfig::default()));
+        form.type_cluster("https://tts.example.com".into());
+        assert_eq!(form.input.api_key, "NNSXS.SAVED.KEY");
+        assert!(form.forget("https://tts.example.com"));
+        assert_eq!(form.input.api_key, "");
+        assert!(!form.input.remember);
+    }
+
+    #[test]
+    fn the_link_view_is_what_the_form_holds() {
+        let mut form = FormModel::default();
+        form.type_cluster(" https://eu1.cloud.thethings.network ".into());
+        form.input.entities = "app-1, app-1/dev-2\ngw:gw-3".into();
+        form.input.event_names = "as.up.data.forward /^js\\./".into();
+        form.input.tail = "10".into();
+        let view = form.request_view();
+        assert_eq!(view.cluster_url, "https://eu1.cloud.thethings.network");
+        assert_eq!(view.entities, ["app-1", "app-1/dev-2", "gw:gw-3"]);
+        assert_eq!(view.names, ["as.up.data.forward", "/^js\\./"]);
+        assert_eq!(view.tail, Some(10));
+    }
+}

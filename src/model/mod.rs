@@ -1,0 +1,257 @@
+//! [`Model`]: the viewer's whole state and its transitions — the connection
+//! (a [`Session`] and the decoder of its current stream), the store, the
+//! stats, the pause buffer, an import in progress, the view settings and the
+//! filter — as plain Rust, tested natively.
+//!
+//! Why: components render and the core decides. The browser shell
+//! (`ui/live.rs`, the import reader) performs I/O and calls these methods;
+//! each returns what the shell must do next ([`Todo`]: open a stream, wait
+//! until, stop), as the session does one level down. Nothing here reads a
+//! clock (times are parameters), touches the DOM, or panics on input; and
+//! the connection state is the session's, read through [`Model::status`],
+//! never modelled a second time.
+//!
+//! Counting: events decoded from the stream wait in `incoming` until
+//! [`Model::flush`] (once per animation frame), which moves them into the
+//! store (or the pause buffer) and counts them as received at the same step,
+//! so "received" and "shown" agree in every frame a user can see.
+
+mod capture;
+mod failure;
+mod form;
+mod live;
+mod stats;
+mod status;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use capture::CaptureState;
+pub use failure::{explain, Failure, Page};
+pub use form::{ConfigState, FormModel};
+pub use live::{Open, Todo};
+pub use stats::{SkippedFrame, Stats, MAX_SKIPPED_KEPT};
+pub use status::Status;
+pub use view::ViewSettings;
+
+use std::collections::HashSet;
+
+use crate::share::ViewState;
+use crate::store::Timeline;
+use crate::stream::session::{ReconnectMarker, SessionConfig};
+use crate::tts::Event;
+
+/// Events waiting for a flush beyond which the shell should flush at once
+/// (a hidden tab gets no animation frames).
+pub const MAX_QUEUED: usize = 20_000;
+
+/// Where events come from now.
+#[derive(Debug)]
+enum Source {
+    /// Nothing connected or imported yet (or after a disconnect with no session).
+    Nothing,
+    /// A live stream and its session.
+    Live(Box<live::Live>),
+    /// A capture file, loading or loaded.
+    Capture(Box<capture::Capture>),
+}
+
+/// The viewer's state.
+#[derive(Debug)]
+pub struct Model {
+    store: Timeline,
+    stats: Stats,
+    /// Decoded, accepted events not yet applied (see the module comment).
+    incoming: Vec<Event>,
+    paused: bool,
+    /// Events that arrived while paused.
+    pending: Vec<Event>,
+    source: Source,
+    settings: ViewSettings,
+    /// The `unique_id` (or `#seq`) of the event whose JSON is open.
+    selected: Option<String>,
+    /// Keys of collapsed lanes.
+    collapsed: HashSet<String>,
+    /// The filter box as typed, and why it cannot be applied, if so.
+    filter_text: String,
+    filter_error: Option<String>,
+    /// The request part of the shared view: what was last connected to or
+    /// opened from a link (the settings part is read live).
+    shared: ViewState,
+    /// The reconnect policy of new sessions (from `config.json`).
+    policy: SessionConfig,
+    /// Where the page runs (for explaining failures).
+    page: Page,
+    /// A capture link refused unread (name, why), until the next source.
+    refused_capture: Option<(String, String)>,
+    /// Something a user can see changed since the last [`Model::take_dirty`].
+    dirty: bool,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Model {
+    /// An empty viewer: nothing connected, default settings.
+    pub fn new() -> Self {
+        Model {
+            store: Timeline::new(),
+            stats: Stats::default(),
+            incoming: Vec::new(),
+            paused: false,
+            pending: Vec::new(),
+            source: Source::Nothing,
+            settings: ViewSettings::default(),
+            selected: None,
+            collapsed: HashSet::new(),
+            filter_text: String::new(),
+            filter_error: None,
+            shared: ViewState::default(),
+            policy: SessionConfig::default(),
+            page: Page::default(),
+            refused_capture: None,
+            dirty: true,
+        }
+    }
+
+    /// Sets the reconnect policy of sessions started from now on.
+    pub fn configure(&mut self, policy: SessionConfig) {
+        self.policy = policy;
+    }
+
+    /// Tells the model where the page runs (its origin).
+    pub fn set_page(&mut self, page: Page) {
+        self.page = page;
+    }
+
+    /// Whether anything a user can see changed since the last call (and resets it).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    fn touch(&mut self) {
+        self.dirty = true;
+    }
+
+    // --- reading -----------------------------------------------------------
+
+    /// The events retained and their views.
+    pub fn store(&self) -> &Timeline {
+        &self.store
+    }
+
+    /// The status bar's numbers.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Whether arriving events wait in the pause buffer.
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
+    /// How many events wait for Resume.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Whether decoded events wait for a flush.
+    pub fn has_incoming(&self) -> bool {
+        !self.incoming.is_empty()
+    }
+
+    /// How many decoded events wait for a flush.
+    pub fn incoming(&self) -> usize {
+        self.incoming.len()
+    }
+
+    /// The session's reconnects, for the timeline's markers (oldest first).
+    pub fn reconnect_markers(&self) -> Vec<ReconnectMarker> {
+        match &self.source {
+            Source::Live(live) => live.session.markers().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// How many times the stream came back.
+    pub fn reconnects(&self) -> u64 {
+        match &self.source {
+            Source::Live(live) => live.session.reconnects(),
+            _ => 0,
+        }
+    }
+
+    // --- events into the timeline ------------------------------------------
+
+    /// Applies the events waiting since the last flush, at `now_ms`: into the
+    /// store, or the pause buffer while paused; counted as received here.
+    pub fn flush(&mut self, now_ms: f64) {
+        if self.incoming.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.incoming);
+        let n = batch.iter().filter(|e| !e.is_stream_start()).count() as u64;
+        self.stats.record(now_ms, n);
+        if self.paused {
+            self.pending.extend(batch);
+        } else {
+            for event in batch {
+                self.store.push(event);
+            }
+        }
+        self.touch();
+    }
+
+    /// Queues accepted events for the next flush.
+    fn queue(&mut self, events: impl IntoIterator<Item = Event>) {
+        self.incoming.extend(events);
+    }
+
+    /// Pause: new events wait (counted) until [`Model::resume`].
+    pub fn pause(&mut self) {
+        self.paused = true;
+        self.touch();
+    }
+
+    /// Resume: the waiting events join the timeline.
+    pub fn resume(&mut self) {
+        self.paused = false;
+        for event in std::mem::take(&mut self.pending) {
+            self.store.push(event);
+        }
+        self.touch();
+    }
+
+    /// Clear: empties the timeline, the pause buffer and the skipped frames
+    /// (a running stream goes on; the received count goes on too).
+    pub fn clear(&mut self) {
+        self.incoming.clear();
+        self.pending.clear();
+        self.store.clear();
+        self.selected = None;
+        self.stats.clear_skipped();
+        self.touch();
+    }
+
+    /// Starts over for a new source: an empty timeline, fresh numbers.
+    fn reset_for_new_source(&mut self) {
+        self.incoming.clear();
+        self.pending.clear();
+        self.paused = false;
+        self.store.clear();
+        self.selected = None;
+        self.stats = Stats::default();
+        self.refused_capture = None;
+        self.touch();
+    }
+
+    /// Keeps at most `n` events (the oldest are dropped, and counted).
+    pub fn set_capacity(&mut self, n: usize) {
+        self.store.set_capacity(n);
+        self.touch();
+    }
+}

@@ -1,0 +1,230 @@
+//! Connecting, streaming, reconnecting and disconnecting, as a user sees it.
+
+use super::*;
+
+#[test]
+fn connect_opens_the_users_request_and_events_count_once_shown() {
+    let mut m = Model::new();
+    assert_eq!(m.status(), Status::Idle);
+    let open = open_of(m.connect(form("app-1"), view("app-1"), at(0), 1));
+    assert_eq!(open.url, "http://127.0.0.1:1885/api/v3/events");
+    assert_eq!(open.key.expose(), "NNSXS.ABC.DEF");
+    assert!(open.body.contains("app-1"));
+    assert!(matches!(m.status(), Status::Connecting { attempt: 1, .. }));
+    assert!(m.status().is_active());
+    m.opened(open.conn, at(10), Some("text/event-stream"), None);
+    assert_eq!(m.status(), Status::Streaming);
+    let chunk = format!("{}{}{}", start_frame(0), frame("a", 20), frame("b", 30));
+    assert_eq!(m.bytes(open.conn, at(40), chunk.as_bytes()), Todo::Continue);
+    // Decoded but not yet applied: neither number moved, so they agree.
+    assert_eq!(numbers(&m), (0, 0));
+    assert_eq!(m.incoming(), 3);
+    m.flush(1_000.0);
+    assert_eq!(
+        numbers(&m),
+        (2, 2),
+        "the stream start is a marker, not an event"
+    );
+    assert_eq!(m.store().markers().len(), 1);
+}
+
+#[test]
+fn a_frame_split_across_chunks_arrives_once_whole() {
+    let (mut m, conn) = streaming(0);
+    let text = frame("a", 10);
+    let (head, tail) = text.split_at(25);
+    m.bytes(conn, at(11), head.as_bytes());
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (0, 0));
+    m.bytes(conn, at(12), tail.as_bytes());
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (1, 1));
+}
+
+#[test]
+fn the_server_ending_the_stream_resumes_after_what_arrived_without_doubles() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(
+        conn,
+        at(5_000),
+        format!("{}{}", frame("a", 4_000), frame("b", 4_500)).as_bytes(),
+    );
+    let wait = wait_of(m.ended(conn, at(5_000), EndCause::Eof));
+    assert!(matches!(m.status(), Status::Retrying { .. }));
+    let open = open_of(m.tick(wait));
+    assert!(open.body.contains("\"after\""), "{}", open.body);
+    assert!(
+        !open.body.contains("\"tail\""),
+        "a resume asks no tail: {}",
+        open.body
+    );
+    m.opened(open.conn, at(7_000), Some("text/event-stream"), None);
+    // The overlap comes again and is dropped.
+    m.bytes(
+        open.conn,
+        at(7_100),
+        format!("{}{}", frame("b", 4_500), frame("c", 6_000)).as_bytes(),
+    );
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (3, 3));
+    assert_eq!(m.reconnects(), 1);
+    let markers = m.reconnect_markers();
+    assert_eq!(markers.len(), 1);
+    assert!(markers[0]
+        .to_string()
+        .contains("The server ended the stream."));
+}
+
+#[test]
+fn reconnect_uses_the_same_session_marks_it_and_fetches_nothing_twice() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(2_000), frame("a", 1_500).as_bytes());
+    m.flush(0.0);
+    assert_eq!(m.user_disconnect(at(3_000)), Todo::Stop);
+    assert_eq!(m.status().word(), "disconnected");
+    assert!(m.can_reconnect());
+    // A chunk still in flight from the aborted stream changes nothing.
+    m.bytes(conn, at(3_001), frame("late", 2_900).as_bytes());
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (1, 1));
+    let open = open_of(m.user_reconnect(at(9_000)));
+    assert!(open.body.contains("\"after\""));
+    m.opened(open.conn, at(9_100), Some("text/event-stream"), None);
+    m.bytes(
+        open.conn,
+        at(9_200),
+        format!("{}{}", frame("a", 1_500), frame("b", 8_000)).as_bytes(),
+    );
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (2, 2));
+    assert!(m
+        .reconnect_markers()
+        .iter()
+        .any(|mk| mk.cause.contains("You reconnected")));
+}
+
+#[test]
+fn connect_with_the_same_request_resumes_and_another_request_starts_afresh() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(100), frame("a", 50).as_bytes());
+    m.flush(0.0);
+    m.user_disconnect(at(200));
+    let open = open_of(m.connect(form("app-1"), view("app-1"), at(300), 2));
+    assert!(open.body.contains("\"after\""), "the same request resumes");
+    assert_eq!(numbers(&m), (1, 1), "nothing lost");
+    let open = open_of(m.connect(form("app-2"), view("app-2"), at(400), 3));
+    assert!(!open.body.contains("\"after\""));
+    assert_eq!(
+        numbers(&m),
+        (0, 0),
+        "a new request starts on an empty timeline"
+    );
+    assert_eq!(m.view_state().entities, ["app-2"]);
+}
+
+#[test]
+fn disconnect_during_backoff_stops_and_the_timer_does_nothing() {
+    let (mut m, conn) = streaming(0);
+    let wait = wait_of(m.ended(conn, at(1_000), EndCause::Network("reset".into())));
+    assert_eq!(m.user_disconnect(at(1_100)), Todo::Stop);
+    assert_eq!(
+        m.tick(wait),
+        Todo::Stop,
+        "a retry timer firing after Disconnect opens nothing"
+    );
+    assert!(!m.status().is_active());
+}
+
+#[test]
+fn an_error_message_in_the_stream_ends_it_and_a_transient_one_is_retried() {
+    let (mut m, conn) = streaming(0);
+    let unavailable = "{\"error\":{\"code\":14,\"message\":\"unavailable\"}}\n\n";
+    let todo = m.bytes(
+        conn,
+        at(1_000),
+        format!("{}{unavailable}", frame("a", 900)).as_bytes(),
+    );
+    assert!(matches!(todo, Todo::WaitUntil(_)), "{todo:?}");
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (1, 1), "what came before the error is kept");
+    // A chunk after the error (same connection) is ignored.
+    m.bytes(conn, at(1_001), frame("b", 950).as_bytes());
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (1, 1));
+}
+
+#[test]
+fn pause_keeps_counting_and_resume_shows_what_waited() {
+    let (mut m, conn) = streaming(0);
+    m.pause();
+    m.bytes(
+        conn,
+        at(100),
+        format!("{}{}", frame("a", 10), frame("b", 20)).as_bytes(),
+    );
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (2, 0));
+    assert_eq!(m.pending(), 2);
+    m.resume();
+    assert_eq!(numbers(&m), (2, 2));
+    assert_eq!(m.pending(), 0);
+    m.clear();
+    assert_eq!(m.store().len(), 0);
+}
+
+#[test]
+fn importing_while_streaming_stops_the_stream_and_its_late_chunks() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(100), frame("a", 10).as_bytes());
+    m.flush(0.0);
+    m.import_started("incident.ndjson", Some(1_000), at(200));
+    assert!(!m.status().is_active());
+    assert_eq!(numbers(&m), (0, 0));
+    m.bytes(conn, at(201), frame("late", 150).as_bytes());
+    let body = "{\"name\":\"gs.up.receive\",\"time\":\"2024-10-28T10:00:00Z\",\"unique_id\":\"x\"}\nnot json\n";
+    m.import_bytes(body.as_bytes());
+    assert!(matches!(
+        m.status(),
+        Status::Capture {
+            name: "incident.ndjson",
+            state: CaptureState::Loading { progress: Some(_) }
+        }
+    ));
+    m.import_finished();
+    m.flush(0.0);
+    assert_eq!(numbers(&m), (1, 1));
+    assert_eq!(m.stats().skipped_count, 1);
+    assert_eq!(
+        m.stats().skipped[0].reason.split(':').next(),
+        Some("line 2")
+    );
+    assert!(matches!(
+        m.status(),
+        Status::Capture {
+            state: CaptureState::Loaded,
+            ..
+        }
+    ));
+    assert_eq!(m.tick(at(300)), Todo::Stop);
+}
+
+#[test]
+fn an_import_that_fails_says_how_much_was_read() {
+    let mut m = Model::new();
+    m.import_link_started("captures/x.ndjson", at(0));
+    assert_eq!(m.view_state().capture.as_deref(), Some("captures/x.ndjson"));
+    m.import_bytes(b"{\"name\":\"a.b\",\"time\":\"2024-10-28T10:00:00Z\",\"unique_id\":\"1\"}\n");
+    m.import_failed("the network broke");
+    let Status::Capture {
+        state: CaptureState::Failed(why),
+        ..
+    } = m.status()
+    else {
+        panic!("{:?}", m.status());
+    };
+    assert_eq!(
+        why,
+        "the network broke; the 1 events read until then are shown"
+    );
+    assert_eq!(m.status().word(), "error");
+}

@@ -1,0 +1,68 @@
+//! The view settings, the filter and the link's view.
+
+use super::*;
+
+#[test]
+fn the_filter_applies_as_typed_and_a_bad_term_keeps_the_text_and_says_why() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(
+        conn,
+        at(100),
+        format!("{}{}", frame("a", 10), frame("b", 20)).as_bytes(),
+    );
+    m.flush(0.0);
+    m.type_filter("kind:gateway");
+    assert_eq!(m.applied_filter(), Some("kind:gateway"));
+    assert_eq!(m.store().shown(), 0);
+    m.type_filter("kind:bogus");
+    assert_eq!(m.filter_text(), "kind:bogus");
+    assert!(m.filter_error().is_some_and(|e| e.contains("bogus")));
+    m.set_filter("");
+    assert_eq!(m.applied_filter(), None);
+    assert_eq!(m.store().shown(), 2);
+}
+
+#[test]
+fn a_link_restores_the_view_and_copy_link_writes_it_back() {
+    let mut m = Model::new();
+    let link = ViewState::from_fragment(
+        "cluster=http://127.0.0.1:1885&entities=app-1&view=flat&time=local&order=oldest&collapsed=gw:x&event=E1&filter=kind:device",
+    );
+    m.apply_view(&link);
+    let s = m.settings();
+    assert!(s.flat && !s.utc && !s.newest_first);
+    assert!(m.is_collapsed("gw:x"));
+    assert_eq!(m.selected(), Some("E1"));
+    assert_eq!(m.applied_filter(), Some("kind:device"));
+    assert_eq!(m.view_state(), link);
+    m.toggle_flat();
+    m.toggle_lane("gw:x");
+    m.toggle_selected("E1");
+    let back = m.view_state();
+    assert!(!back.flat && back.collapsed.is_empty() && back.selected.is_none());
+    assert_eq!(back.cluster_url, "http://127.0.0.1:1885");
+}
+
+#[test]
+fn follow_is_on_after_connect_and_off_when_the_user_leaves() {
+    let mut m = Model::new();
+    m.set_follow(false);
+    m.connect(form("app-1"), view("app-1"), at(0), 1);
+    assert!(m.settings().follow);
+    m.set_follow(false);
+    assert!(!m.settings().follow);
+}
+
+#[test]
+fn only_visible_changes_mark_the_model_dirty() {
+    let (mut m, conn) = streaming(0);
+    m.take_dirty();
+    m.bytes(conn, at(10), frame("a", 5).as_bytes());
+    assert!(!m.take_dirty(), "queued events are not visible yet");
+    m.flush(0.0);
+    assert!(m.take_dirty());
+    m.flush(0.0);
+    assert!(!m.take_dirty(), "an empty flush changes nothing");
+    assert_eq!(m.tick(at(20)), Todo::Continue);
+    assert!(!m.take_dirty(), "a poll while streaming changes nothing");
+}

@@ -1,0 +1,175 @@
+//! How the timeline is shown — grouping, order, time zone, follow, the open
+//! event, collapsed lanes, the filter — and the view a link carries.
+//!
+//! The filter is applied as typed: a query that parses replaces the store's
+//! filter; one that does not keeps the text and says why. A link restores
+//! all of this ([`Model::apply_view`]) and [`Model::view_state`] is what
+//! Copy link writes: the request last connected to, with these settings.
+
+use super::Model;
+use crate::share::ViewState;
+use crate::store::Filter;
+
+/// How the timeline is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewSettings {
+    pub utc: bool,
+    pub newest_first: bool,
+    pub flat: bool,
+    pub follow: bool,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        Self {
+            utc: true,
+            newest_first: true,
+            flat: false,
+            follow: true,
+        }
+    }
+}
+
+impl Model {
+    /// The view settings.
+    pub fn settings(&self) -> ViewSettings {
+        self.settings
+    }
+
+    /// Lanes or one flat list.
+    pub fn toggle_flat(&mut self) {
+        self.settings.flat = !self.settings.flat;
+        self.touch();
+    }
+
+    /// Newest or oldest first.
+    pub fn toggle_order(&mut self) {
+        self.settings.newest_first = !self.settings.newest_first;
+        self.touch();
+    }
+
+    /// UTC or local times.
+    pub fn toggle_utc(&mut self) {
+        self.settings.utc = !self.settings.utc;
+        self.touch();
+    }
+
+    /// Keep the newest events in view (or not: the user scrolled away).
+    pub fn set_follow(&mut self, on: bool) {
+        if self.settings.follow != on {
+            self.settings.follow = on;
+            self.touch();
+        }
+    }
+
+    /// The event whose JSON is open (`unique_id`, or `#seq` without one).
+    pub fn selected(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    /// Opens this event, or closes it if it is the open one.
+    pub fn toggle_selected(&mut self, key: &str) {
+        self.selected = if self.selected.as_deref() == Some(key) {
+            None
+        } else {
+            Some(key.to_owned())
+        };
+        self.touch();
+    }
+
+    /// Closes the open event.
+    pub fn close_selected(&mut self) {
+        if self.selected.take().is_some() {
+            self.touch();
+        }
+    }
+
+    /// Whether a lane is collapsed.
+    pub fn is_collapsed(&self, lane: &str) -> bool {
+        self.collapsed.contains(lane)
+    }
+
+    /// Collapses or expands a lane.
+    pub fn toggle_lane(&mut self, lane: &str) {
+        if !self.collapsed.remove(lane) {
+            self.collapsed.insert(lane.to_owned());
+        }
+        self.touch();
+    }
+
+    /// The collapsed lanes, sorted (for links and "expand all").
+    pub fn collapsed(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.collapsed.iter().cloned().collect();
+        all.sort();
+        all
+    }
+
+    /// The filter box as typed.
+    pub fn filter_text(&self) -> &str {
+        &self.filter_text
+    }
+
+    /// Why the filter box's text cannot be applied, if so.
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter_error.as_deref()
+    }
+
+    /// The filter the store applies (what "filtered" means now).
+    pub fn applied_filter(&self) -> Option<&str> {
+        self.store.filter().map(Filter::query)
+    }
+
+    /// The user typed `text` into the filter box: applied if it parses.
+    pub fn type_filter(&mut self, text: &str) {
+        self.filter_text = text.to_owned();
+        match Filter::parse(text) {
+            Ok(filter) => {
+                self.filter_error = None;
+                self.store.set_filter(filter);
+            }
+            Err(why) => self.filter_error = Some(why),
+        }
+        self.touch();
+    }
+
+    /// Sets and applies the filter (e.g. a correlation ID button's `corr:…`).
+    pub fn set_filter(&mut self, text: &str) {
+        self.type_filter(text);
+    }
+
+    /// The view as a link carries it: the request last connected to (or
+    /// opened from a link) — not what is half-typed in the form — and the
+    /// view settings as they are now.
+    pub fn view_state(&self) -> ViewState {
+        ViewState {
+            flat: self.settings.flat,
+            utc: self.settings.utc,
+            newest_first: self.settings.newest_first,
+            collapsed: self.collapsed(),
+            selected: self.selected.clone(),
+            filter: self.applied_filter().unwrap_or_default().to_owned(),
+            ..self.shared.clone()
+        }
+    }
+
+    /// Restores what a link (or back/forward) says about the view; its
+    /// request part is remembered for the next link (the form takes it too).
+    pub fn apply_view(&mut self, view: &ViewState) {
+        self.settings.flat = view.flat;
+        self.settings.utc = view.utc;
+        self.settings.newest_first = view.newest_first;
+        self.collapsed = view.collapsed.iter().cloned().collect();
+        self.selected.clone_from(&view.selected);
+        self.type_filter(&view.filter);
+        self.shared = ViewState {
+            flat: false,
+            utc: true,
+            newest_first: true,
+            collapsed: Vec::new(),
+            selected: None,
+            filter: String::new(),
+            ..view.clone()
+        };
+        self.touch();
+    }
+}
