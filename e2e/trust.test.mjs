@@ -72,6 +72,12 @@ test('a link to another cluster never gets a remembered key, and a typed one onl
   assert.ok(width <= Math.ceil(box.width) + 1, 'the host name is cut off');
   await screenshot(page, 'trust-link-warning.png', { fullPage: false });
 
+  // Editing the linked URL without changing its host does not make it the user's choice.
+  await page.getByLabel('Cluster URL', { exact: true }).press('End');
+  await page.getByLabel('Cluster URL', { exact: true }).pressSequentially('/');
+  await warning.waitFor();
+  assert.equal(await warning.locator('.host').innerText(), host);
+
   // Nothing connects by itself; typing a key and pressing Connect is refused until Trust.
   await page.getByLabel('API key', { exact: true }).fill('NNSXS.TYPEDBYUSER.NOTTHESAVEDONE');
   await page.getByRole('button', { name: 'Connect' }).click();
@@ -92,6 +98,11 @@ test('a link to another cluster never gets a remembered key, and a typed one onl
   const savedId = key.split('.')[1];
   assert.ok(sent.every((r) => r.key_id === 'TYPEDBYUSER'), JSON.stringify(sent));
   assert.ok(!sent.some((r) => r.key_id === savedId), 'the saved key went to another cluster');
+
+  // A key typed for that cluster does not follow a link to yet another one.
+  await page.evaluate((url) => { location.hash = `cluster=${encodeURIComponent(url)}&entities=soil-sensors`; }, 'http://127.0.0.1:9');
+  await page.getByRole('alert', { name: 'Check the cluster' }).getByText('127.0.0.1:9', { exact: true }).waitFor();
+  assert.equal(await page.getByLabel('API key', { exact: true }).inputValue(), '');
 
   // The saved key can be forgotten.
   await page.getByRole('button', { name: `Forget the key saved for ${own.url}` }).click();
@@ -115,7 +126,7 @@ test('a link overriding the deployment\'s cluster is flagged; a pinned deploymen
   await pinned.page.route('**/config.json', config({ clusters_allowed: [own.url] }));
   await pinned.page.goto(`${own.url}/eventline/#cluster=${encodeURIComponent(attacker.url)}&entities=soil-sensors`);
   const refused = pinned.page.getByRole('alert', { name: 'Check the cluster' });
-  await refused.getByText(`This Eventline only connects to ${new URL(own.url).host}; it will not send a key to ${new URL(attacker.url).host}.`).waitFor();
+  await refused.getByText(`This Eventline only connects to ${own.url}; it will not send a key to ${attacker.url}.`).waitFor();
   assert.equal(await refused.getByRole('button').count(), 0, 'a pinned deployment offers no Trust button');
   await pinned.page.getByLabel('API key', { exact: true }).fill('NNSXS.TYPEDBYUSER.NOTTHESAVEDONE');
   await pinned.page.getByRole('button', { name: 'Connect' }).click();

@@ -42,6 +42,10 @@ pub struct ViewerConfig {
     /// (`0`: never; default: [`SessionConfig::default`]'s 120 s). TTS sends no
     /// heartbeats, so a lower value also resumes quiet streams more often.
     pub stall_timeout_secs: Option<u64>,
+    /// `clusters_allowed` was in the file but could not be read: the pin
+    /// fails closed (only `cluster_url` is allowed), never open.
+    #[serde(skip)]
+    pub pin_unreadable: bool,
 }
 
 /// [`ViewerConfig`] that refuses unknown fields: used to check each field
@@ -59,7 +63,6 @@ struct StrictConfig {
     stall_timeout_secs: Option<u64>,
 }
 
-
 /// The outcome of reading `config.json`: the config to use and, when the file
 /// (or part of it) could not be used, a sentence saying why (for the console).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +72,11 @@ pub struct LoadedConfig {
     /// The file exists but could not be read at all (an error status, not
     /// JSON, not an object): what the deployment allows is unknown.
     pub unreadable: bool,
+}
+
+/// Whether one of the fields left out was the pin.
+fn object_has_bad_pin(problems: &[String]) -> bool {
+    problems.iter().any(|p| p.starts_with("clusters_allowed:"))
 }
 
 impl ViewerConfig {
@@ -124,8 +132,10 @@ impl ViewerConfig {
                 Err(e) => problems.push(format!("{key}: {e}")),
             }
         }
-        let config = serde_json::from_value::<ViewerConfig>(serde_json::Value::Object(config))
+        let pin_unreadable = object_has_bad_pin(&problems);
+        let mut config = serde_json::from_value::<ViewerConfig>(serde_json::Value::Object(config))
             .unwrap_or_default();
+        config.pin_unreadable = pin_unreadable;
         LoadedConfig {
             config,
             warning: (!problems.is_empty()).then(|| {
@@ -140,6 +150,13 @@ impl ViewerConfig {
 
     /// Which clusters this deployment trusts and allows.
     pub fn cluster_policy(&self) -> crate::trust::ClusterPolicy {
+        if self.pin_unreadable {
+            // An entry that is no cluster URL pins to the deployment's own cluster only.
+            return crate::trust::ClusterPolicy::new(
+                self.cluster_url.as_deref(),
+                &["(clusters_allowed could not be read)".to_owned()],
+            );
+        }
         crate::trust::ClusterPolicy::new(self.cluster_url.as_deref(), &self.clusters_allowed)
     }
 
@@ -248,9 +265,37 @@ mod tests {
         );
         assert_eq!(loaded.config.clusters_allowed, ["https://tts.example.com"]);
         assert!(!loaded.unreadable);
+        assert!(!loaded.config.pin_unreadable);
         let warning = loaded.warning.unwrap_or_default();
         assert!(warning.contains("stall_timeout_secs"), "{warning}");
         assert!(warning.contains("cluster_allowed"), "{warning}");
+    }
+
+    #[test]
+    fn a_pin_that_cannot_be_read_fails_closed() {
+        let loaded = ViewerConfig::from_response(
+            200,
+            r#"{"cluster_url":"https://tts.example.com","clusters_allowed":"https://other.example"}"#,
+        );
+        assert!(loaded.config.pin_unreadable);
+        let policy = loaded.config.cluster_policy();
+        let check = |url: &str| {
+            crate::trust::ClusterCheck::of(
+                &crate::stream::ClusterUrl::parse(url).expect("url"),
+                crate::trust::ClusterSource::Typed,
+                &policy,
+                &crate::trust::SavedKeys::default(),
+                None,
+            )
+        };
+        assert_eq!(
+            check("https://tts.example.com"),
+            crate::trust::ClusterCheck::Trusted
+        );
+        assert!(matches!(
+            check("https://other.example"),
+            crate::trust::ClusterCheck::Refused(_)
+        ));
     }
 
     #[test]

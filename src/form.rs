@@ -23,6 +23,10 @@ pub struct FormInput {
     /// The origin whose saved (or demo) key fills `api_key`, while it does:
     /// the key leaves the field as soon as the cluster changes to another origin.
     pub key_filled_for: Option<String>,
+    /// The origin the cluster field named when the user typed the key: a
+    /// link that sets another origin takes the key out (it was meant for
+    /// the other cluster).
+    pub key_typed_for: Option<String>,
     /// Save the key for this cluster on Connect ("Remember on this device").
     pub remember: bool,
     pub entities: String,
@@ -173,7 +177,13 @@ impl FormInput {
         self.cluster_url = text;
         self.cluster_source = source;
         if source == ClusterSource::Link {
-            self.link_origin = self.cluster().map(|c| c.origin().to_owned());
+            let origin = self.cluster().map(|c| c.origin().to_owned());
+            if self.key_typed_for.is_some() && self.key_typed_for != origin {
+                // A key the user typed for one cluster never follows a link to another.
+                self.api_key.clear();
+                self.key_typed_for = None;
+            }
+            self.link_origin = origin;
         }
         self.offer_saved_key(saved, config);
     }
@@ -185,10 +195,12 @@ impl FormInput {
         self.remember = false;
     }
 
-    /// The user typed into the key field: it is theirs now, not a saved one.
+    /// The user typed into the key field: it is theirs now, not a saved
+    /// one, and meant for the cluster the field names.
     pub fn type_key(&mut self, text: String) {
         self.api_key = text;
         self.key_filled_for = None;
+        self.key_typed_for = self.cluster().map(|c| c.origin().to_owned());
     }
 
     /// Puts the key saved for the form's cluster (or the deployment's demo

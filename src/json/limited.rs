@@ -130,16 +130,17 @@ pub fn event_tree(event: &Event) -> Value {
     let mut tree = serde_json::to_value(&envelope).unwrap_or(Value::Null);
     if let (Value::Object(members), Some(data)) = (&mut tree, data) {
         // `data` in its place: after `identifiers`, as the wire has it.
+        let mut data = Some(data);
         let mut ordered = Map::new();
         for (k, v) in std::mem::take(members) {
             let after_ids = k == "identifiers";
             ordered.insert(k, v);
-            if after_ids {
-                ordered.insert("data".into(), data.clone());
+            if let Some(d) = data.take_if(|_| after_ids) {
+                ordered.insert("data".into(), d);
             }
         }
-        if !ordered.contains_key("data") {
-            ordered.insert("data".into(), data);
+        if let Some(d) = data {
+            ordered.insert("data".into(), d);
         }
         *members = ordered;
     }

@@ -99,7 +99,7 @@ impl Model {
 
     fn import_items(&mut self, items: Vec<ImportItem>) {
         let mut events = Vec::new();
-        let mut skipped = Vec::new();
+        let skipped_before = self.stats.skipped_count;
         for item in items {
             match item {
                 ImportItem::Event(e) => events.push(*e),
@@ -107,14 +107,13 @@ impl Model {
                     line,
                     reason,
                     excerpt,
-                } => skipped.push(SkippedFrame {
+                } => self.stats.skip_one(|| SkippedFrame {
                     reason: format!("line {line}: {reason}"),
                     excerpt,
                 }),
             }
         }
-        if !skipped.is_empty() {
-            self.stats.skip(skipped);
+        if self.stats.skipped_count != skipped_before {
             self.touch();
         }
         self.queue(events);

@@ -41,6 +41,11 @@ pub struct FormModel {
     pub confirmed: Option<String>,
     /// A key saved by an older version, for no cluster, was removed at start.
     pub legacy_key_removed: bool,
+    /// What was wrong with `config.json`, for the operator (shown on the page).
+    pub config_warning: Option<String>,
+    /// What Connect will save once the stream opened: the cluster, and the
+    /// key to remember for it (a key the server refuses is never saved).
+    pending_save: Option<(crate::stream::ClusterUrl, Option<crate::form::ApiKey>)>,
 }
 
 /// Whether a transition changed what is saved on this device (store it).
@@ -60,6 +65,7 @@ impl FormModel {
     /// is still empty (never what the user typed or a link set).
     pub fn config_loaded(&mut self, loaded: LoadedConfig) {
         self.config = loaded.config;
+        self.config_warning = loaded.warning;
         self.config_state = if loaded.unreadable {
             ConfigState::Unreadable
         } else {
@@ -106,7 +112,7 @@ impl FormModel {
                 &self.saved,
                 &self.config,
             );
-            self.forget_other_confirmation();
+            self.cluster_changed();
         }
         if !view.entities.is_empty() {
             self.input.entities = view.entities.join("\n");
@@ -119,7 +125,27 @@ impl FormModel {
     /// The user typed into the cluster field.
     pub fn type_cluster(&mut self, text: String) {
         self.input.type_cluster(text, &self.saved, &self.config);
+        self.cluster_changed();
+    }
+
+    /// After the cluster field changed: a confirmation of another origin and
+    /// the field's old problems no longer apply.
+    fn cluster_changed(&mut self) {
         self.forget_other_confirmation();
+        self.errors
+            .0
+            .retain(|(field, _)| *field != Field::ClusterUrl);
+    }
+
+    /// "Don't trust it": the linked cluster leaves the field, for the
+    /// deployment's own (if it names one) or nothing.
+    pub fn distrust(&mut self) {
+        let own = self.config.cluster_url.clone().unwrap_or_default();
+        self.input
+            .set_cluster(own, ClusterSource::Config, &self.saved, &self.config);
+        self.input.link_origin = None;
+        self.confirmed = None;
+        self.cluster_changed();
     }
 
     /// Whether the key may go to the form's cluster now.
@@ -138,6 +164,9 @@ impl FormModel {
     pub fn trust_origin(&mut self, origin: Option<String>) {
         if origin.is_some() && origin == self.key_origin() {
             self.confirmed = origin;
+            self.errors
+                .0
+                .retain(|(field, _)| *field != Field::ClusterUrl);
         }
     }
 
@@ -165,9 +194,9 @@ impl FormModel {
     }
 
     /// Connect pressed: the request, if the form is valid and the cluster
-    /// may receive the key (then the cluster is remembered as used, and the
-    /// key saved for it or forgotten as Remember says); else the problems,
-    /// next to their fields. Always changes what is saved when it succeeds.
+    /// may receive the key; else the problems, next to their fields. With
+    /// Remember off, a key saved for the cluster is forgotten now; with it
+    /// on, the key is saved once the stream opened ([`FormModel::connected`]).
     pub fn submit(&mut self) -> Option<ValidForm> {
         if self.config_state == ConfigState::Loading {
             self.errors = FormErrors(vec![(
@@ -185,17 +214,34 @@ impl FormModel {
         {
             Ok(valid) => {
                 self.errors = FormErrors::default();
-                self.saved.mark_used(&valid.cluster);
-                if self.input.remember {
-                    self.saved.save(&valid.cluster, valid.api_key.expose());
-                } else {
+                if !self.input.remember {
                     self.saved.forget(valid.cluster.origin());
                 }
+                let key = self.input.remember.then(|| valid.api_key.clone());
+                self.pending_save = Some((valid.cluster.clone(), key));
                 Some(valid)
             }
             Err(problems) => {
                 self.errors = problems;
                 None
+            }
+        }
+    }
+
+    /// A stream to `origin` opened: the cluster is remembered as used, and
+    /// the key saved for it if Remember was on at Connect.
+    pub fn connected(&mut self, origin: &str) -> SavedChanged {
+        match self.pending_save.take() {
+            Some((cluster, key)) if cluster.origin() == origin => {
+                self.saved.mark_used(&cluster);
+                if let Some(key) = key {
+                    self.saved.save(&cluster, key.expose());
+                }
+                true
+            }
+            other => {
+                self.pending_save = other;
+                false
             }
         }
     }
@@ -318,14 +364,41 @@ mod tests {
         form.trust();
         let valid = form.submit().unwrap_or_else(|| panic!("{:?}", form.errors));
         assert_eq!(valid.cluster.origin(), "https://tts.example.com");
+        assert!(
+            !form.saved.was_used(&url("https://tts.example.com")),
+            "not before it worked"
+        );
+        assert!(form.connected("https://tts.example.com"));
         assert!(form.saved.was_used(&url("https://tts.example.com")));
         assert!(form.saved.clusters().is_empty(), "saved without Remember");
         assert!(!form.set_remember(true));
         assert!(form.submit().is_some());
+        assert!(
+            form.saved.clusters().is_empty(),
+            "a key the server has not taken yet is not saved"
+        );
+        assert!(!form.connected("https://other.example"));
+        assert!(form.connected("https://tts.example.com"));
         assert_eq!(form.saved.clusters(), ["https://tts.example.com"]);
         // Unticking forgets it at once; Forget takes it out of the field.
         assert!(form.set_remember(false));
         assert!(form.saved.clusters().is_empty());
+    }
+
+    #[test]
+    fn distrust_puts_the_deployments_cluster_back_and_clears_the_old_error() {
+        let mut form = FormModel::default();
+        form.config_loaded(demo_config());
+        form.link_opened(&ViewState::from_fragment(
+            "cluster=https://evil.example&entities=x",
+        ));
+        form.input.type_key("NNSXS.TYPED.KEY".into());
+        assert!(form.submit().is_none());
+        assert!(!form.errors.for_field(Field::ClusterUrl).is_empty());
+        form.distrust();
+        assert_eq!(form.input.cluster_url, "http://127.0.0.1:1885");
+        assert_eq!(form.cluster_check(), Some(ClusterCheck::Trusted));
+        assert!(form.errors.for_field(Field::ClusterUrl).is_empty());
     }
 
     #[test]

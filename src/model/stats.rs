@@ -57,6 +57,15 @@ impl Stats {
         }
     }
 
+    /// Counts one frame that could not be read; `describe` is called only if
+    /// it is one of the first few kept (a million bad lines cost a count each).
+    pub fn skip_one(&mut self, describe: impl FnOnce() -> SkippedFrame) {
+        self.skipped_count += 1;
+        if self.skipped.len() < MAX_SKIPPED_KEPT {
+            self.skipped.push(describe());
+        }
+    }
+
     /// Records `n` events arriving at `now_ms`, forgetting samples older than the window.
     pub fn record(&mut self, now_ms: f64, n: u64) {
         if n == 0 {

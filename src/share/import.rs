@@ -60,6 +60,15 @@ impl Default for CaptureReader {
     }
 }
 
+/// Why a line or item that is not `{…}` is skipped (said without parsing
+/// it: a million stray numbers must not cost a million parser errors).
+const NOT_AN_OBJECT: &str = "not a JSON object";
+
+/// Whether `bytes` (trimmed or not) can be an event: a JSON object.
+fn starts_an_object(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
 fn excerpt(bytes: &[u8]) -> String {
     let cut = bytes.len().min(EXCERPT_BYTES);
     String::from_utf8_lossy(bytes.get(..cut).unwrap_or_default()).into_owned()
@@ -97,11 +106,27 @@ impl CaptureReader {
     fn array_parts(parts: Vec<ArrayPart>, out: &mut Vec<ImportItem>) {
         for part in parts {
             out.push(match part {
+                ArrayPart::Item { index, line, bytes } if !starts_an_object(&bytes) => {
+                    ImportItem::Skipped {
+                        line,
+                        reason: format!(
+                            "item {index} of the array is not an event: {NOT_AN_OBJECT}"
+                        ),
+                        excerpt: excerpt(&bytes),
+                    }
+                }
                 ArrayPart::Item { index, line, bytes } => match parse_frame(&bytes) {
                     Frame::Event(e) => ImportItem::Event(e),
-                    _ => ImportItem::Skipped {
+                    Frame::Malformed { reason, .. } => ImportItem::Skipped {
                         line,
-                        reason: format!("item {index} of the array is not an event"),
+                        reason: format!("item {index} of the array is not an event: {reason}"),
+                        excerpt: excerpt(&bytes),
+                    },
+                    Frame::ApiError(e) => ImportItem::Skipped {
+                        line,
+                        reason: format!(
+                            "item {index} of the array is an error message, not an event: {e}"
+                        ),
                         excerpt: excerpt(&bytes),
                     },
                 },
@@ -122,6 +147,13 @@ impl CaptureReader {
         let trimmed = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         if trimmed.iter().all(u8::is_ascii_whitespace) {
             return;
+        }
+        if !starts_an_object(trimmed) {
+            return out.push(ImportItem::Skipped {
+                line,
+                reason: NOT_AN_OBJECT.into(),
+                excerpt: excerpt(trimmed),
+            });
         }
         out.push(match parse_frame(trimmed) {
             Frame::Event(e) => ImportItem::Event(e),
@@ -384,9 +416,14 @@ mod tests {
         let body = format!("\n\r\n[\n  {first},\n  42,\n  {{\"result\": {first}}}\n]\n");
         let whole = read_all(body.as_bytes(), usize::MAX);
         assert_eq!(events(&whole), 2);
-        assert_eq!(
-            skipped(&whole),
-            [(5, "item 2 of the array is not an event")]
+        let report = skipped(&whole);
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].0, 5);
+        assert!(
+            report[0]
+                .1
+                .starts_with("item 2 of the array is not an event: "),
+            "{report:?}"
         );
         for size in [1, 2, 5] {
             assert_eq!(read_all(body.as_bytes(), size), whole, "chunks of {size}");
@@ -397,7 +434,10 @@ mod tests {
         // An array cut off: its items are read, and the end says it is open.
         let broken = read_all(b"\n\n[1,\n", 1);
         let report = skipped(&broken);
-        assert_eq!(report[0], (3, "item 1 of the array is not an event"));
+        assert_eq!(report[0].0, 3);
+        assert!(report[0]
+            .1
+            .starts_with("item 1 of the array is not an event"));
         assert_eq!(report[1].0, 4);
         assert!(
             report[1].1.contains("before the JSON array is closed"),

@@ -10,5 +10,6 @@ pub mod capture;
 mod fragment;
 pub mod import;
 pub mod redact;
+mod secrets;
 
 pub use fragment::ViewState;

@@ -1,26 +1,26 @@
 //! Redaction: an event's JSON without what could identify a network or
 //! unlock it, wherever in the event it sits — not a list of known paths.
 //!
-//! What it protects, and how it recognises it:
-//! - **IP addresses**: members named like an address (`ip`, `ips`,
-//!   `remote_ip`, `*_ip`, `*_ips`, `remote_addr*`, `*_remote_address`), and
-//!   any string that *is* an IPv4/IPv6 address (with or without a port or a
-//!   `scheme://`) — except under a member named like a version, where
-//!   `1.2.3.4` is a firmware number. Such a member is removed; such an array
-//!   item becomes `"(redacted)"`.
-//! - **Session keys and key IDs**: `key`, `*_key`, `*_keys`, `*_key_id`,
-//!   `encrypted_key` (e.g. `session_key_id`, `app_s_key`, `session_keys`).
-//! - **Uplink tokens and authentication token IDs**: `token`, `*_token`,
-//!   `token_id`, `*_token_id` (e.g. `uplink_token`, `authentication.token_id`).
-//! - **Anything named like a secret**: `*secret*`, `*password*`,
-//!   `*passphrase*`, `authorization`.
+//! What it protects (the rules are in `share/secrets.rs`): IP addresses,
+//! session keys and their IDs, uplink tokens, the IDs of the keys or tokens
+//! behind registry events, and anything named like a secret — by member name
+//! (such a member is removed whole), and inside any text (an address, a key,
+//! a token, a URL's password or `token=` becomes `(redacted)`; a string that
+//! is nothing but an address is removed with its member). A member whose
+//! name is itself an address, or cannot be read, is removed. Under a member
+//! named like a version (`firmware`, `*_version`, `versions`) a bare
+//! `1.2.3.4` is a firmware number and stays.
 //!
 //! How: one pass over the JSON text with an explicit stack (no recursion, so
 //! an event nested 100,000 levels deep is rewritten like any other), writing
-//! compact JSON (one line, as NDJSON needs). Pure; it never panics on input:
-//! text that is not JSON is an error, and nothing is written for it.
+//! compact JSON (one line, as NDJSON needs). Pure; it never panics. It is
+//! written for JSON that serde has already checked: it finds the structure
+//! (strings, brackets, separators) and reports what breaks it, but it does
+//! not check every number.
 
 use std::fmt;
+
+use super::secrets::{is_ip_address, is_protected_name, is_version_name, redact_text, REDACTED};
 
 /// What [`rewrite`] found wrong with its input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,48 +32,32 @@ impl fmt::Display for NotJson {
     }
 }
 
-/// Whether a member with this name holds something redaction protects.
-pub fn is_protected_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let ends = |s: &str| n == s || n.ends_with(&format!("_{s}"));
-    ends("ip")
-        || ends("ips")
-        || n.starts_with("remote_addr")
-        || n.ends_with("_remote_address")
-        || n == "ip_address"
-        || n == "ip_addresses"
-        || ends("key")
-        || ends("keys")
-        || ends("key_id")
-        || n == "encrypted_key"
-        || ends("token")
-        || ends("token_id")
-        || n.contains("secret")
-        || n.contains("password")
-        || n.contains("passphrase")
-        || n == "authorization"
+/// A bare dotted number (`1.0.3.4`): a version where a version is expected.
+fn is_bare_dotted(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
-fn is_version_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("version") || n.contains("firmware")
+/// What to write for a string (its JSON span given): `None` to drop it.
+enum Written {
+    Same,
+    Redacted(String),
+    Drop,
 }
 
-/// Whether `text` is an IP address (v4 or v6), optionally with a port, in
-/// brackets, or after `scheme://`.
-pub fn is_ip_address(text: &str) -> bool {
-    use std::net::{IpAddr, SocketAddr};
-    let text = text.split_once("://").map_or(text, |(_, rest)| rest);
-    let text = text.trim_end_matches('/');
-    if text.len() < 2 || text.len() > 64 {
-        return false;
+fn judge_string(span: &str, under_version: bool) -> Written {
+    let Some(text) = string_text(span) else {
+        return Written::Drop; // cannot be read, cannot be judged
+    };
+    if under_version && is_bare_dotted(&text) {
+        return Written::Same;
     }
-    text.parse::<IpAddr>().is_ok()
-        || text.parse::<SocketAddr>().is_ok()
-        || text
-            .strip_prefix('[')
-            .and_then(|t| t.strip_suffix(']'))
-            .is_some_and(|t| t.parse::<IpAddr>().is_ok())
+    match redact_text(&text) {
+        None => Written::Same,
+        Some(r) if r == REDACTED => Written::Drop,
+        Some(r) => Written::Redacted(
+            serde_json::to_string(&r).unwrap_or_else(|_| format!("\"{REDACTED}\"")),
+        ),
+    }
 }
 
 /// An open container while rewriting.
@@ -240,19 +224,25 @@ pub fn rewrite(json: &str, redact: bool) -> Result<(String, usize), NotJson> {
                     .last()
                     .filter(|o| !o.object)
                     .map(|o| o.name.as_deref().is_some_and(is_version_name));
-                if redact
-                    && item_of == Some(false)
-                    && string_text(span).is_some_and(|t| is_ip_address(&t))
-                {
-                    out.push_str("\"(redacted)\"");
-                    removed += 1;
-                } else {
-                    out.push_str(span);
+                match item_of.filter(|_| redact).map(|v| judge_string(span, v)) {
+                    Some(Written::Redacted(text)) => {
+                        out.push_str(&text);
+                        removed += 1;
+                    }
+                    Some(Written::Drop) => {
+                        out.push('"');
+                        out.push_str(REDACTED);
+                        out.push('"');
+                        removed += 1;
+                    }
+                    _ => out.push_str(span),
                 }
+                member = None;
             }
             Some(_) => {
                 let (a, b) = s.scalar()?;
                 out.push_str(json.get(a..b).unwrap_or_default());
+                member = None;
             }
             None => return s.err(),
         }
@@ -288,21 +278,31 @@ pub fn rewrite(json: &str, redact: bool) -> Result<(String, usize), NotJson> {
             let (a, b) = s.string()?;
             s.expect(b':')?;
             let span = json.get(a..b).unwrap_or_default();
-            let name = string_text(span).unwrap_or_default();
-            if redact && is_protected_name(&name) {
+            let name = string_text(span);
+            let protected = name
+                .as_deref()
+                .is_none_or(|n| is_protected_name(n) || is_ip_address(n));
+            if redact && protected {
                 s.skip_value()?;
                 removed += 1;
                 continue;
             }
-            if redact && !is_version_name(&name) && s.peek() == Some(b'"') {
-                let start = s.pos;
+            let name = name.unwrap_or_default();
+            let mut value_span = None;
+            if redact && s.peek() == Some(b'"') {
                 let (va, vb) = s.string()?;
                 let value = json.get(va..vb).unwrap_or_default();
-                if string_text(value).is_some_and(|t| is_ip_address(&t)) {
-                    removed += 1;
-                    continue;
+                match judge_string(value, is_version_name(&name)) {
+                    Written::Same => value_span = Some(value.to_owned()),
+                    Written::Redacted(text) => {
+                        removed += 1;
+                        value_span = Some(text);
+                    }
+                    Written::Drop => {
+                        removed += 1;
+                        continue;
+                    }
                 }
-                s.pos = start;
             }
             if open.written > 0 {
                 out.push(',');
@@ -310,6 +310,11 @@ pub fn rewrite(json: &str, redact: bool) -> Result<(String, usize), NotJson> {
             open.written += 1;
             out.push_str(span);
             out.push(':');
+            if let Some(value) = value_span {
+                // A string value, judged and written here: carry on after it.
+                out.push_str(&value);
+                continue;
+            }
             member = Some(name);
             break;
         }
@@ -330,7 +335,7 @@ mod tests {
         let out = redacted(json);
         assert_eq!(
             out,
-            r#"{"a":{"b":[{}]},"list":["(redacted)","(redacted)","ok"]}"#
+            r#"{"a":{"b":[{}]},"list":["(redacted)","(redacted)","ok"],"url":"udp://(redacted)"}"#
         );
         for ip in ["203.0.113.17", "198.51.100.42", "2001:db8", "192.0.2"] {
             assert!(!out.contains(ip), "{ip} in {out}");
@@ -345,6 +350,33 @@ mod tests {
             r#"{"authentication":{"type":"Bearer","token_type":"APIKey"},"dev_eui":"70B3D57ED0061A2B","f_cnt":1}"#
         );
         assert_eq!(rewrite(json, true).unwrap().1, 6);
+    }
+
+    #[test]
+    fn addresses_and_keys_inside_text_and_names_are_redacted() {
+        let json = r#"{"message":"dial tcp 10.1.2.3:1700: refused","peers":{"10.0.0.1":{"ok":true}},"hook":"https://u:pw@h.example/x?token=abc","apiKey":"NNSXS.X.Y","h":{"Cookie":"a=b","X-Api-Key":"k"}}"#;
+        assert_eq!(
+            redacted(json),
+            r#"{"message":"dial tcp (redacted): refused","peers":{},"hook":"https://(redacted)@h.example/x?token=(redacted)","h":{}}"#
+        );
+    }
+
+    #[test]
+    fn a_member_name_seen_before_a_container_does_not_name_the_next_one() {
+        // Found in review: "firmware" named the inner array, whose address then stayed.
+        let json = r#"{"routes":[{"firmware":"1.0"},["10.0.0.1"]]}"#;
+        assert_eq!(
+            redacted(json),
+            r#"{"routes":[{"firmware":"1.0"},["(redacted)"]]}"#
+        );
+        let json = r#"{"firmware_server":"10.0.0.1:80","firmware_mirrors":["10.0.0.2"]}"#;
+        assert_eq!(redacted(json), r#"{"firmware_mirrors":["(redacted)"]}"#);
+    }
+
+    #[test]
+    fn a_name_that_cannot_be_read_is_removed() {
+        let json = r#"{"password\ud800":"hunter2","ok":1}"#;
+        assert_eq!(redacted(json), r#"{"ok":1}"#);
     }
 
     #[test]

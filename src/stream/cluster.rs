@@ -78,7 +78,16 @@ impl ClusterUrl {
         }
         let (scheme, rest) = match input.split_once("://") {
             Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-            None => ("https".to_owned(), input),
+            // `//host` is a host; `javascript:…`, `data:…` name a scheme, not a host.
+            None => match input.strip_prefix("//") {
+                Some(rest) => ("https".to_owned(), rest),
+                None => {
+                    if let Some(scheme) = bare_scheme(input) {
+                        return Err(ClusterUrlError::UnsupportedScheme(scheme));
+                    }
+                    ("https".to_owned(), input)
+                }
+            },
         };
         if scheme != "http" && scheme != "https" {
             return Err(ClusterUrlError::UnsupportedScheme(scheme));
@@ -87,7 +96,8 @@ impl ClusterUrl {
             return Err(ClusterUrlError::HasQueryOrFragment);
         }
         let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-        if authority.contains('@') {
+        // In the path too: `host/@other` reads like a user name for `other`.
+        if rest.contains('@') {
             return Err(ClusterUrlError::HasCredentials);
         }
         if authority.is_empty() || authority.starts_with(':') {
@@ -139,49 +149,71 @@ impl ClusterUrl {
     }
 }
 
-/// Checks the `host[:port]` part: ASCII letters, digits, dots and dashes, or
-/// an `[IPv6]` literal; a numeric port up to 65535. Returns it lower-cased.
+/// The scheme of `scheme:rest` without `//` (`javascript:alert(1)`), if the
+/// text has one; `host:1885` (a port after the colon) has none.
+fn bare_scheme(input: &str) -> Option<String> {
+    let (scheme, rest) = input.split_once(':')?;
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let port_follows = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
+    (is_scheme && !port_follows).then(|| scheme.to_ascii_lowercase())
+}
+
+/// Checks the `host[:port]` part and writes it as the browser would: ASCII
+/// letters, digits, dots and dashes (no trailing dot), a dotted-quad IPv4
+/// address (not `0x7f000001` or `127.1`, which browsers read as other
+/// addresses than they show), or an `[IPv6]` literal (canonical form); a
+/// port from 1 to 65535 without leading zeros.
 fn valid_authority(authority: &str) -> Result<String, ClusterUrlError> {
     let bad = || ClusterUrlError::InvalidHost(authority.to_owned());
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
         let (v6, after) = rest.split_once(']').ok_or_else(bad)?;
-        if v6.is_empty()
-            || !v6
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-        {
-            return Err(bad());
-        }
+        let addr: std::net::Ipv6Addr = v6.parse().map_err(|_| bad())?;
         let port = match after {
             "" => None,
             p => Some(p.strip_prefix(':').ok_or_else(bad)?),
         };
-        (&authority[..v6.len() + 2], port)
+        (format!("[{addr}]"), port)
     } else {
-        match authority.split_once(':') {
+        let (h, p) = match authority.split_once(':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
-        }
-    };
-    let plain_host = host.starts_with('[')
-        || (!host.is_empty()
-            && !host.starts_with(['.', '-'])
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
-    if !plain_host {
-        return Err(bad());
-    }
-    if let Some(port) = port {
-        let ok = !port.is_empty()
-            && port.len() <= 5
-            && port.chars().all(|c| c.is_ascii_digit())
-            && port.parse::<u32>().is_ok_and(|p| p <= 65_535);
-        if !ok {
+        };
+        let labels_ok = !h.is_empty()
+            && !h.starts_with(['.', '-'])
+            && !h.ends_with('.')
+            && !h.contains("..")
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        // A last label of digits (or `0x…`) makes the host an address: it must be a plain one.
+        let last = h.rsplit('.').next().unwrap_or(h);
+        let numeric =
+            last.chars().all(|c| c.is_ascii_digit()) || last.to_ascii_lowercase().starts_with("0x");
+        if !labels_ok || (numeric && h.parse::<std::net::Ipv4Addr>().is_err()) {
             return Err(bad());
         }
-    }
-    Ok(authority.to_ascii_lowercase())
+        (h.to_ascii_lowercase(), p)
+    };
+    let port = match port {
+        None => None,
+        Some(p) => {
+            let number = (!p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (1..=65_535).contains(n))
+                .ok_or_else(bad)?;
+            Some(number)
+        }
+    };
+    Ok(match port {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
 }
 
 impl fmt::Display for ClusterUrl {
@@ -225,6 +257,26 @@ mod tests {
         assert_eq!(url.host(), "127.0.0.1:1885");
         let url = ClusterUrl::parse("http://[::1]:1885/").unwrap();
         assert_eq!(url.origin(), "http://[::1]:1885");
+        let url = ClusterUrl::parse("http://[0:0::1]:01885/").unwrap();
+        assert_eq!(
+            url.origin(),
+            "http://[::1]:1885",
+            "as the browser writes it"
+        );
+        assert_eq!(
+            ClusterUrl::parse("https://x.example:0443")
+                .unwrap()
+                .origin(),
+            "https://x.example"
+        );
+        assert_eq!(
+            ClusterUrl::parse("//x.example").unwrap().origin(),
+            "https://x.example"
+        );
+        assert_eq!(
+            ClusterUrl::parse("localhost:1885").unwrap().origin(),
+            "https://localhost:1885"
+        );
         let look_alike =
             ClusterUrl::parse("https://eu1.cloud.thethings.network.evil.example").unwrap();
         assert_eq!(
@@ -273,6 +325,12 @@ mod tests {
             assert_eq!(ClusterUrl::parse(input), Err(expected), "{input:?}");
         }
         for look_alike in [
+            "https://example.com.",
+            "http://0x7f000001:1885",
+            "http://2130706433",
+            "http://127.1",
+            "https://example.com:0",
+            "https://a..example",
             "https://eu1.cloud.thethings.n\u{0435}twork",
             "https://evil.example\\eu1.cloud.thethings.network",
             "https://evil.example:1700x",
@@ -288,6 +346,23 @@ mod tests {
             );
         }
         assert!(ClusterUrl::parse("https://x.example/a\\b").is_err());
+        assert_eq!(
+            ClusterUrl::parse("http://127.0.0.1:39111/@127.0.0.1:36219"),
+            Err(ClusterUrlError::HasCredentials)
+        );
+        for scheme in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "file:/etc/passwd",
+        ] {
+            assert!(
+                matches!(
+                    ClusterUrl::parse(scheme),
+                    Err(ClusterUrlError::UnsupportedScheme(_))
+                ),
+                "{scheme}"
+            );
+        }
         let message = ClusterUrl::parse("ftp://x").unwrap_err().to_string();
         assert!(message.contains("https://"), "{message}");
     }

@@ -2,10 +2,11 @@
 //! to the app, on its own origin — never another server.
 //!
 //! Why: the timeline of the trusted app must not be filled with someone
-//! else's fabricated events by a link. A relative path cannot leave the
-//! origin; anything that could (a scheme, `//host`, a backslash that browsers
-//! read as `/`, an absolute path that may reach another app on the host) is
-//! refused with a sentence. The shell checks the resolved origin once more.
+//! else's fabricated events by a link. A path below the app cannot leave it;
+//! anything that could (a scheme, `//host`, a backslash that browsers read as
+//! `/`, an absolute path or `..` that climbs to another app on the host) is
+//! refused with a sentence. The shell checks the resolved origin once more
+//! and refuses redirects.
 
 /// The capture path a link names, if it is one the app may fetch.
 ///
@@ -28,6 +29,9 @@ pub fn capture_path(raw: &str) -> Result<String, String> {
     if path.starts_with('/') {
         return refuse("which is not relative to the app");
     }
+    if path.split('/').any(|segment| segment == "..") {
+        return refuse("which climbs out of the app's folder");
+    }
     // A scheme (`http:`, `data:`, `javascript:`): letters, then ':' before any '/'.
     if let Some(colon) = path.find(':') {
         if !path[..colon].contains('/') {
@@ -47,8 +51,8 @@ mod tests {
             "captures/incident.ndjson",
             "incident.json",
             "./captures/2024-10-28 join storm.ndjson",
-            "../shared/x.ndjson",
             "captures/a:b.ndjson",
+            "captures/..x.ndjson",
         ] {
             assert_eq!(capture_path(ok).as_deref(), Ok(ok), "{ok}");
         }
@@ -63,6 +67,8 @@ mod tests {
             "/\\other.example/x",
             "\\\\other.example\\x",
             "/x.ndjson",
+            "../shared/x.ndjson",
+            "captures/../../sim/requests",
             "javascript:alert(1)",
             "data:application/json,[]",
             "blob:http://x/y",

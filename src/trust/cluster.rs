@@ -89,6 +89,30 @@ impl ClusterPolicy {
     }
 }
 
+/// The part of a host name that says who runs it: the last two labels
+/// (`evil.example` in `eu1.cloud.thethings.network.evil.example`), three
+/// under a two-level country suffix (`example.co.uk`); an IP address or a
+/// one-label host whole. A reading aid next to the full host, not a rule.
+pub fn owner_domain(host: &str) -> &str {
+    let name = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':') {
+            h
+        } else {
+            host
+        }
+    });
+    let is_ip = name.starts_with('[') || name.parse::<std::net::Ipv4Addr>().is_ok();
+    let labels: Vec<&str> = name.split('.').collect();
+    if is_ip || labels.len() <= 2 {
+        return name;
+    }
+    let n = labels.len();
+    let two_level_suffix = labels[n - 1].len() == 2 && labels[n - 2].len() <= 3;
+    let keep = if two_level_suffix { 3 } else { 2 }.min(n);
+    let start: usize = labels[..n - keep].iter().map(|l| l.len() + 1).sum();
+    &name[start..]
+}
+
 /// Why a cluster needs confirming.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmReason {
@@ -145,15 +169,15 @@ impl ClusterCheck {
         let origin = cluster.origin();
         if let Some(pinned) = &policy.pinned {
             if !pinned.iter().any(|p| p.origin() == origin) {
-                let hosts: Vec<&str> = pinned.iter().map(ClusterUrl::host).collect();
-                let allowed = if hosts.is_empty() {
+                // Origins, not hosts: `http://x` and `https://x` are different clusters.
+                let origins: Vec<&str> = pinned.iter().map(ClusterUrl::origin).collect();
+                let allowed = if origins.is_empty() {
                     "the clusters its operator allowed".to_owned()
                 } else {
-                    hosts.join(", ")
+                    origins.join(", ")
                 };
                 return ClusterCheck::Refused(format!(
-                    "This Eventline only connects to {allowed}; it will not send a key to {}",
-                    cluster.host()
+                    "This Eventline only connects to {allowed}; it will not send a key to {origin}"
                 ));
             }
         }
@@ -217,6 +241,22 @@ mod tests {
             Some("https://eu1.cloud.thethings.network"),
         );
         assert!(matches!(other, ClusterCheck::Confirm { .. }));
+    }
+
+    #[test]
+    fn the_owner_domain_is_the_end_of_the_host() {
+        assert_eq!(
+            owner_domain("eu1.cloud.thethings.network.evil.example"),
+            "evil.example"
+        );
+        assert_eq!(
+            owner_domain("eu1.cloud.thethings.network"),
+            "thethings.network"
+        );
+        assert_eq!(owner_domain("tts.example.co.uk:8443"), "example.co.uk");
+        assert_eq!(owner_domain("127.0.0.1:1885"), "127.0.0.1");
+        assert_eq!(owner_domain("[::1]:1885"), "[::1]");
+        assert_eq!(owner_domain("localhost"), "localhost");
     }
 
     #[test]
@@ -300,10 +340,10 @@ mod tests {
                 panic!("{source:?}: {check:?}");
             };
             assert!(
-                sentence.contains("backup.example.com, tts.example.com"),
+                sentence.contains("https://backup.example.com, https://tts.example.com;"),
                 "{sentence}"
             );
-            assert!(sentence.contains("eu1.cloud.thethings.network.evil.example"));
+            assert!(sentence.ends_with("https://eu1.cloud.thethings.network.evil.example"));
         }
         for ok in ["https://backup.example.com", "https://tts.example.com/x"] {
             let check = ClusterCheck::of(

@@ -14,5 +14,5 @@ mod cluster;
 mod keys;
 
 pub use capture::capture_path;
-pub use cluster::{ClusterCheck, ClusterPolicy, ClusterSource, ConfirmReason};
+pub use cluster::{owner_domain, ClusterCheck, ClusterPolicy, ClusterSource, ConfirmReason};
 pub use keys::{SavedKey, SavedKeys, LEGACY_STORAGE_KEY, STORAGE_KEY};

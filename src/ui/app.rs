@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
     tick_every_second(viewer);
     super::viewport::install(viewer);
     let banner = move || viewer.form(|f| f.config.banner.clone());
+    let config_warning = move || viewer.form(|f| f.config_warning.clone());
 
     view! {
         <header class="topbar">
@@ -45,6 +46,9 @@ pub fn App() -> impl IntoView {
         <main class="page">
             <aside class="side">
                 {move || banner().map(|text| view! { <p class="banner" role="note">{text}</p> })}
+                {move || config_warning().map(|text| view! {
+                    <p class="banner config-warning" role="note">{format!("This Eventline's settings have a problem, tell its operator: {text}")}</p>
+                })}
                 <ConnectForm />
             </aside>
             <div class="main">

@@ -16,8 +16,8 @@ use super::state::Viewer;
 use super::storage;
 use crate::config::ViewerConfig;
 use crate::form::{understood_entities, Field, FormInput};
-use crate::model::FormModel;
-use crate::trust::ClusterCheck;
+use crate::model::{FormModel, Status};
+use crate::trust::{owner_domain, ClusterCheck};
 
 /// A field's problems, in a paragraph the input points at with `aria-describedby`.
 #[component]
@@ -41,6 +41,32 @@ fn store_saved(viewer: Viewer) {
     viewer.form_untracked(|f| storage::store(&f.saved));
 }
 
+/// Focuses the first element matching `selector` (moving it into view).
+fn focus_first(selector: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten());
+    if let Some(el) =
+        element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// A host name that may wrap only after its dots, never inside a label.
+fn host_view(host: &str) -> impl IntoView {
+    let labels: Vec<String> = host.split('.').map(str::to_owned).collect();
+    let last = labels.len().saturating_sub(1);
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let dot = if i < last { "." } else { "" };
+            view! { <span class="label">{format!("{label}{dot}")}</span><wbr /> }
+        })
+        .collect_view()
+}
+
 /// The warning shown while the form's cluster came from a link and must be
 /// confirmed before a key goes to it, or when the deployment refuses it.
 #[component]
@@ -54,15 +80,33 @@ fn ClusterWarning() -> impl IntoView {
             let trust = move |_| {
                 let origin = origin.clone();
                 viewer.edit_form(|f| f.trust_origin(origin));
+                let key_empty = viewer.form_untracked(|f| f.input.api_key.is_empty());
+                focus_first(if key_empty {
+                    "#api-key"
+                } else {
+                    "form.connect button[type=submit]"
+                });
             };
+            let distrust = move |_| {
+                viewer.edit_form(FormModel::distrust);
+                focus_first("#cluster-url");
+            };
+            let domain = owner_domain(&host).to_owned();
+            let whole = domain == host;
             Some(view! {
                 <div class="cluster-warning" role="alert" aria-label="Check the cluster">
                     <p class="sentence">"A link set the cluster. Connecting sends your API key to:"</p>
-                    <p class="host"><strong>{host.clone()}</strong></p>
+                    <p class="host"><strong>{host_view(&host)}</strong></p>
+                    {(!whole).then(|| view! {
+                        <p class="domain">"That is a server of "<strong>{domain.clone()}</strong>"."</p>
+                    })}
                     <p>{reason.sentence()} " Only continue if you know this host and trust it with your key."</p>
-                    <button type="button" class="primary" on:click=trust>
-                        {format!("Trust {host}")}
-                    </button>
+                    <div class="actions">
+                        <button type="button" class="primary" on:click=trust>
+                            {format!("Trust {host}")}
+                        </button>
+                        <button type="button" on:click=distrust>"Don't trust it"</button>
+                    </div>
                 </div>
             }
             .into_any())
@@ -145,6 +189,15 @@ pub fn ConnectForm() -> impl IntoView {
             return;
         }
         let Some(valid) = viewer.edit_form(FormModel::submit) else {
+            // Show the first problem: the cluster warning's Trust, else the first bad field.
+            let warned = viewer.form_untracked(|f| {
+                matches!(f.cluster_check(), Some(ClusterCheck::Confirm { .. }))
+            });
+            focus_first(if warned {
+                ".cluster-warning button"
+            } else {
+                "form.connect [aria-invalid=true]"
+            });
             return;
         };
         store_saved(viewer);
@@ -152,6 +205,21 @@ pub fn ConnectForm() -> impl IntoView {
         connection.connect(viewer, valid, view);
         share::push_view(viewer);
     };
+    // The key and the cluster are remembered once a stream to them opened.
+    Effect::new(move |_| {
+        let streaming_to = viewer.with(|m| {
+            matches!(m.status(), Status::Streaming)
+                .then(|| m.live_request().map(|f| f.cluster.origin().to_owned()))
+                .flatten()
+        });
+        if let Some(origin) = streaming_to {
+            if viewer.edit_form(|f| f.connected(&origin)) {
+                store_saved(viewer);
+            }
+        }
+    });
+    let needs_trust =
+        move || viewer.form(|f| !matches!(f.cluster_check(), Some(ClusterCheck::Trusted) | None));
     let chips = move || viewer.form(|f| understood_entities(&f.input.entities));
     let key_origin = move || viewer.form(FormModel::key_origin);
 
@@ -204,7 +272,7 @@ pub fn ConnectForm() -> impl IntoView {
                     }}
                 </p>
                 <SavedKeyList />
-                <Show when=move || share::opened_from_link() && viewer.form(|f| f.input.api_key.is_empty())>
+                <Show when=move || share::opened_from_link() && !needs_trust() && viewer.form(|f| f.input.api_key.is_empty())>
                     <p class="shared-note" role="note">
                         "Opened from a shared link: enter your own API key and press Connect."
                     </p>

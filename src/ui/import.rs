@@ -17,7 +17,7 @@ use super::state::{now, now_ms, Viewer};
 const WORK_PER_FRAME_MS: f64 = 12.0;
 
 /// The most bytes read between two looks at the clock.
-const SLICE_BYTES: usize = 16 * 1024;
+const SLICE_BYTES: usize = 4 * 1024;
 
 /// Resolves at the next animation frame (after the timeline's batch for it).
 async fn next_frame() {
@@ -74,8 +74,10 @@ async fn read_capture(
         };
         let bytes = value.unchecked_into::<js_sys::Uint8Array>().to_vec();
         // A chunk may be megabytes (a million tiny array items): read it in
-        // slices, letting the page paint whenever a slice ran past the budget.
-        for slice in bytes.chunks(SLICE_BYTES) {
+        // slices until the frame's budget is spent (one model update for
+        // them all), then let the page paint.
+        let mut rest = bytes.as_slice();
+        while !rest.is_empty() {
             if now_ms() - since_frame > WORK_PER_FRAME_MS {
                 next_frame().await;
                 since_frame = now_ms();
@@ -84,7 +86,19 @@ async fn read_capture(
                     return;
                 }
             }
-            viewer.act(|m| m.import_bytes(slice));
+            let deadline = since_frame + WORK_PER_FRAME_MS;
+            let read = viewer.act(|m| {
+                let mut read = 0;
+                for slice in rest.chunks(SLICE_BYTES) {
+                    m.import_bytes(slice);
+                    read += slice.len();
+                    if now_ms() > deadline {
+                        break;
+                    }
+                }
+                read
+            });
+            rest = rest.get(read..).unwrap_or_default();
         }
     }
     viewer.act(|m| m.import_finished());

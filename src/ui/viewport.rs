@@ -131,11 +131,14 @@ mod wasm {
         // the browser's scroll anchoring (which keeps what is read in place
         // when rows arrive above it) would fight that, so it is on only while
         // not following.
-        Effect::new(move |_| {
-            let follow = viewer.with(|m| m.settings().follow);
+        let follow_setting = Memo::new(move |_| viewer.with(|m| m.settings().follow));
+        Effect::new(move |loaded: Option<()>| {
+            let follow = follow_setting.get();
             // Turned on (by the user or by Connect): go to the newest now, before
             // any scroll event still on its way could be taken for the user leaving.
-            if follow {
+            // Not when the page loads: on a narrow screen the timeline is below
+            // the form, which is what a user needs first.
+            if follow && loaded.is_some() {
                 if let Some(window) = web_sys::window() {
                     scroll_to_newest(viewer, &window, &document());
                 }
