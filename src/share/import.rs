@@ -2,7 +2,8 @@
 //! `{"result":…}`, as `Export NDJSON` and `ttn-lw-cli events` write it) fed in
 //! chunks of any size, so a 100 MB file streams in without building one big
 //! string; or a JSON array, whose items are cut out as they arrive (see
-//! `share/array.rs`), so it streams the same way.
+//! `share/array.rs`), so it streams the same way. The lines come from the
+//! same framer as the event stream's ([`Lines`]).
 //!
 //! A line that is not an event is reported with its line number and skipped;
 //! the rest loads. Nothing here panics on a file's content, and the result
@@ -11,14 +12,12 @@
 //! whole), and time is linear in the bytes. A leading UTF-8 BOM is ignored.
 
 use super::array::{ArrayPart, ArrayScanner};
-use crate::stream::{parse_frame, Frame};
+use crate::stream::lines::{Line, Lines};
+use crate::stream::{excerpt, parse_frame, Frame};
 use crate::tts::Event;
 
 /// The longest line read (16 MiB, like a stream frame); longer ones are reported and skipped.
 pub const MAX_LINE: usize = 16 << 20;
-
-/// Bytes of a bad line quoted in its [`ImportItem::Skipped`].
-const EXCERPT_BYTES: usize = 80;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -34,22 +33,23 @@ pub enum ImportItem {
     },
 }
 
+/// What the file turned out to be.
+#[derive(Debug)]
+enum Shape {
+    /// Not known yet: no non-blank byte seen. `head` holds a partial BOM.
+    Unknown { head: Vec<u8>, bom_checked: bool },
+    /// One event per line.
+    Ndjson(Lines),
+    /// A JSON array, from its `[` on.
+    Array(ArrayScanner),
+}
+
 /// Incremental capture reader.
 #[derive(Debug)]
 pub struct CaptureReader {
-    /// NDJSON: the unfinished line (at most `max_line` bytes). Before the
-    /// format is known: a partial BOM.
-    pending: Vec<u8>,
-    /// NDJSON: the line number of the first byte in `pending`.
+    shape: Shape,
+    /// The line the next byte is on while the shape is unknown.
     line: usize,
-    /// Known once a non-blank byte arrived: whether the file is a JSON array.
-    array: Option<bool>,
-    /// A JSON array's item scanner (from its `[` on).
-    items: Option<ArrayScanner>,
-    /// A leading BOM was looked for.
-    bom_checked: bool,
-    /// Skipping the rest of an over-long line.
-    overlong: bool,
     /// The longest line kept ([`MAX_LINE`] unless set by [`CaptureReader::max_line`]).
     max_line: usize,
 }
@@ -69,11 +69,6 @@ fn starts_an_object(bytes: &[u8]) -> bool {
     bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
-fn excerpt(bytes: &[u8]) -> String {
-    let cut = bytes.len().min(EXCERPT_BYTES);
-    String::from_utf8_lossy(bytes.get(..cut).unwrap_or_default()).into_owned()
-}
-
 fn newlines(bytes: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', bytes).count()
 }
@@ -81,12 +76,11 @@ fn newlines(bytes: &[u8]) -> usize {
 impl CaptureReader {
     pub fn new() -> Self {
         Self {
-            pending: Vec::new(),
+            shape: Shape::Unknown {
+                head: Vec::new(),
+                bom_checked: false,
+            },
             line: 1,
-            array: None,
-            items: None,
-            bom_checked: false,
-            overlong: false,
             max_line: MAX_LINE,
         }
     }
@@ -100,7 +94,11 @@ impl CaptureReader {
 
     /// Bytes held: of an unfinished line or array item (never more than the line bound).
     pub fn buffered_len(&self) -> usize {
-        self.pending.len() + self.items.as_ref().map_or(0, ArrayScanner::buffered_len)
+        match &self.shape {
+            Shape::Unknown { head, .. } => head.len(),
+            Shape::Ndjson(lines) => lines.buffered_len(),
+            Shape::Array(items) => items.buffered_len(),
+        }
     }
 
     fn array_parts(parts: Vec<ArrayPart>, out: &mut Vec<ImportItem>) {
@@ -143,59 +141,53 @@ impl CaptureReader {
         }
     }
 
-    fn line_item(line: usize, bytes: &[u8], out: &mut Vec<ImportItem>) {
-        let trimmed = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        if trimmed.iter().all(u8::is_ascii_whitespace) {
+    /// One line of an NDJSON capture (or the report of a too-long one).
+    fn line_item(line: Line<'_>, max_line: usize, out: &mut Vec<ImportItem>) {
+        let (line, bytes) = match line {
+            Line::TooLong { number, head } => {
+                return out.push(ImportItem::Skipped {
+                    line: number,
+                    reason: format!("the line is longer than {max_line} bytes"),
+                    excerpt: excerpt(&head),
+                })
+            }
+            Line::Whole { number, bytes } => (number, bytes),
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        if !starts_an_object(trimmed) {
+        if !starts_an_object(bytes) {
             return out.push(ImportItem::Skipped {
                 line,
                 reason: NOT_AN_OBJECT.into(),
-                excerpt: excerpt(trimmed),
+                excerpt: excerpt(bytes),
             });
         }
-        out.push(match parse_frame(trimmed) {
+        out.push(match parse_frame(bytes) {
             Frame::Event(e) => ImportItem::Event(e),
             Frame::Malformed { reason, .. } => ImportItem::Skipped {
                 line,
                 reason,
-                excerpt: excerpt(trimmed),
+                excerpt: excerpt(bytes),
             },
             Frame::ApiError(e) => ImportItem::Skipped {
                 line,
                 reason: format!("an error message, not an event: {e}"),
-                excerpt: excerpt(trimmed),
+                excerpt: excerpt(bytes),
             },
         });
     }
 
-    /// The report for the current line, now known to be longer than the
-    /// bound, of which `pending` and then `more` have arrived. It quotes no
-    /// more than `max_line + 1` bytes: what has always arrived by then, however
-    /// the file was cut.
-    fn overlong_item(&self, more: &[u8]) -> ImportItem {
-        let cut = EXCERPT_BYTES.min(self.max_line.saturating_add(1));
-        let mut start: Vec<u8> = self.pending.iter().take(cut).copied().collect();
-        start.extend(more.iter().take(cut - start.len()));
-        ImportItem::Skipped {
-            line: self.line,
-            reason: format!("the line is longer than {} bytes", self.max_line),
-            excerpt: excerpt(&start),
-        }
-    }
-
-    /// Reads a chunk; returns what its complete lines held.
+    /// Reads a chunk; returns what its complete lines (or array items) held.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<ImportItem> {
         let mut out = Vec::new();
-        match self.array {
-            Some(true) => {
-                if let Some(items) = self.items.as_mut() {
-                    Self::array_parts(items.feed(chunk), &mut out);
-                }
+        let max_line = self.max_line;
+        match &mut self.shape {
+            Shape::Array(items) => Self::array_parts(items.feed(chunk), &mut out),
+            Shape::Ndjson(lines) => {
+                lines.feed(chunk, |line| Self::line_item(line, max_line, &mut out));
             }
-            Some(false) => self.lines(chunk, &mut out),
-            None => self.start(chunk, &mut out),
+            Shape::Unknown { .. } => self.start(chunk, &mut out),
         }
         out
     }
@@ -203,72 +195,50 @@ impl CaptureReader {
     /// Before the first non-blank byte: drops a BOM and blank lines (counting
     /// them), then tells NDJSON from a JSON array by that byte.
     fn start(&mut self, chunk: &[u8], out: &mut Vec<ImportItem>) {
-        let mut head = std::mem::take(&mut self.pending);
-        head.extend_from_slice(chunk);
-        let mut rest = head.as_slice();
-        if !self.bom_checked {
+        let Shape::Unknown { head, bom_checked } = &mut self.shape else {
+            return;
+        };
+        let mut bytes = std::mem::take(head);
+        bytes.extend_from_slice(chunk);
+        let mut rest = bytes.as_slice();
+        if !*bom_checked {
             if rest.len() < BOM.len() && BOM.starts_with(rest) {
-                self.pending = head;
+                *head = bytes;
                 return;
             }
             rest = rest.strip_prefix(BOM).unwrap_or(rest);
-            self.bom_checked = true;
+            *bom_checked = true;
         }
         let Some(first) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
             self.line += newlines(rest);
             return;
         };
+        // The blank run before it, up to its line's start, is counted here.
         let (blank, text) = rest.split_at(first);
+        let line_start = blank.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         self.line += newlines(blank);
-        if let Some(rest) = text.strip_prefix(b"[") {
-            self.array = Some(true);
+        if let Some(after) = text.strip_prefix(b"[") {
             let mut items = ArrayScanner::new(self.line, self.max_line);
-            Self::array_parts(items.feed(rest), out);
-            self.items = Some(items);
+            Self::array_parts(items.feed(after), out);
+            self.shape = Shape::Array(items);
         } else {
-            self.array = Some(false);
-            self.lines(text, out);
-        }
-    }
-
-    /// NDJSON: each complete line becomes an item; the unfinished one waits.
-    fn lines(&mut self, mut chunk: &[u8], out: &mut Vec<ImportItem>) {
-        while let Some(nl) = memchr::memchr(b'\n', chunk) {
-            let (head, rest) = chunk.split_at(nl);
-            if self.overlong {
-                self.overlong = false;
-            } else if self.pending.len() + head.len() > self.max_line {
-                out.push(self.overlong_item(head));
-            } else if self.pending.is_empty() {
-                Self::line_item(self.line, head, out);
-            } else {
-                self.pending.extend_from_slice(head);
-                Self::line_item(self.line, &self.pending, out);
-            }
-            self.pending.clear();
-            self.line += 1;
-            chunk = rest.get(1..).unwrap_or_default();
-        }
-        if self.overlong {
-            return;
-        }
-        if self.pending.len() + chunk.len() > self.max_line {
-            out.push(self.overlong_item(chunk));
-            self.pending.clear();
-            self.overlong = true;
-        } else {
-            self.pending.extend_from_slice(chunk);
+            let max_line = self.max_line;
+            let mut lines = Lines::new(max_line).starting_at(self.line);
+            let from_line_start = blank.get(line_start..).unwrap_or_default();
+            lines.feed(from_line_start, |_| {});
+            lines.feed(text, |line| Self::line_item(line, max_line, out));
+            self.shape = Shape::Ndjson(lines);
         }
     }
 
     /// The end of the file: the last line, or the end of the JSON array.
     pub fn finish(&mut self) -> Vec<ImportItem> {
         let mut out = Vec::new();
-        let pending = std::mem::take(&mut self.pending);
-        if let Some(items) = self.items.as_mut() {
-            Self::array_parts(items.finish(), &mut out);
-        } else if !self.overlong {
-            Self::line_item(self.line, &pending, &mut out);
+        let max_line = self.max_line;
+        match &mut self.shape {
+            Shape::Array(items) => Self::array_parts(items.finish(), &mut out),
+            Shape::Ndjson(lines) => lines.finish(|line| Self::line_item(line, max_line, &mut out)),
+            Shape::Unknown { .. } => {}
         }
         out
     }

@@ -15,17 +15,17 @@
 //! `retry` then `:` or the line end, or a `:` comment); the Content-Type only
 //! names which JSON framing it is, since proxies and other servers differ.
 //!
-//! Scan, then parse: `memchr` finds the next LF in the *new* bytes only; the
-//! bytes of an unfinished line wait in `partial`, which never holds an LF, so
-//! no byte is searched twice. Complete lines inside a chunk are parsed in
-//! place (no copy); only an unfinished tail is copied. "Need more bytes" is a
-//! normal answer (no frames); the end of input is [`Decoder::finish`].
+//! Scan, then parse: the lines come from [`Lines`] (shared with the capture
+//! reader), which finds each LF once and hands complete lines over in place;
+//! this module decides what a line means. "Need more bytes" is a normal
+//! answer (no frames); the end of input is [`Decoder::finish`].
 //!
 //! Bounds: a line (or SSE event data) longer than the frame bound yields one
 //! `Malformed` and the decoder resynchronises at the next LF; it never holds
 //! more than the bound. Nothing here panics on input.
 
-use super::frame::{excerpt, parse_frame, EXCERPT_BYTES};
+use super::frame::{excerpt, parse_frame};
+use super::lines::{Line, Lines};
 use super::sse::SseState;
 use super::Frame;
 
@@ -48,18 +48,21 @@ pub enum Framing {
 /// An incremental decoder for one response body.
 #[derive(Debug)]
 pub struct Decoder {
-    /// The unfinished line: never contains LF, never longer than `max_frame`.
-    partial: Vec<u8>,
+    /// The body's lines (bounded by the frame bound).
+    lines: Lines,
+    /// What the lines mean.
+    meaning: Meaning,
+}
+
+/// How lines are read: the framing, once known, and the SSE state.
+#[derive(Debug)]
+struct Meaning {
     max_frame: usize,
     framing: Framing,
     /// The framing given to [`Decoder::with_framing`] (`Undetermined`: detect).
     forced: Framing,
     /// The JSON framing named by the Content-Type, used once a line shows it is not SSE.
     json_framing: Framing,
-    /// Skipping an oversized line until the next LF.
-    discarding: bool,
-    /// No line processed yet (a leading BOM is dropped from it).
-    at_start: bool,
     sse: SseState,
 }
 
@@ -87,14 +90,14 @@ impl Decoder {
             _ => Framing::NdJson,
         };
         Decoder {
-            partial: Vec::new(),
-            max_frame: DEFAULT_MAX_FRAME,
-            framing: Framing::Undetermined,
-            forced: Framing::Undetermined,
-            json_framing,
-            discarding: false,
-            at_start: true,
-            sse: SseState::default(),
+            lines: Lines::new(DEFAULT_MAX_FRAME),
+            meaning: Meaning {
+                max_frame: DEFAULT_MAX_FRAME,
+                framing: Framing::Undetermined,
+                forced: Framing::Undetermined,
+                json_framing,
+                sse: SseState::default(),
+            },
         }
     }
 
@@ -102,38 +105,39 @@ impl Decoder {
     /// (`Undetermined` means detect, as [`Decoder::new`]).
     pub fn with_framing(framing: Framing) -> Self {
         let mut decoder = Decoder::new(None);
-        decoder.framing = framing;
-        decoder.forced = framing;
+        decoder.meaning.framing = framing;
+        decoder.meaning.forced = framing;
         if framing == Framing::TtsEventStream {
-            decoder.json_framing = framing;
+            decoder.meaning.json_framing = framing;
         }
         decoder
     }
 
     /// Sets the bound on one frame, in bytes (at least 1).
     pub fn max_frame(mut self, bytes: usize) -> Self {
-        self.max_frame = bytes.max(1);
+        self.meaning.max_frame = bytes.max(1);
+        self.lines = Lines::new(bytes);
         self
     }
 
     /// The framing in use (`Undetermined` until the first non-blank line).
     pub fn framing(&self) -> Framing {
-        self.framing
+        self.meaning.framing
     }
 
     /// Bytes held for unfinished frames; never more than twice the frame bound.
     pub fn buffered_len(&self) -> usize {
-        self.partial.len() + self.sse.buffered_len()
+        self.lines.buffered_len() + self.meaning.sse.buffered_len()
     }
 
     /// The last SSE `id:` seen (SSE framing only).
     pub fn last_event_id(&self) -> Option<&str> {
-        self.sse.last_event_id.as_deref()
+        self.meaning.sse.last_event_id.as_deref()
     }
 
     /// The last SSE `retry:` in milliseconds (SSE framing only).
     pub fn retry_ms(&self) -> Option<u64> {
-        self.sse.retry_ms
+        self.meaning.sse.retry_ms
     }
 
     /// Feeds a chunk and returns the frames it completed (often none).
@@ -154,35 +158,8 @@ impl Decoder {
     ///
     /// Never, whatever the bytes.
     pub fn feed_into(&mut self, chunk: &[u8], out: &mut Vec<Frame>) {
-        let mut rest = chunk;
-        while let Some(i) = memchr::memchr(b'\n', rest) {
-            let (line, after) = rest.split_at(i);
-            rest = after.get(1..).unwrap_or_default();
-            if self.discarding {
-                self.discarding = false;
-            } else if self.partial.len() + line.len() > self.max_frame {
-                self.oversized(line, out);
-            } else if self.partial.is_empty() {
-                self.complete_line(line, out);
-            } else {
-                let mut whole = std::mem::take(&mut self.partial);
-                whole.extend_from_slice(line);
-                self.complete_line(&whole, out);
-                whole.clear();
-                if whole.capacity() <= 1 << 20 {
-                    self.partial = whole;
-                }
-            }
-        }
-        if self.discarding || rest.is_empty() {
-            return;
-        }
-        if self.partial.len() + rest.len() > self.max_frame {
-            self.oversized(rest, out);
-            self.discarding = true;
-        } else {
-            self.partial.extend_from_slice(rest);
-        }
+        let meaning = &mut self.meaning;
+        self.lines.feed(chunk, |line| meaning.line(line, out));
     }
 
     /// Ends the input: an unfinished last frame is decoded if it is whole
@@ -194,54 +171,42 @@ impl Decoder {
     /// Never, whatever the bytes fed before.
     pub fn finish(&mut self) -> Vec<Frame> {
         let mut out = Vec::new();
-        if !self.discarding && !self.partial.is_empty() {
-            let last = std::mem::take(&mut self.partial);
+        let meaning = &mut self.meaning;
+        self.lines.finish(|line| {
             let before = out.len();
-            self.complete_line(&last, &mut out);
+            meaning.line(line, &mut out);
             if let Some(Frame::Malformed { reason, .. }) = out.get_mut(before) {
                 *reason = format!("the stream ended inside a frame: {reason}");
             }
+        });
+        if meaning.framing == Framing::Sse {
+            meaning.sse.dispatch(&mut out);
         }
-        if self.framing == Framing::Sse {
-            self.sse.dispatch(&mut out);
-        }
-        *self = Decoder {
-            json_framing: self.json_framing,
-            max_frame: self.max_frame,
-            framing: self.forced,
-            forced: self.forced,
-            ..Decoder::new(None)
-        };
+        let (json_framing, max_frame, forced) =
+            (meaning.json_framing, meaning.max_frame, meaning.forced);
+        *self = Decoder::with_framing(forced).max_frame(max_frame);
+        self.meaning.json_framing = json_framing;
         out
     }
+}
 
-    /// One Malformed for a line longer than the bound; `tail` continues `partial`.
-    /// The excerpt is at most `max_frame + 1` bytes: that many have always
-    /// arrived when the bound is passed, so the excerpt never depends on how
-    /// the input was chunked.
-    fn oversized(&mut self, tail: &[u8], out: &mut Vec<Frame>) {
-        let want = EXCERPT_BYTES.min(self.max_frame.saturating_add(1));
-        let mut head = self.partial.get(..want).unwrap_or(&self.partial).to_vec();
-        let missing = want - head.len();
-        head.extend_from_slice(tail.get(..missing).unwrap_or(tail));
-        out.push(Frame::Malformed {
-            reason: format!(
-                "a frame is larger than the limit of {} bytes; skipped it",
-                self.max_frame
-            ),
-            excerpt: excerpt(&head),
-        });
-        self.partial = Vec::new();
-        self.at_start = false;
+impl Meaning {
+    /// What one line (or a too-long one) means.
+    fn line(&mut self, line: Line<'_>, out: &mut Vec<Frame>) {
+        match line {
+            Line::TooLong { head, .. } => out.push(Frame::Malformed {
+                reason: format!(
+                    "a frame is larger than the limit of {} bytes; skipped it",
+                    self.max_frame
+                ),
+                excerpt: excerpt(&head),
+            }),
+            Line::Whole { bytes, .. } => self.complete_line(bytes, out),
+        }
     }
 
-    /// Handles one complete line (LF removed).
+    /// Handles one complete line (LF, a trailing CR and a leading BOM removed).
     fn complete_line(&mut self, line: &[u8], out: &mut Vec<Frame>) {
-        let mut line = line.strip_suffix(b"\r").unwrap_or(line);
-        if self.at_start {
-            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-            self.at_start = false;
-        }
         if self.framing == Framing::Undetermined {
             if is_blank(line) {
                 return;

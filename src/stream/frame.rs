@@ -17,7 +17,7 @@ use crate::tts::{ApiError, Event, Status};
 use serde::Deserialize;
 
 /// Bytes of the offending input quoted in a `Malformed` frame.
-pub(crate) const EXCERPT_BYTES: usize = 80;
+pub(crate) use super::lines::EXCERPT_BYTES;
 
 #[derive(Deserialize)]
 struct Envelope {

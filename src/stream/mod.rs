@@ -12,11 +12,13 @@ mod cluster;
 mod decoder;
 pub mod fetch;
 mod frame;
+pub mod lines;
 pub mod session;
 mod sse;
 
 pub use cluster::{ClusterUrl, ClusterUrlError};
 pub use decoder::{Decoder, Framing, DEFAULT_MAX_FRAME};
+pub(crate) use frame::excerpt;
 pub use frame::parse_frame;
 
 use crate::tts::{ApiError, Event};
