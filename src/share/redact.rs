@@ -96,7 +96,7 @@ impl Scanner<'_> {
         Err(NotJson(self.pos))
     }
 
-    fn expect(&mut self, b: u8) -> Result<(), NotJson> {
+    fn eat(&mut self, b: u8) -> Result<(), NotJson> {
         if self.peek() == Some(b) {
             self.pos += 1;
             Ok(())
@@ -109,7 +109,7 @@ impl Scanner<'_> {
     fn string(&mut self) -> Result<(usize, usize), NotJson> {
         self.skip_ws();
         let start = self.pos;
-        self.expect(b'"')?;
+        self.eat(b'"')?;
         loop {
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
             let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
@@ -265,7 +265,7 @@ pub fn rewrite(json: &str, redact: bool) -> Result<(String, usize), NotJson> {
                 continue;
             }
             if open.read > 0 {
-                s.expect(b',')?;
+                s.eat(b',')?;
             }
             open.read += 1;
             if !open.object {
@@ -276,7 +276,7 @@ pub fn rewrite(json: &str, redact: bool) -> Result<(String, usize), NotJson> {
                 break;
             }
             let (a, b) = s.string()?;
-            s.expect(b':')?;
+            s.eat(b':')?;
             let span = json.get(a..b).unwrap_or_default();
             let name = string_text(span);
             let protected = name

@@ -8,12 +8,16 @@
 //! reads it. Nothing here may panic on what a server sent.
 
 mod filter;
+mod lane;
+mod marker;
 mod ordered;
 mod timeline;
 
 pub use filter::Filter;
+pub use lane::{Lane, NO_ENTITY};
+pub use marker::{Marker, MarkerKind};
 pub use ordered::{Ordered, Seq};
-pub use timeline::{Lane, Marker, MarkerKind, Timeline, DEFAULT_CAPACITY, NO_ENTITY};
+pub use timeline::{Timeline, DEFAULT_CAPACITY};
 
 /// A stored event's reference (its arrival number).
 pub type EventRef = Seq;

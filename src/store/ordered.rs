@@ -77,6 +77,17 @@ impl Ordered {
         }
     }
 
+    /// The `(time, seq)` at display position `i`.
+    pub fn key_at(&self, i: usize, newest_first: bool) -> Option<(i64, Seq)> {
+        let len = self.0.len();
+        let at = if newest_first {
+            len.checked_sub(1)?.checked_sub(i)?
+        } else {
+            i
+        };
+        self.0.get(at).copied()
+    }
+
     /// The display position of `(time, seq)`.
     pub fn display_position(&self, time: i64, seq: Seq, newest_first: bool) -> Option<usize> {
         let pos = self.position(time, seq)?;

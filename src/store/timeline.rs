@@ -6,63 +6,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 use super::filter::Filter;
+use super::lane::{kind_rank, lane_keys, merge_ids, Lane};
+use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
-use crate::tts::{EntityIds, EntityKind, Event, Timestamp};
+use crate::tts::{EntityIds, Event, Timestamp};
 
 /// How many events the timeline keeps unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 100_000;
-
-/// The key of the lane of events that name no entity.
-pub const NO_ENTITY: &str = "(none)";
-
-/// One entity seen in the stream, with the events that name it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lane {
-    /// The stable grouping key (`app/dev`, `gw:x`, …), or [`NO_ENTITY`].
-    pub key: String,
-    /// The entity, with the newest EUIs/DevAddr the stream revealed; `None`
-    /// for the lane of events without identifiers.
-    pub entity: Option<EntityIds>,
-    /// The event time of the newest event in the lane.
-    pub last_seen: Timestamp,
-    all: Ordered,
-    /// The events passing the active filter (empty without one).
-    matched: Ordered,
-}
-
-impl Lane {
-    /// How many retained events name this entity.
-    pub fn count(&self) -> usize {
-        self.all.len()
-    }
-
-    /// The ARIA label of the lane: `device app1/dev2`, `gateway gw2`.
-    pub fn label(&self) -> String {
-        match &self.entity {
-            Some(EntityIds::Device {
-                application_id,
-                device_id,
-                ..
-            }) => format!("device {application_id}/{device_id}"),
-            Some(other) => format!("{} {}", other.kind(), other.id()),
-            None => "events without an entity".to_owned(),
-        }
-    }
-}
-
-/// What a marker in the timeline stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MarkerKind {
-    /// `events.stream.start`: the stream is live; the names it resolved, if any.
-    StreamStarted { names: Vec<String> },
-}
-
-/// A point in the timeline that is not an entity's event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Marker {
-    pub time: Timestamp,
-    pub kind: MarkerKind,
-}
 
 /// The filtered flat view, present while a filter is active.
 #[derive(Debug)]
@@ -103,64 +53,6 @@ fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-/// Lanes are listed applications first, then their devices, gateways, and the rest.
-fn kind_rank(entity: Option<&EntityIds>) -> u8 {
-    match entity.map(EntityIds::kind) {
-        Some(EntityKind::Application) => 0,
-        Some(EntityKind::Device) => 1,
-        Some(EntityKind::Gateway) => 2,
-        Some(EntityKind::Organization) => 3,
-        Some(EntityKind::User) => 4,
-        Some(EntityKind::Client) => 5,
-        None => 6,
-    }
-}
-
-/// Merge what an event revealed about an entity (EUIs, DevAddr) into the lane's copy.
-fn merge_ids(known: &mut EntityIds, seen: &EntityIds) {
-    match (known, seen) {
-        (
-            EntityIds::Device {
-                dev_eui,
-                join_eui,
-                dev_addr,
-                ..
-            },
-            EntityIds::Device {
-                dev_eui: new_eui,
-                join_eui: new_join,
-                dev_addr: new_addr,
-                ..
-            },
-        ) => {
-            for (old, new) in [
-                (dev_eui, new_eui),
-                (join_eui, new_join),
-                (dev_addr, new_addr),
-            ] {
-                if new.is_some() {
-                    old.clone_from(new);
-                }
-            }
-        }
-        (EntityIds::Gateway { eui, .. }, EntityIds::Gateway { eui: new_eui, .. })
-            if new_eui.is_some() =>
-        {
-            eui.clone_from(new_eui);
-        }
-        _ => {}
-    }
-}
-
-/// The lane keys of an event (one per identifier, or [`NO_ENTITY`]).
-fn lane_keys(event: &Event) -> Vec<String> {
-    if event.identifiers.is_empty() {
-        vec![NO_ENTITY.to_owned()]
-    } else {
-        event.identifiers.iter().map(EntityIds::key).collect()
-    }
 }
 
 impl Timeline {
@@ -493,17 +385,6 @@ impl Timeline {
             self.set_filter(filter);
         }
     }
-}
-
-/// The event names an `events.stream.start` resolved (API.md §2.3).
-fn stream_start_names(event: &Event) -> Vec<String> {
-    event
-        .data
-        .as_ref()
-        .and_then(|d| d.to_value().ok())
-        .and_then(|v| v.get("value").cloned())
-        .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
