@@ -23,6 +23,7 @@ mod live;
 mod stats;
 mod status;
 mod view;
+pub mod window;
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,8 @@
-//! Components only: they read signals and call core functions, and hold no
-//! protocol or store logic. Event content is always rendered as text.
+//! Components and the browser shells. Components read the model through the
+//! [`Viewer`] context and call its methods; they hold no protocol, store or
+//! view logic (that is `crate::model`'s). The shells (`live.rs`, `import.rs`,
+//! `share.rs`, `viewport.rs`) perform I/O and report to the model. Event
+//! content is always rendered as text.
 
 mod app;
 mod connect_form;
