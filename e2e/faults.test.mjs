@@ -151,7 +151,10 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
   let leftAtEnd = null;
   for (;;) {
     status = await statusOf(page);
-    if (count(status, /([\d,]+) events received/) >= EVENTS) break;
+    // Settled: every event received, and the timeline showing what was received
+    // (the viewer counts both at the same step; this reads one snapshot of the bar).
+    const got = count(status, /([\d,]+) events received/);
+    if (got >= EVENTS && count(status, /([\d,]+) shown/) === got) break;
     if (leftAtEnd === null && sim.output.some((l) => l.startsWith('traffic: generated'))) {
       leftAtEnd = await (await fetch(`${sim.url}/sim/faults`)).json();
     }
