@@ -1,5 +1,6 @@
-//! API keys and rights (API.md §4.3 authentication rows, §5): the key store (built-in demo keys
-//! or a keys file), `Authorization` header parsing, implied rights and the per-entity checks.
+//! API keys (API.md §4.3 authentication rows): the key store (built-in demo keys or a keys
+//! file) and `Authorization` header parsing, which turn a request into a [`Caller`]; what the
+//! caller may then see is `rights.rs`.
 //!
 //! # Keys file format
 //! TOML (`.toml`) or JSON (any other extension), a list of keys, each with `key` (the full
@@ -16,10 +17,6 @@
 //! "gateway:rooftop-gw-01" = ["RIGHT_GATEWAY_ALL"]
 //! ```
 //!
-//! Implied rights: `RIGHT_ALL` ⇒ everything; `RIGHT_<KIND>_ALL` ⇒ every `RIGHT_<KIND>_*`;
-//! `RIGHT_APPLICATION_LINK` ⇒ `APPLICATION_INFO`, `APPLICATION_TRAFFIC_READ`,
-//! `APPLICATION_TRAFFIC_DOWN_WRITE`; `RIGHT_GATEWAY_LINK` ⇒ `GATEWAY_INFO`.
-//!
 //! This module must never log or return a key secret: only key IDs leave it.
 
 use std::collections::HashMap;
@@ -30,7 +27,7 @@ use serde::Deserialize;
 use crate::clock::{parse_rfc3339, Nanos};
 use crate::error::TtsError;
 use crate::fleet::Fleet;
-use crate::ids::{EntityKind, EntityRef};
+use crate::rights::Caller;
 
 /// The demo key: all rights on every fleet entity.
 pub const DEMO_API_KEY: &str =
@@ -317,95 +314,7 @@ impl KeyStore {
         if key.expires.is_some_and(|e| e <= now) {
             return Err(TtsError::api_key_expired());
         }
-        Ok(Caller {
-            key_id: Some(key.id.clone()),
-            rights: key.rights.clone(),
-        })
-    }
-}
-
-/// Whether `granted` implies `wanted` (`pkg/ttnpb/rights.go` `Right.Implied`).
-pub fn implies(granted: &str, wanted: &str) -> bool {
-    if granted == wanted || granted == "RIGHT_ALL" {
-        return true;
-    }
-    if let Some(prefix) = granted.strip_suffix("ALL") {
-        if wanted.starts_with(prefix) {
-            return true;
-        }
-    }
-    match granted {
-        "RIGHT_APPLICATION_LINK" => matches!(
-            wanted,
-            "RIGHT_APPLICATION_INFO"
-                | "RIGHT_APPLICATION_TRAFFIC_READ"
-                | "RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE"
-        ),
-        "RIGHT_GATEWAY_LINK" => wanted == "RIGHT_GATEWAY_INFO",
-        _ => false,
-    }
-}
-
-fn right_applies(right: &str, kind: EntityKind) -> bool {
-    right == "RIGHT_ALL"
-        || right.starts_with(&format!("RIGHT_{}_", kind.word().to_ascii_uppercase()))
-}
-
-/// The authenticated caller: key ID (never the secret) and its rights.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// Token ID, `None` for anonymous callers.
-    pub key_id: Option<String>,
-    rights: Vec<(String, Vec<String>)>,
-}
-
-impl Caller {
-    /// A caller without credentials (all-in-one TTS: no rights at all).
-    pub fn anonymous() -> Self {
-        Self {
-            key_id: None,
-            rights: Vec::new(),
-        }
-    }
-
-    /// The rights granted on the entity governing `e` (devices → application).
-    pub fn rights_on(&self, e: &EntityRef) -> Vec<&str> {
-        let (kind, id) = e.rights_entity();
-        let name = format!("{}:{id}", kind.word());
-        self.rights
-            .iter()
-            .filter(|(entity, _)| *entity == name || entity == "*")
-            .flat_map(|(_, r)| r.iter().map(String::as_str))
-            .filter(|r| right_applies(r, kind))
-            .collect()
-    }
-
-    /// `rights.RequireAny`: at least one right on every requested entity.
-    ///
-    /// # Errors
-    /// `no_<kind>_rights` naming the first entity without rights.
-    pub fn require_any(&self, ids: &[EntityRef]) -> Result<(), TtsError> {
-        for e in ids {
-            if self.rights_on(e).is_empty() {
-                let (kind, id) = e.rights_entity();
-                return Err(TtsError::no_rights(kind.word(), id));
-            }
-        }
-        Ok(())
-    }
-
-    /// `rightsutil.EventIsVisible`: empty visibility ⇒ visible; else some identifier's implied
-    /// rights intersect the visibility rights.
-    pub fn can_see(&self, event_ids: &[EntityRef], visibility: &[String]) -> bool {
-        if visibility.is_empty() {
-            return true;
-        }
-        event_ids.iter().any(|e| {
-            let granted = self.rights_on(e);
-            visibility
-                .iter()
-                .any(|w| granted.iter().any(|g| implies(g, w)))
-        })
+        Ok(Caller::with_rights(key.id.clone(), key.rights.clone()))
     }
 }
 
@@ -430,27 +339,6 @@ mod tests {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))));
         }
-    }
-
-    #[test]
-    fn implied_rights() {
-        assert!(implies(
-            "RIGHT_APPLICATION_ALL",
-            "RIGHT_APPLICATION_TRAFFIC_READ"
-        ));
-        assert!(implies(
-            "RIGHT_APPLICATION_LINK",
-            "RIGHT_APPLICATION_TRAFFIC_READ"
-        ));
-        assert!(!implies(
-            "RIGHT_APPLICATION_LINK",
-            "RIGHT_APPLICATION_DEVICES_READ"
-        ));
-        assert!(implies("RIGHT_GATEWAY_LINK", "RIGHT_GATEWAY_INFO"));
-        assert!(!implies(
-            "RIGHT_APPLICATION_INFO",
-            "RIGHT_APPLICATION_TRAFFIC_READ"
-        ));
     }
 
     #[test]

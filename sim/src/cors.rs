@@ -5,6 +5,10 @@
 //! Written by hand because tower-http's `CorsLayer` does not reproduce gorilla's bare 403 for an
 //! unknown requested header, its 400 without `Access-Control-Request-Method`, or its echo of the
 //! requested headers. It must never add `Access-Control-Allow-Credentials`.
+//!
+//! [`deny`] (`--no-cors`) stands for a server that does not allow the page's origin (gorilla's
+//! answer to an origin not in `AllowedOrigins`): no CORS header at all, preflights answered 200
+//! without `Access-Control-Allow-*`, so a browser on another origin gets a network error.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -109,6 +113,15 @@ pub async fn cors(req: Request, next: Next) -> Response {
     );
     h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
     resp
+}
+
+/// The middleware for `--no-cors`: preflights get a bare 200, other requests pass unchanged.
+pub async fn deny(req: Request, next: Next) -> Response {
+    if req.method() == Method::OPTIONS {
+        status(StatusCode::OK)
+    } else {
+        next.run(req).await
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub struct TtsError {
     pub plain_message: Option<String>,
     /// Extra response headers (e.g. `X-Rate-Limit-*`).
     pub headers: Vec<(&'static str, String)>,
+    /// An HTTP status other than the code's (the `status` fault); `None` = from the code.
+    pub http_status: Option<StatusCode>,
 }
 
 /// A fresh 32-hex-char correlation ID (per error instance, like TTS's UUIDs).
@@ -55,6 +57,7 @@ impl TtsError {
             cause: None,
             plain_message: None,
             headers: Vec::new(),
+            http_status: None,
         }
     }
 
@@ -103,8 +106,11 @@ impl TtsError {
         }
     }
 
-    /// HTTP status for the gRPC code (grpc-gateway `HTTPStatusFromCode`).
+    /// HTTP status for the gRPC code (grpc-gateway `HTTPStatusFromCode`), unless set explicitly.
     pub fn status(&self) -> StatusCode {
+        if let Some(s) = self.http_status {
+            return s;
+        }
         let s = match self.code {
             0 => 200,
             1 => 499,
@@ -317,6 +323,32 @@ impl TtsError {
             "storage_disabled",
             "events storage is not not enabled",
         )
+    }
+    /// The `status` fault's TTS-shaped answer: HTTP `status`, with the gRPC code grpc-gateway
+    /// maps to it (API.md §4.2; 502 → 14 Unavailable like 503, unmapped → 2 Unknown).
+    pub fn fault_status(status: StatusCode) -> Self {
+        let code = match status.as_u16() {
+            400 => 3,
+            401 => 16,
+            403 => 7,
+            404 => 5,
+            409 => 10,
+            429 => 8,
+            499 => 1,
+            501 => 12,
+            502 | 503 => 14,
+            504 => 4,
+            _ => 2,
+        };
+        let mut e = Self::new(
+            code,
+            "eventline-sim",
+            "fault_status",
+            "simulated HTTP status `{status}` (a fault switched on in the simulator)",
+        )
+        .attr("status", status.as_u16());
+        e.http_status = Some(status);
+        e
     }
     /// A simulated mid-stream outage (code 14 Unavailable).
     pub fn unavailable() -> Self {

@@ -1,8 +1,9 @@
 //! Fault injection for reliability tests: end a stream after N events or T ms, cut the connection
 //! in the middle of a frame, stall, a mid-stream `{"error":…}`, one malformed frame, 1-byte
-//! chunks, or a 429 before the stream. Also the per-stream pace of flood mode (`rate`,
-//! `rate_after`), which benchmarks set the same way: fill the viewer as fast as it reads, then
-//! stream at a steady rate.
+//! chunks, or an answer instead of the stream — TTS's 429, or any HTTP status with a TTS-shaped
+//! JSON body or a reverse proxy's HTML error page. Also the per-stream pace of flood mode
+//! (`rate`, `rate_after`), which benchmarks set the same way: fill the viewer as fast as it
+//! reads, then stream at a steady rate.
 //!
 //! Switches come from three places, most specific first: query parameters of the request, the
 //! armed sets of `POST /sim/faults` (a queue: each set is consumed by its next K streams, in
@@ -28,6 +29,37 @@ pub enum FaultError {
     /// 14 Unavailable (the default).
     #[default]
     Unavailable,
+}
+
+/// The body of a `status` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultBody {
+    /// A TTS-shaped `google.rpc.Status` JSON object (the default).
+    #[default]
+    Json,
+    /// A reverse proxy's HTML error page (`Content-Type: text/html`).
+    Html,
+}
+
+/// The statuses a `status` fault may answer with.
+pub const FAULT_STATUSES: std::ops::RangeInclusive<u16> = 400..=599;
+
+/// What a request gets instead of a stream, when a fault says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instead {
+    /// TTS's rate-limit error (429 with `X-Rate-Limit-Retry: retry`).
+    RateLimited {
+        /// Seconds.
+        retry: u64,
+    },
+    /// `status` with that body.
+    Status {
+        /// An HTTP status in [`FAULT_STATUSES`].
+        status: u16,
+        /// JSON or HTML.
+        body: FaultBody,
+    },
 }
 
 /// A set of fault switches; `None` = not set.
@@ -65,6 +97,13 @@ pub struct Faults {
     /// Answer 429 with this `X-Rate-Limit-Retry` (seconds) instead of streaming.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_429_retry: Option<u64>,
+    /// Answer this HTTP status (400–599) instead of streaming. A JSON 429 is always
+    /// `status_429_retry` (see [`Faults::with_status_429_as_retry`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The body of the `status` answer (default JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<FaultBody>,
     /// Flood mode only: pace this stream to R events per second (0 = unpaced).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<u64>,
@@ -76,7 +115,7 @@ pub struct Faults {
 impl Faults {
     /// Parses query parameters (`end_after`, `end_after_ms`, `cut_after`, `stall_after`, `error_after`,
     /// `error=expired|revoked|unavailable`, `malformed_after`, `chunk=1`, `status=429&retry=S`,
-    /// and the flood pace `rate`, `rate_after`).
+    /// `status=N[&body=json|html]` (N in 400–599), and the flood pace `rate`, `rate_after`).
     ///
     /// # Errors
     /// A plain code-3 status naming the bad parameter.
@@ -101,17 +140,36 @@ impl Faults {
                 ))
             }
         };
-        let status_429_retry = match q.get("status").map(String::as_str) {
+        let body = match q.get("body").map(String::as_str) {
             None => None,
-            Some("429") => Some(num("retry")?.unwrap_or(60)),
+            Some("json") => Some(FaultBody::Json),
+            Some("html") => Some(FaultBody::Html),
             Some(other) => {
                 return Err(TtsError::plain(
                     3,
-                    format!("invalid fault parameter status={other}"),
+                    format!("invalid fault parameter body={other}"),
                 ))
             }
         };
-        Ok(Self {
+        let status = match q.get("status") {
+            None if body.is_some() => {
+                return Err(TtsError::plain(
+                    3,
+                    "invalid fault parameter body: it needs status=N",
+                ))
+            }
+            None => None,
+            Some(v) => match v.parse::<u16>() {
+                Ok(s) if FAULT_STATUSES.contains(&s) => Some(s),
+                _ => {
+                    return Err(TtsError::plain(
+                        3,
+                        format!("invalid fault parameter status={v} (400 to 599)"),
+                    ))
+                }
+            },
+        };
+        let faults = Self {
             end_after: num("end_after")?,
             end_after_ms: num("end_after_ms")?,
             cut_after: num("cut_after")?,
@@ -120,14 +178,67 @@ impl Faults {
             error,
             malformed_after: num("malformed_after")?,
             chunk: q.get("chunk").map(|v| v == "1" || v == "true"),
-            status_429_retry,
+            status_429_retry: None,
+            status,
+            body,
             rate: num("rate")?,
             rate_after: num("rate_after")?,
-        })
+        };
+        let retry = if status.is_some() {
+            num("retry")?
+        } else {
+            None
+        };
+        Ok(faults.with_status_429_as_retry(retry))
     }
 
-    /// `self` with unset switches taken from `fallback`.
+    /// A JSON `status: 429` becomes `status_429_retry` (`retry`, else 60 s): TTS's rate-limit
+    /// answer, the only one with a retry header. An HTML 429 stays a proxy's page.
+    pub fn with_status_429_as_retry(mut self, retry: Option<u64>) -> Self {
+        if self.status == Some(429) && self.body != Some(FaultBody::Html) {
+            self.status_429_retry = self.status_429_retry.or(retry).or(Some(60));
+            self.status = None;
+            self.body = None;
+        }
+        self
+    }
+
+    /// What the request gets instead of a stream, if anything: `status` first, then
+    /// `status_429_retry`.
+    pub fn instead_of_stream(&self) -> Option<Instead> {
+        match (self.status, self.status_429_retry) {
+            (Some(status), _) => Some(Instead::Status {
+                status,
+                body: self.body.unwrap_or_default(),
+            }),
+            (None, Some(retry)) => Some(Instead::RateLimited { retry }),
+            (None, None) => None,
+        }
+    }
+
+    /// Checks switches that did not come through [`Faults::from_query`] (armed JSON).
+    ///
+    /// # Errors
+    /// A plain code-3 status when `status` is outside 400–599.
+    pub fn check(&self) -> Result<(), TtsError> {
+        match self.status {
+            Some(s) if !FAULT_STATUSES.contains(&s) => Err(TtsError::plain(
+                3,
+                format!("invalid fault status {s} (400 to 599)"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// `self` with unset switches taken from `fallback`. The answer instead of a stream
+    /// (`status`, `body`, `status_429_retry`) is one switch: taken whole from `self` when it sets
+    /// any status, else whole from `fallback`.
     pub fn or(self, fallback: &Faults) -> Faults {
+        let answer = if self.status.is_some() || self.status_429_retry.is_some() {
+            (self.status, self.body, self.status_429_retry)
+        } else {
+            (fallback.status, fallback.body, fallback.status_429_retry)
+        };
         Faults {
             end_after: self.end_after.or(fallback.end_after),
             end_after_ms: self.end_after_ms.or(fallback.end_after_ms),
@@ -137,7 +248,9 @@ impl Faults {
             error: self.error.or(fallback.error),
             malformed_after: self.malformed_after.or(fallback.malformed_after),
             chunk: self.chunk.or(fallback.chunk),
-            status_429_retry: self.status_429_retry.or(fallback.status_429_retry),
+            status: answer.0,
+            body: answer.1,
+            status_429_retry: answer.2,
             rate: self.rate.or(fallback.rate),
             rate_after: self.rate_after.or(fallback.rate_after),
         }
@@ -161,7 +274,8 @@ fn bool_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>
 }
 
 /// Body of `POST /sim/faults`: the switches plus how many streams they apply to. Like the query,
-/// `"status":429,"retry":S` is accepted as a synonym of `"status_429_retry":S`.
+/// `"status":429,"retry":S` is accepted as a synonym of `"status_429_retry":S`, and
+/// `"status":502,"body":"html"` answers a proxy's error page.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ArmedFaults {
     /// The switches.
@@ -170,9 +284,6 @@ pub struct ArmedFaults {
     /// Number of upcoming streams they apply to (default 1).
     #[serde(default = "one")]
     pub streams: u64,
-    /// `429` = answer with a rate-limit error (query-style synonym).
-    #[serde(default, skip_serializing)]
-    pub status: Option<u16>,
     /// Seconds for `X-Rate-Limit-Retry` with `status: 429` (default 60).
     #[serde(default, skip_serializing)]
     pub retry: Option<u64>,
@@ -190,11 +301,7 @@ pub struct FaultControl {
 }
 
 fn normalize(mut a: ArmedFaults) -> ArmedFaults {
-    if a.status == Some(429) && a.faults.status_429_retry.is_none() {
-        a.faults.status_429_retry = Some(a.retry.unwrap_or(60));
-    }
-    a.status = None;
-    a.retry = None;
+    a.faults = a.faults.with_status_429_as_retry(a.retry.take());
     a
 }
 
@@ -270,6 +377,102 @@ mod tests {
         let taken: Vec<Option<u64>> = (0..4).map(|_| control.take().end_after).collect();
         assert_eq!(taken, [Some(1), Some(1), Some(3), None]);
         assert!(control.current().is_empty());
+    }
+
+    fn query(q: &str) -> Result<Faults, TtsError> {
+        let map = q
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Faults::from_query(&map)
+    }
+
+    fn instead(q: &str) -> Option<Instead> {
+        query(q).ok().and_then(|f| f.instead_of_stream())
+    }
+
+    #[test]
+    fn a_status_query_picks_the_answer_instead_of_the_stream() {
+        assert_eq!(
+            instead("status=429&retry=7"),
+            Some(Instead::RateLimited { retry: 7 })
+        );
+        assert_eq!(
+            instead("status=429"),
+            Some(Instead::RateLimited { retry: 60 })
+        );
+        let html = FaultBody::Html;
+        assert_eq!(
+            instead("status=502&body=html"),
+            Some(Instead::Status {
+                status: 502,
+                body: html
+            })
+        );
+        assert_eq!(
+            instead("status=429&body=html&retry=3"),
+            Some(Instead::Status {
+                status: 429,
+                body: html
+            })
+        );
+        assert_eq!(
+            instead("status=503"),
+            Some(Instead::Status {
+                status: 503,
+                body: FaultBody::Json
+            })
+        );
+        for bad in [
+            "status=200",
+            "status=abc",
+            "status=502&body=xml",
+            "body=html",
+        ] {
+            let e = query(bad).err().map(|e| e.message()).unwrap_or_default();
+            assert!(e.starts_with("invalid fault parameter"), "{bad}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn the_most_specific_source_decides_the_answer_whole() {
+        let cli = Faults {
+            status: Some(502),
+            body: Some(FaultBody::Html),
+            ..Faults::default()
+        };
+        let from_query = query("status=429&retry=5").unwrap_or_default();
+        assert_eq!(
+            from_query.or(&cli).instead_of_stream(),
+            Some(Instead::RateLimited { retry: 5 })
+        );
+        let unrelated = query("end_after=3").unwrap_or_default().or(&cli);
+        assert_eq!(unrelated.end_after, Some(3));
+        assert_eq!(
+            unrelated.instead_of_stream(),
+            Some(Instead::Status {
+                status: 502,
+                body: FaultBody::Html
+            })
+        );
+    }
+
+    #[test]
+    fn an_armed_json_429_is_the_rate_limit_and_a_bad_status_is_refused() {
+        let a: ArmedFaults =
+            serde_json::from_str(r#"{"status":429,"retry":4}"#).unwrap_or_default();
+        let control = FaultControl::default();
+        control.arm(a);
+        assert_eq!(
+            control.take().instead_of_stream(),
+            Some(Instead::RateLimited { retry: 4 })
+        );
+        let page: ArmedFaults =
+            serde_json::from_str(r#"{"status":504,"body":"html"}"#).unwrap_or_default();
+        assert!(page.faults.check().is_ok());
+        let bad: ArmedFaults = serde_json::from_str(r#"{"status":302}"#).unwrap_or_default();
+        assert!(bad.faults.check().is_err());
     }
 
     #[test]

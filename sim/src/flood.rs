@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::clock::{format_rfc3339, now, Nanos};
 use crate::fleet::Fleet;
+use crate::framing::frame;
 use crate::generator::Generator;
 use crate::hub::{Hub, SimEvent};
 use crate::prng::Prng;
@@ -178,7 +179,7 @@ impl Source {
                 let uid = self.p.ulid(t);
                 pool.events[*i].frame(&format_rfc3339(t), &uid, delimiter)
             }
-            (Current::Fresh(ev), _) => crate::stream::frame(&ev.json, delimiter),
+            (Current::Fresh(ev), _) => frame(&ev.json, delimiter),
             _ => Bytes::new(),
         }
     }

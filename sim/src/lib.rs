@@ -1,10 +1,12 @@
 //! `eventline-sim`: a faithful simulator of The Things Stack v3.32 events streaming API
-//! (`POST /api/v3/events`, see `shared/tts/API.md`), for developing and testing the Eventline
+//! (`POST /api/v3/events`, see `docs/tts/API.md`), for developing and testing the Eventline
 //! viewer without a real LoRaWAN network.
 //!
 //! Shape (axum's testing example): [`app`] builds the `Router` from an [`AppState`], [`serve`]
 //! runs it on a listener until a shutdown future resolves, [`spawn_traffic`] starts the live or
-//! replay source. Nothing here may panic on request data, and no key secret is ever logged.
+//! replay source. This root declares every module and depends on them; no module depends on it
+//! (they import what they need from `state`, `framing`, …), so the module graph has no cycles.
+//! Nothing here may panic on request data, and no key secret is ever logged.
 
 // `TtsError` is deliberately a plain, inspectable struct (tests and handlers read its fields);
 // errors are the cold path of a request, so its size does not matter.
@@ -18,193 +20,39 @@ pub mod error;
 pub mod faults;
 pub mod fleet;
 pub mod flood;
+pub mod framing;
 pub mod generator;
 pub mod hub;
 pub mod ids;
 pub mod prng;
 pub mod replay;
 pub mod request;
+pub mod rights;
 pub mod seen;
+pub mod source;
+pub mod state;
 pub mod stream;
 pub mod web;
+pub mod writer;
+pub mod wrong_server;
 
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use auth::{KeyStore, DEMO_API_KEY, EXPIRED_API_KEY, INFO_ONLY_API_KEY, LIMITED_API_KEY};
 pub use faults::Faults;
 pub use fleet::Fleet;
 pub use hub::Hub;
-
-/// Where events come from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Traffic {
-    /// One background generator at `rate` events/s into the hub (`0` = no traffic).
-    Live {
-        /// Events per second.
-        rate: f64,
-        /// Stop after this many events (`None` = never).
-        limit: Option<u64>,
-    },
-    /// Each stream cycles through a pool of generated events (fresh `time` and `unique_id`
-    /// each), as fast as the client reads (not stored).
-    Flood,
-    /// Replay a capture through the hub.
-    Replay {
-        /// The JSONL file.
-        path: PathBuf,
-        /// Pace multiplier (`0` = as fast as possible).
-        speed: f64,
-        /// Start over at the end.
-        looped: bool,
-    },
-}
-
-/// Everything the simulator is configured with.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// PRNG seed.
-    pub seed: u64,
-    /// Number of applications.
-    pub applications: usize,
-    /// Devices per application.
-    pub devices_per_application: usize,
-    /// Number of gateways.
-    pub gateways: usize,
-    /// Keep history (`tail`/`after`, FindRelated).
-    pub store: bool,
-    /// Events the history keeps per entity (TTS: `events.redis.store.entity-count`, 100).
-    pub history_limit: usize,
-    /// Write every published event to this file, created anew (JSONL, a capture `--replay` reads).
-    pub record: Option<PathBuf>,
-    /// Traffic source.
-    pub traffic: Traffic,
-    /// Flood mode: how many generated events streams cycle through.
-    pub flood_pool_events: usize,
-    /// Faults applied to every stream.
-    pub faults: Faults,
-    /// API keys (`None` = the demo key set).
-    pub keys: Option<KeyStore>,
-    /// Static viewer directory.
-    pub serve_dir: Option<PathBuf>,
-    /// URL base of the static viewer (`/` or `/sub/path/`).
-    pub base: String,
-    /// Serve `<base>config.json` pre-filling the viewer with this simulator's
-    /// URL and (with the built-in keys) the demo API key — for `cargo xtask demo`.
-    pub viewer_config: bool,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            seed: 1,
-            applications: 2,
-            devices_per_application: 3,
-            gateways: 3,
-            store: true,
-            history_limit: hub::HISTORY_LIMIT,
-            record: None,
-            traffic: Traffic::Live {
-                rate: 5.0,
-                limit: None,
-            },
-            flood_pool_events: flood::POOL_EVENTS,
-            faults: Faults::default(),
-            keys: None,
-            serve_dir: None,
-            base: "/".into(),
-            viewer_config: false,
-        }
-    }
-}
-
-/// Shared state of one simulator instance.
-pub struct SimState {
-    /// Configuration.
-    pub config: Config,
-    /// The fleet.
-    pub fleet: Fleet,
-    /// API keys.
-    pub keys: KeyStore,
-    /// The event hub.
-    pub hub: Hub,
-    /// Faults armed via `/sim/faults`.
-    pub faults: faults::FaultControl,
-    /// Set to `true` to end all streams (shutdown).
-    pub shutdown: watch::Sender<bool>,
-    /// Flood mode's pool of generated events, once built (see [`spawn_traffic`]).
-    pub flood_pool: OnceLock<Arc<flood::Pool>>,
-    /// Every request that reached the simulator (`GET /sim/requests`).
-    pub seen: seen::SeenRequests,
-}
-
-/// The state handle passed to handlers.
-pub type AppState = Arc<SimState>;
-
-impl SimState {
-    /// Builds the state for `config`.
-    ///
-    /// # Errors
-    /// The `record` file cannot be created.
-    pub fn try_new(config: Config) -> std::io::Result<AppState> {
-        let record = match &config.record {
-            Some(path) => Some(
-                Box::new(std::io::LineWriter::new(std::fs::File::create(path)?))
-                    as Box<dyn std::io::Write + Send>,
-            ),
-            None => None,
-        };
-        Ok(Self::build(config, record))
-    }
-
-    /// Builds the state for `config`; a `record` file that cannot be created is reported on
-    /// stderr and not written (see [`SimState::try_new`]).
-    pub fn new(config: Config) -> AppState {
-        let fallback = config.clone();
-        Self::try_new(config).unwrap_or_else(|e| {
-            eprintln!("eventline-sim: cannot record: {e}");
-            Self::build(fallback, None)
-        })
-    }
-
-    fn build(config: Config, record: Option<Box<dyn std::io::Write + Send>>) -> AppState {
-        let fleet = Fleet::new(
-            config.seed,
-            config.applications,
-            config.devices_per_application,
-            config.gateways,
-        );
-        let keys = config
-            .keys
-            .clone()
-            .unwrap_or_else(|| KeyStore::demo(&fleet));
-        let mut hub = Hub::new(config.store).with_entity_limit(config.history_limit);
-        if let Some(out) = record {
-            hub = hub.recording_to(out);
-        }
-        Arc::new(Self {
-            fleet,
-            keys,
-            hub,
-            faults: faults::FaultControl::default(),
-            shutdown: watch::channel(false).0,
-            flood_pool: OnceLock::new(),
-            seen: seen::SeenRequests::default(),
-            config,
-        })
-    }
-}
+pub use state::{AppState, Config, SimState, Traffic};
 
 /// Normalises a `--base` value to `/…/`.
 pub fn normalize_base(base: &str) -> String {
@@ -216,7 +64,8 @@ pub fn normalize_base(base: &str) -> String {
     }
 }
 
-/// The router: the events API, the fault control endpoint and (optionally) the static viewer.
+/// The router: the events API, the fault control endpoint and (optionally) the static viewer;
+/// with `plain_web_server`, a plain web server's 404 under `/api/` instead of the API.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route(
@@ -228,16 +77,21 @@ pub fn app(state: AppState) -> Router {
             get(web::find_related).fallback(web::method_not_allowed),
         )
         .route("/api/v3/{*rest}", axum::routing::any(web::not_found))
-        .route("/sim/requests", get(seen::list))
+        .route("/sim/requests", get(web::requests_seen))
         .route(
             "/sim/faults",
             get(web::faults_get)
                 .post(web::faults_post)
                 .delete(web::faults_delete),
         )
-        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
-        .layer(from_fn(cors::cors))
-        .layer(from_fn(web::common_headers));
+        .layer(DefaultBodyLimit::max(16 * 1024 * 1024));
+    // `--no-cors`: a server that does not allow the page's origin (gorilla's answer to one).
+    let api = if state.config.cors {
+        api.layer(from_fn(cors::cors))
+    } else {
+        api.layer(from_fn(cors::deny))
+    };
+    let api = api.layer(from_fn(web::common_headers));
     let mut router = api;
     if state.config.viewer_config {
         let path = format!("{}config.json", normalize_base(&state.config.base));
@@ -276,12 +130,17 @@ pub fn app(state: AppState) -> Router {
                 .layer(slash);
         }
     }
-    router
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&state),
-            seen::record,
-        ))
-        .with_state(state)
+    let seen = Arc::clone(&state.seen);
+    let plain = state.config.plain_web_server;
+    let mut router: Router = router.with_state(state);
+    if plain {
+        // Before routing (not a per-route layer): under `/api/` nothing of the simulator
+        // answers, not even its CORS or its method router's `Allow`.
+        router = Router::new()
+            .fallback_service(router)
+            .layer(from_fn(wrong_server::plain_web_server));
+    }
+    router.layer(from_fn_with_state(seen, seen::record))
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then ends every open stream.

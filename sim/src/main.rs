@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use eventline_sim::faults::{FaultError, Faults};
+use eventline_sim::faults::{FaultBody, FaultError, Faults};
 use eventline_sim::{normalize_base, serve, spawn_traffic, Config, KeyStore, SimState, Traffic};
 
 const AFTER_HELP: &str = "\
@@ -30,12 +30,20 @@ KEYS FILE (--keys): TOML (*.toml) or JSON, a list of keys:
 PER-REQUEST FAULTS (query parameters of POST /api/v3/events):
   end_after=N  end_after_ms=T  cut_after=N  stall_after=N
   error_after=N [error=expired|revoked|unavailable]  malformed_after=N  chunk=1  status=429&retry=S
+  status=N [body=json|html]  (N 400-599: that status instead of a stream; html = an nginx error page)
   With --flood, also the stream's pace: rate=R (events/s) [rate_after=N: the first N unpaced],
   e.g. ?rate=1000&rate_after=100000 fills a viewer with 100,000 events, then streams 1,000/s.
 CONTROL ENDPOINT: POST /sim/faults {\"end_after\":3,\"chunk\":true,\"streams\":2}  arms the next K streams;
   a JSON array of such objects arms a queue, consumed in order ([{\"cut_after\":5},{\"stall_after\":2}]:
   the next stream is cut, the one after stalls). GET /sim/faults shows what is armed (an array when
-  several); DELETE /sim/faults clears. (JSON keys = query names; 429 is \"status_429_retry\": S.)
+  several); DELETE /sim/faults clears. (JSON keys = query names; 429 is \"status_429_retry\": S;
+  {\"status\":502,\"body\":\"html\"} answers a proxy's error page.)
+
+WRONG SERVERS (what a viewer pointed at the wrong place meets):
+  --fault-status 502 --fault-body-html   a reverse proxy's HTML error page (CORS headers still sent)
+  --no-cors                              no CORS headers: another origin's page gets a network error
+  --plain-web-server                     not a TTS cluster: /api/... answers 404 text/plain
+                                         \"404 page not found\" (permissive CORS); --serve, /sim/* work
 
 EXAMPLE:
   curl -N -X POST http://127.0.0.1:1885/api/v3/events -H 'Accept: text/event-stream' \\
@@ -131,6 +139,24 @@ struct Cli {
     /// Fault for every stream: answer 429 with X-Rate-Limit-Retry: S.
     #[arg(long, value_name = "S")]
     fault_429_retry: Option<u64>,
+    /// Answer every POST /api/v3/events with HTTP status CODE (400-599) instead of a stream,
+    /// with a TTS-shaped JSON body (429: TTS's rate-limit error, see --fault-429-retry).
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(400..=599))]
+    fault_status: Option<u16>,
+    /// With --fault-status: answer an HTML error page like a reverse proxy's (nginx), with
+    /// Content-Type: text/html, instead of the JSON body.
+    #[arg(long, requires = "fault_status")]
+    fault_body_html: bool,
+    /// Send no CORS headers at all and answer preflights without Access-Control-Allow-*, like a
+    /// server that does not allow the page's origin: a browser on another origin gets a network
+    /// error.
+    #[arg(long)]
+    no_cors: bool,
+    /// Stand for a plain web server that is not a TTS cluster: every request under /api/ gets
+    /// 404 text/plain "404 page not found" (Go's default), with permissive CORS so the browser
+    /// can read it. --serve and /sim/* keep working.
+    #[arg(long)]
+    plain_web_server: bool,
 }
 
 async fn shutdown_signal() {
@@ -201,13 +227,18 @@ async fn main() -> std::process::ExitCode {
             malformed_after: cli.fault_malformed_after,
             chunk: cli.fault_chunk.then_some(true),
             status_429_retry: cli.fault_429_retry,
+            status: cli.fault_status,
+            body: cli.fault_body_html.then_some(FaultBody::Html),
             rate: None,
             rate_after: None,
-        },
+        }
+        .with_status_429_as_retry(None),
         keys,
         serve_dir: cli.serve.clone(),
         base: normalize_base(&cli.base),
         viewer_config: cli.viewer_config,
+        cors: !cli.no_cors,
+        plain_web_server: cli.plain_web_server,
     };
     let listener = match tokio::net::TcpListener::bind(cli.listen).await {
         Ok(l) => l,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::clock::parse_rfc3339;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Reads a capture: the valid events with their `time` (ns, `None` if missing), logging bad lines.
 pub fn load(path: &Path) -> std::io::Result<Vec<(Option<i64>, Value)>> {

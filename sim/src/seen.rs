@@ -1,6 +1,6 @@
 //! What reached this simulator: every request's method, path and whether it
 //! carried an API key (with the key's public ID, never its secret), kept in
-//! memory and shown by `GET /sim/requests`.
+//! memory and shown by `GET /sim/requests` (`web.rs`).
 //!
 //! Why: end-to-end tests start a second simulator standing for another
 //! cluster or origin — an attacker's — and ask it afterwards what arrived:
@@ -8,15 +8,12 @@
 //! keep or print a key's secret part.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::Serialize;
-
-use crate::AppState;
 
 /// Requests remembered (the oldest are forgotten first).
 pub const KEPT: usize = 2_000;
@@ -65,23 +62,18 @@ fn key_id(header: &str) -> Option<String> {
 }
 
 /// Middleware: records the request, then serves it.
-pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn record(State(seen): State<Arc<SeenRequests>>, req: Request, next: Next) -> Response {
     let auth = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok());
-    state.seen.push(SeenRequest {
+    seen.push(SeenRequest {
         method: req.method().to_string(),
         path: req.uri().path().to_owned(),
         authorization: auth.is_some(),
         key_id: auth.and_then(key_id),
     });
     next.run(req).await
-}
-
-/// `GET /sim/requests`: what reached this simulator.
-pub async fn list(State(state): State<AppState>) -> Response {
-    Json(state.seen.all()).into_response()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Middleware and small handlers shared by every API route: request IDs (`X-Request-Id`, echoed
 //! or a new ULID), the common security/cache headers of API.md §2.2, grpc-gateway's routing
-//! errors (501 `Method Not Allowed`, 404 `Not Found`), FindRelated (§7.1) and the fault control
-//! endpoint (`/sim/faults`).
+//! errors (501 `Method Not Allowed`, 404 `Not Found`), FindRelated (§7.1), the fault control
+//! endpoint (`/sim/faults`) and the log of requests seen (`/sim/requests`).
 //!
 //! Exists so `stream.rs` only deals with streams. It must never expose a key secret.
 
@@ -15,12 +15,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::auth::DEMO_API_KEY;
 use crate::clock::now;
 use crate::error::TtsError;
 use crate::faults::ArmedFaults;
+use crate::framing::Framing;
 use crate::prng::Prng;
-use crate::stream::Framing;
-use crate::AppState;
+use crate::state::AppState;
 
 /// The request's ID (from `X-Request-Id` or a new ULID), available to handlers.
 #[derive(Debug, Clone)]
@@ -148,12 +149,18 @@ pub async fn faults_post(State(state): State<AppState>, body: Bytes) -> Response
     } else {
         serde_json::from_slice::<ArmedFaults>(&body).map(|a| vec![a])
     };
-    match parsed {
+    let checked = parsed
+        .map_err(|e| TtsError::plain(3, e.to_string()))
+        .and_then(|sets| {
+            sets.iter().try_for_each(|a| a.faults.check())?;
+            Ok(sets)
+        });
+    match checked {
         Ok(sets) => {
             state.faults.arm_queue(sets);
             armed_json(&state)
         }
-        Err(e) => TtsError::plain(3, e.to_string()).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -163,6 +170,11 @@ pub async fn faults_delete(State(state): State<AppState>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// `GET /sim/requests`: what reached this simulator (see `seen.rs`).
+pub async fn requests_seen(State(state): State<AppState>) -> Response {
+    Json(state.seen.all()).into_response()
+}
+
 /// `<base>config.json` for the demo: pre-fills the viewer with this simulator's
 /// own origin and, when the built-in keys are in use, the demo API key.
 pub async fn viewer_config(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -170,7 +182,7 @@ pub async fn viewer_config(State(state): State<AppState>, headers: HeaderMap) ->
         .get("host")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1:1885");
-    let demo_key = state.config.keys.is_none().then_some(crate::DEMO_API_KEY);
+    let demo_key = state.config.keys.is_none().then_some(DEMO_API_KEY);
     // The fleet in the viewer's quick-paste syntax: applications, then gateways.
     let fleet = &state.fleet;
     let entities: Vec<String> = fleet
@@ -188,8 +200,7 @@ pub async fn viewer_config(State(state): State<AppState>, headers: HeaderMap) ->
         "cluster_url": format!("http://{host}"),
         "demo_api_key": demo_key,
         "entities": entities,
-        "banner": "Demo: eventline-sim, a simulated The Things Stack cluster. \
-                   The form holds its URL, demo key and fleet: press Connect.",
+        "banner": "Demo: a simulated cluster (eventline-sim), filled in below. Press Connect.",
     }))
     .into_response()
 }
