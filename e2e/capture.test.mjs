@@ -61,7 +61,7 @@ test('a #capture= link opens a hosted capture offline, with its lanes, filter an
     ls.map((l) => [l.getAttribute('aria-label'), Number(l.querySelector('.lane-count').innerText.replace(/\D/g, ''))])));
   assert.deepEqual(lanes, expected.lanes);
   // The link's other settings apply: oldest first.
-  await page.getByRole('button', { name: 'Oldest first' }).waitFor();
+  await page.getByRole('button', { name: 'Newest first', pressed: false }).waitFor();
   // Changing the view keeps the capture in the link, so it can be passed on.
   await page.getByRole('searchbox', { name: 'Filter events' }).fill('kind:gateway');
   await page.waitForFunction(() => location.hash.includes('filter=kind:gateway'));

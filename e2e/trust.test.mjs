@@ -51,6 +51,8 @@ test('a link to another cluster never gets a remembered key, and a typed one onl
   await page.getByLabel('Entities', { exact: true }).fill('soil-sensors');
   await page.getByLabel('Remember on this device').check();
   await page.getByRole('button', { name: 'Connect' }).click();
+  // The key is saved once the cluster took it (a stream opened).
+  await page.locator('.status-bar .state').filter({ hasText: /streaming|back-filling/ }).waitFor();
   await page.getByRole('button', { name: 'Disconnect' }).click();
   // Storage says which cluster the key is for.
   const saved = page.getByRole('list', { name: 'Saved keys' });
@@ -224,7 +226,7 @@ test('a 1,000,000-item JSON array imports without freezing the page; a deep even
   const text = await tree.innerText();
   assert.match(text, /as\.up\.data\.forward/);
   assert.match(text, /01DEEPDEEPDEEPDEEPDEEPDEEP/);
-  await lane.getByRole('button', { name: 'Expand all' }).click();
+  await lane.getByRole('button', { name: 'Expand all', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('[role=tree]')?.innerText.includes('nested deeper than 64 levels: not shown'));
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export NDJSON' }).click()]);
   const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');

@@ -111,7 +111,7 @@ test('lanes appear per entity with the right counts and rows', async () => {
   assert.equal(await page.locator('[data-name="events.stream.start"]').count(), 0);
   // An uplink row previews FCnt, RSSI/SNR and SF.
   const uplink = device.locator('[data-name="as.up.data.forward"]').first();
-  assert.match(await uplink.innerText(), /FCnt \d+ · FPort \d+ · RSSI -\d+ dBm · SNR -?[\d.]+ dB.* · SF\d+/);
+  assert.match(await uplink.innerText(), /FCnt \d+ · FPort \d+ · .* · SF\dBW125 · [\d.]+ MHz · RSSI -\d+ dBm · SNR -?[\d.]+ dB/);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -126,7 +126,7 @@ test('a row opens its whole event as a JSON tree that expands and collapses', as
   const tree = row.getByRole('tree');
   await tree.waitFor();
   assert.match(await tree.innerText(), /unique_id/);
-  await row.getByRole('button', { name: 'Expand all' }).click();
+  await row.getByRole('button', { name: 'Expand all', exact: true }).click();
   assert.match(await tree.innerText(), /rssi/);
   await row.getByRole('button', { name: 'Collapse all' }).click();
   assert.doesNotMatch(await tree.innerText(), /rssi/);
@@ -180,11 +180,38 @@ test('an invalid ID and an unknown event name are refused before connecting', as
   await context.close();
 });
 
-test('follow keeps the newest in view until the user scrolls away', async () => {
+test('follow keeps each lane at its newest until the user scrolls a lane away', async () => {
+  const { context, page, problems } = await openViewer(live, { viewport: { width: 1280, height: 800 } });
+  await fill(page, { Entities: 'gw:rooftop-gw-01', Tail: '40' });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const lane = page.getByRole('region', { name: 'gateway rooftop-gw-01', exact: true });
+  const body = lane.locator('.lane-body');
+  // The lane is a box of bounded height that scrolls on its own.
+  await page.waitForFunction(() => {
+    const b = document.querySelector('.lane-body');
+    return b && b.scrollHeight > b.clientHeight + 100;
+  }, null, { timeout: 15_000 });
+  const follow = page.getByLabel('Follow newest');
+  assert.equal(await follow.isChecked(), true);
+  assert.equal(await body.evaluate((b) => b.scrollTop), 0, 'newest first: the lane shows its newest rows');
+  await body.hover();
+  await page.mouse.wheel(0, 600);
+  await page.waitForFunction(() => !document.querySelector('.toolbar input[type=checkbox]').checked);
+  const scrolled = await body.evaluate((b) => b.scrollTop);
+  assert.ok(scrolled > 100, `scrolled ${scrolled}`);
+  await follow.check();
+  await page.waitForFunction(() => document.querySelector('.lane-body').scrollTop === 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('in the flat view, follow keeps the newest in view until the user scrolls away', async () => {
   const { context, page, problems } = await openViewer(live, { viewport: { width: 1280, height: 800 } });
   await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01', Tail: '20' });
   await page.getByRole('button', { name: 'Connect' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('.event-row').length >= 30, null, { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Flat view' }).click();
+  // Enough events that the flat list is taller than the window.
+  await page.waitForFunction(() => Number(document.querySelector('[data-stat=shown]').innerText.replace(/\D/g, '')) >= 40, null, { timeout: 30_000 });
   const follow = page.getByLabel('Follow newest');
   assert.equal(await follow.isChecked(), true);
   await page.mouse.wheel(0, 2000);
@@ -205,7 +232,7 @@ test('follow keeps the newest in view until the user scrolls away', async () => 
   }, before.seq);
   assert.ok(after !== null && Math.abs(after - before.top) < 3, `row ${before.seq} moved from ${before.top} to ${after}`);
   await follow.check();
-  await page.waitForFunction(() => Math.abs(document.querySelector('.main').getBoundingClientRect().top) < 2);
+  await page.waitForFunction(() => Math.abs(document.querySelector('.timeline').getBoundingClientRect().top) < 2);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -242,12 +269,13 @@ test('the API key stays out of the URL, title, storage and console unless rememb
   }));
   assert.ok(!(await exposed()).includes(secret), 'key exposed without opting in');
   assert.ok(!consoleText.join('\n').includes(secret), 'key in the console');
-  // Opting in stores it on this device; opting out removes it.
+  // Opting in stores it on this device (once the cluster took it); opting out removes it.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
   const remember = page.getByLabel('Remember on this device');
   await remember.check();
-  await page.getByRole('button', { name: 'Disconnect' }).click();
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.waitForFunction((s) => JSON.stringify(Object.entries(localStorage)).includes(s), secret);
+  await page.getByRole('button', { name: 'Disconnect' }).click();
   await remember.uncheck();
   assert.ok(!(await exposed()).includes(secret), 'unticking forgets the key');
   assert.deepEqual(problems, []);
@@ -312,7 +340,7 @@ test('event content is text: HTML and script payloads never become elements or r
     await page.getByText('3 events received').waitFor();
     for (const row of await page.locator('.event-row .row-main').all()) {
       await row.click();
-      await page.getByRole('button', { name: 'Expand all' }).click();
+      await page.getByRole('button', { name: 'Expand all', exact: true }).click();
       assert.match(await page.getByRole('tree').innerText(), /<img src=x onerror=/);
     }
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'a payload ran');
@@ -363,7 +391,7 @@ test('a copied link opens the same view for a teammate, who enters only their ke
     await first.page.mouse.wheel(0, 400);
     await first.page.getByRole('button', { name: 'Connect' }).click();
     await first.page.getByRole('button', { name: 'Flat view' }).click();
-    await first.page.getByRole('button', { name: 'Times: UTC' }).click();
+    await first.page.getByRole('button', { name: 'UTC' }).click();
     await first.page.getByRole('button', { name: 'Copy link' }).click();
     await first.page.getByRole('status').filter({ hasText: /Link copied|Copy failed/ }).waitFor();
     const link = first.page.url();
@@ -383,16 +411,16 @@ test('a copied link opens the same view for a teammate, who enters only their ke
     await second.page.getByText('Opened from a shared link').waitFor();
     await second.page.getByLabel('API key', { exact: true }).fill(key);
     await second.page.getByRole('button', { name: 'Connect' }).click();
-    await second.page.getByRole('button', { name: 'Group by entity' }).waitFor();
-    assert.equal(await second.page.getByRole('button', { name: 'Times: local' }).count(), 1);
+    await second.page.getByRole('button', { name: 'Flat view', pressed: true }).waitFor();
+    assert.equal(await second.page.getByRole('button', { name: 'UTC', pressed: false }).count(), 1);
     await second.page.waitForFunction((n) => document.querySelectorAll('.flat .event-row').length === n, mine);
     // Back and forward move between views: before connecting (grouped, UTC) and the shared one.
     await first.page.goBack();
-    await first.page.getByRole('button', { name: 'Flat view' }).waitFor();
-    assert.equal(await first.page.getByRole('button', { name: 'Times: UTC' }).count(), 1);
+    await first.page.getByRole('button', { name: 'Flat view', pressed: false }).waitFor();
+    assert.equal(await first.page.getByRole('button', { name: 'UTC', pressed: true }).count(), 1);
     await first.page.goForward();
-    await first.page.getByRole('button', { name: 'Group by entity' }).waitFor();
-    assert.equal(await first.page.getByRole('button', { name: 'Times: local' }).count(), 1);
+    await first.page.getByRole('button', { name: 'Flat view', pressed: true }).waitFor();
+    assert.equal(await first.page.getByRole('button', { name: 'UTC', pressed: false }).count(), 1);
     assert.deepEqual([...first.problems, ...second.problems], []);
     await first.context.close();
     await second.context.close();

@@ -6,6 +6,7 @@
 //! functions answer. It must never touch the DOM, never produce HTML (event
 //! content is shown as text), and never panic on any JSON value.
 
+pub mod bytes;
 mod display;
 mod limited;
 mod path;

@@ -43,6 +43,8 @@ pub struct FormModel {
     pub legacy_key_removed: bool,
     /// What was wrong with `config.json`, for the operator (shown on the page).
     pub config_warning: Option<String>,
+    /// The form is folded into its one-line summary (after Connect).
+    pub folded: bool,
     /// What Connect will save once the stream opened: the cluster, and the
     /// key to remember for it (a key the server refuses is never saved).
     pending_save: Option<(crate::stream::ClusterUrl, Option<crate::form::ApiKey>)>,
@@ -113,6 +115,8 @@ impl FormModel {
                 &self.config,
             );
             self.cluster_changed();
+            // A link that names another cluster shows the whole form (and its warning).
+            self.folded = false;
         }
         if !view.entities.is_empty() {
             self.input.entities = view.entities.join("\n");
@@ -219,6 +223,7 @@ impl FormModel {
                 }
                 let key = self.input.remember.then(|| valid.api_key.clone());
                 self.pending_save = Some((valid.cluster.clone(), key));
+                self.folded = true;
                 Some(valid)
             }
             Err(problems) => {
@@ -244,6 +249,32 @@ impl FormModel {
                 false
             }
         }
+    }
+
+    /// Opens the folded form again ("Edit").
+    pub fn unfold(&mut self) {
+        self.folded = false;
+    }
+
+    /// The form in one line, as its summary shows it: entities, cluster and
+    /// event names — never the key.
+    pub fn summary(&self) -> String {
+        let view = self.request_view();
+        let entities = match view.entities.len() {
+            0 => "no entities".to_owned(),
+            1..=3 => view.entities.join(", "),
+            n => format!("{}, … ({n} entities)", view.entities[..2].join(", ")),
+        };
+        let host = self
+            .input
+            .cluster()
+            .map_or_else(|| view.cluster_url.clone(), |c| c.host().to_owned());
+        let names = match view.names.len() {
+            0 => "all event names".to_owned(),
+            1 => view.names[0].clone(),
+            n => format!("{n} event names"),
+        };
+        format!("{entities} on {host} · {names}")
     }
 
     /// The request part of the link, as the form holds it.
@@ -412,6 +443,24 @@ mod tests {
         assert!(form.forget("https://tts.example.com"));
         assert_eq!(form.input.api_key, "");
         assert!(!form.input.remember);
+    }
+
+    #[test]
+    fn connect_folds_the_form_into_a_summary_without_the_key() {
+        let mut form = FormModel::default();
+        form.config_loaded(demo_config());
+        form.input.event_names = "as.up.data.forward".into();
+        assert!(!form.folded);
+        assert!(form.submit().is_some());
+        assert!(form.folded);
+        let summary = form.summary();
+        assert_eq!(
+            summary,
+            "soil-sensors, gw:rooftop-gw-01 on 127.0.0.1:1885 · as.up.data.forward"
+        );
+        assert!(!summary.contains("DEMO"));
+        form.unfold();
+        assert!(!form.folded);
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! so "received" and "shown" agree in every frame a user can see.
 
 mod capture;
+pub mod cursor;
 mod failure;
 mod form;
 mod live;
@@ -74,6 +75,10 @@ pub struct Model {
     selected: Option<String>,
     /// Keys of collapsed lanes.
     collapsed: HashSet<String>,
+    /// The lane given the whole page, if any.
+    focused: Option<String>,
+    /// The row that holds the keyboard's place.
+    cursor: Option<cursor::RowAt>,
     /// The filter box as typed, and why it cannot be applied, if so.
     filter_text: String,
     filter_error: Option<String>,
@@ -109,6 +114,8 @@ impl Model {
             settings: ViewSettings::default(),
             selected: None,
             collapsed: HashSet::new(),
+            focused: None,
+            cursor: None,
             filter_text: String::new(),
             filter_error: None,
             shared: ViewState::default(),

@@ -33,6 +33,8 @@ pub struct Stats {
     pub skipped_count: u64,
     /// The server's `X-Warning`, e.g. "Events storage is not enabled".
     pub warning: Option<String>,
+    /// When the last event arrived (ms).
+    pub last_arrival_ms: Option<f64>,
 }
 
 impl Stats {
@@ -72,6 +74,7 @@ impl Stats {
             return;
         }
         self.received += n;
+        self.last_arrival_ms = Some(now_ms);
         self.samples.retain(|(t, _)| now_ms - t <= RATE_WINDOW_MS);
         self.samples.push((now_ms, n));
     }

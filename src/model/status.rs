@@ -5,8 +5,12 @@
 use super::capture::CaptureState;
 use super::failure::Failure;
 use super::{Model, Source};
-use crate::stream::session::{State, StopReason};
+use crate::stream::session::{Backfill, State, StopReason};
 use crate::tts::Timestamp;
+
+/// How long a stream catching up on history may fall quiet before its
+/// back-fill counts as done (ms).
+pub const HISTORY_QUIET_MS: f64 = 2_000.0;
 
 /// Where the viewer stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +24,8 @@ pub enum Status<'a> {
         /// Why the previous attempt failed, if one did.
         failure: Option<&'a Failure>,
     },
-    /// The stream is open.
-    Streaming,
+    /// The stream is open; catching up on history if `backfill` says so.
+    Streaming { backfill: Option<Backfill> },
     /// The last attempt failed; the next is due at `at`.
     Retrying {
         at: Timestamp,
@@ -50,7 +54,7 @@ impl Status<'_> {
         match self {
             Status::Idle => "not connected",
             Status::Connecting { .. } => "connecting",
-            Status::Streaming => "streaming",
+            Status::Streaming { .. } => "streaming",
             Status::Retrying { .. } => "retrying",
             Status::Offline { .. } => "offline",
             Status::Stopped {
@@ -75,7 +79,9 @@ impl Status<'_> {
                 ..
             } => "No events yet. Connect to a cluster to watch its events arrive.",
             Status::Connecting { .. } => "Waiting for the cluster to answer…",
-            Status::Streaming => "Connected. No events yet: they appear here as they happen.",
+            Status::Streaming { .. } => {
+                "Connected. No events yet: they appear here as they happen."
+            }
             Status::Retrying { .. } | Status::Offline { .. } | Status::Stopped { .. } => {
                 "No events yet: the connection has not worked so far (see above)."
             }
@@ -92,7 +98,7 @@ impl Status<'_> {
         matches!(
             self,
             Status::Connecting { .. }
-                | Status::Streaming
+                | Status::Streaming { .. }
                 | Status::Retrying { .. }
                 | Status::Offline { .. }
         )
@@ -116,7 +122,9 @@ impl Model {
                         attempt: *attempt,
                         failure,
                     },
-                    State::Streaming { .. } => Status::Streaming,
+                    State::Streaming { .. } => Status::Streaming {
+                        backfill: live.session.backfill(),
+                    },
                     State::Waiting {
                         until,
                         attempt,
@@ -132,6 +140,36 @@ impl Model {
                 }
             }
         }
+    }
+
+    /// The status bar's first words at `now_ms`: the connection's state, or
+    /// "paused" with how many wait, or how far a back-fill got (instead of a
+    /// rate that would mislead while history pours in). History stops when
+    /// the stream falls quiet for [`HISTORY_QUIET_MS`]: TTS marks no end.
+    pub fn headline(&self, now_ms: f64) -> String {
+        if self.paused {
+            return format!("paused ({} new waiting)", self.pending.len());
+        }
+        match self.backfill(now_ms) {
+            Some(b) => match b.expected {
+                Some(total) => format!("back-filling history: {} of ~{total}", b.received),
+                None => format!("back-filling history: {} so far", b.received),
+            },
+            None => self.status().word().to_owned(),
+        }
+    }
+
+    /// The back-fill in progress at `now_ms`, if the stream is still in one.
+    pub fn backfill(&self, now_ms: f64) -> Option<Backfill> {
+        let Status::Streaming { backfill: Some(b) } = self.status() else {
+            return None;
+        };
+        let quiet = self
+            .stats
+            .last_arrival_ms
+            .is_none_or(|last| now_ms - last > HISTORY_QUIET_MS);
+        let done = b.expected.is_some_and(|total| b.received >= total);
+        (!quiet && !done).then_some(b)
     }
 
     /// Whether Reconnect can resume a session (it was stopped).

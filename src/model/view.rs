@@ -14,6 +14,8 @@ use crate::store::Filter;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ViewSettings {
     pub utc: bool,
+    /// Rows show the time since the previous event of their list (`+120 ms`).
+    pub relative: bool,
     pub newest_first: bool,
     pub flat: bool,
     pub follow: bool,
@@ -23,6 +25,7 @@ impl Default for ViewSettings {
     fn default() -> Self {
         Self {
             utc: true,
+            relative: false,
             newest_first: true,
             flat: false,
             follow: true,
@@ -51,6 +54,38 @@ impl Model {
     /// UTC or local times.
     pub fn toggle_utc(&mut self) {
         self.settings.utc = !self.settings.utc;
+        self.touch();
+    }
+
+    /// Absolute times or the time since the previous event.
+    pub fn toggle_relative(&mut self) {
+        self.settings.relative = !self.settings.relative;
+        self.touch();
+    }
+
+    /// The lane given the whole page, if any.
+    pub fn focused_lane(&self) -> Option<&str> {
+        self.focused.as_deref()
+    }
+
+    /// Gives one lane the whole page (`None`: back to all lanes).
+    pub fn focus_lane(&mut self, lane: Option<&str>) {
+        self.focused = lane.map(str::to_owned);
+        if let Some(key) = lane {
+            self.collapsed.remove(key);
+        }
+        self.touch();
+    }
+
+    /// Collapses every lane (their headers stay).
+    pub fn collapse_all(&mut self) {
+        self.collapsed = self.store.lanes().map(|l| l.key.clone()).collect();
+        self.touch();
+    }
+
+    /// Expands every lane.
+    pub fn expand_all(&mut self) {
+        self.collapsed.clear();
         self.touch();
     }
 
@@ -119,7 +154,18 @@ impl Model {
         self.store.filter().map(Filter::query)
     }
 
-    /// The user typed `text` into the filter box: applied if it parses.
+    /// What the filter line says: which filter the timeline shows, when the
+    /// box holds something else (an error, or text not applied yet).
+    pub fn filter_note(&self) -> Option<String> {
+        self.filter_error.as_ref()?;
+        Some(match self.applied_filter() {
+            Some(q) => format!("still showing the last filter that worked: {q}"),
+            None => "showing every event (no filter applied)".to_owned(),
+        })
+    }
+
+    /// The user typed `text` into the filter box: applied if it parses (if
+    /// not, the last filter that worked stays applied, and says so).
     pub fn type_filter(&mut self, text: &str) {
         self.filter_text = text.to_owned();
         match Filter::parse(text) {
@@ -145,6 +191,8 @@ impl Model {
             flat: self.settings.flat,
             utc: self.settings.utc,
             newest_first: self.settings.newest_first,
+            relative: self.settings.relative,
+            focused: self.focused.clone(),
             collapsed: self.collapsed(),
             selected: self.selected.clone(),
             filter: self.applied_filter().unwrap_or_default().to_owned(),
@@ -158,13 +206,17 @@ impl Model {
         self.settings.flat = view.flat;
         self.settings.utc = view.utc;
         self.settings.newest_first = view.newest_first;
+        self.settings.relative = view.relative;
+        self.focused.clone_from(&view.focused);
         self.collapsed = view.collapsed.iter().cloned().collect();
         self.selected.clone_from(&view.selected);
         self.type_filter(&view.filter);
         self.shared = ViewState {
             flat: false,
             utc: true,
+            relative: false,
             newest_first: true,
+            focused: None,
             collapsed: Vec::new(),
             selected: None,
             filter: String::new(),

@@ -66,8 +66,10 @@ pub struct Window {
 pub struct Measured {
     /// The viewport's height (0 before any measurement).
     pub height: f64,
-    /// The list's top and bottom relative to the viewport, if measured.
-    pub rect: Option<(f64, f64)>,
+    /// The band of the list a user can see, in px from the list's top: the
+    /// viewport, or the lane's own scroll box, whichever is narrower. `None`
+    /// before the list was measured.
+    pub band: Option<(f64, f64)>,
     /// Which measurement this is.
     pub tick: u64,
 }
@@ -100,15 +102,15 @@ pub fn place(
             };
         }
     }
-    // Where the list was at the last measurement, relative to the viewport.
-    let (start, end) = match at.rect {
-        Some((top, bottom)) if at.height > 0.0 => {
-            if top > at.height * 2.0 || bottom < -at.height {
+    // The rows in the visible band (and a viewport's height around it).
+    let (start, end) = match at.band {
+        Some((from, to)) if at.height > 0.0 => {
+            if to < -at.height || from > g.top(n) + at.height {
                 (0, 0) // far out of view: spacers only
             } else {
-                let from = g.index_at(-top).saturating_sub(OVERSCAN);
-                let to = g.index_at(at.height - top) + 1 + OVERSCAN;
-                (from.min(n), to.min(n))
+                let first = g.index_at(from).saturating_sub(OVERSCAN);
+                let last = g.index_at(to.max(0.0)) + 1 + OVERSCAN;
+                (first.min(n), last.min(n))
             }
         }
         _ => (0, n.min(INITIAL)),
@@ -160,7 +162,7 @@ mod tests {
         // The list starts 4,000 px above the viewport (row 100 at the top), 800 px high.
         let at = Measured {
             height: 800.0,
-            rect: Some((-4_000.0, 36_000.0)),
+            band: Some((4_000.0, 4_800.0)),
             tick: 1,
         };
         let w = place(None, &list, false, G, at);
@@ -171,14 +173,21 @@ mod tests {
         );
         // Far below the viewport: nothing rendered.
         let far = Measured {
-            rect: Some((5_000.0, 9_000.0)),
+            band: Some((-5_000.0, -4_200.0)),
             ..at
         };
         assert_eq!(place(None, &list, false, G, far).end, 0);
+        // A lane's own scroll box, 320 px high, scrolled to row 10.
+        let lane = Measured {
+            band: Some((400.0, 720.0)),
+            ..at
+        };
+        let w = place(None, &list, false, G, lane);
+        assert_eq!((w.start, w.end), (0, 18 + 1 + OVERSCAN));
         // Not measured yet: the first rows.
         let unmeasured = Measured {
             height: 0.0,
-            rect: None,
+            band: None,
             tick: 0,
         };
         assert_eq!(
@@ -195,7 +204,7 @@ mod tests {
         let mut list = rows(1_000);
         let at = Measured {
             height: 800.0,
-            rect: Some((-4_000.0, 36_000.0)),
+            band: Some((4_000.0, 4_800.0)),
             tick: 7,
         };
         let first = place(None, &list, true, G, at);

@@ -21,7 +21,11 @@ pub struct ViewState {
     pub after: Option<String>,
     pub flat: bool,
     pub utc: bool,
+    /// Rows show the time since the previous event in their lane (`+120 ms`).
+    pub relative: bool,
     pub newest_first: bool,
+    /// The lane given the whole page, if any.
+    pub focused: Option<String>,
     /// Keys of collapsed lanes.
     pub collapsed: Vec<String>,
     /// The `unique_id` of the event whose JSON is open.
@@ -43,7 +47,9 @@ impl Default for ViewState {
             after: None,
             flat: false,
             utc: true,
+            relative: false,
             newest_first: true,
+            focused: None,
             collapsed: Vec::new(),
             selected: None,
             filter: String::new(),
@@ -137,6 +143,12 @@ impl ViewState {
         if !self.utc {
             add("time", "local".into());
         }
+        if self.relative {
+            add("clock", "relative".into());
+        }
+        if let Some(lane) = self.focused.as_deref().filter(|l| !l.is_empty()) {
+            add("lane", encode(lane));
+        }
         if !self.newest_first {
             add("order", "oldest".into());
         }
@@ -172,6 +184,8 @@ impl ViewState {
                 "after" => state.after = Some(decode(value)).filter(|a| !a.is_empty()),
                 "view" => state.flat = value == "flat",
                 "time" => state.utc = value != "local",
+                "clock" => state.relative = value == "relative",
+                "lane" => state.focused = Some(decode(value)).filter(|l| !l.is_empty()),
                 "order" => state.newest_first = value != "oldest",
                 "collapsed" => state.collapsed = unlist(value),
                 "event" => state.selected = Some(decode(value)).filter(|s| !s.is_empty()),
@@ -228,7 +242,9 @@ mod tests {
             after: Some("2024-10-28T09:00:00+01:00".into()),
             flat: true,
             utc: false,
+            relative: true,
             newest_first: false,
+            focused: Some("soil-sensors/soil-node-01".into()),
             collapsed: vec!["gw:rooftop-gw-01".into()],
             selected: Some("01JB996A5CB3W8N1R6T0Y4K2QF".into()),
             filter: "kind:device -as.up.* \"rssi\":-9".into(),

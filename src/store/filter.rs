@@ -1,10 +1,10 @@
 //! [`Filter`]: the timeline's client-side filter, typed by the user.
 //!
 //! Syntax (terms separated by spaces, all must match; `-` in front negates):
-//! - `text` — found in the event name, an entity (IDs, DevEUI, DevAddr), a
-//!   correlation ID, or anywhere in the payload. Lower-case text ignores
-//!   case; text with a capital letter matches case exactly (smart case).
-//!   `"two words"` searches for the phrase.
+//! - `text` — found, ignoring case, in the event name, an entity (IDs,
+//!   DevEUI, DevAddr), a correlation ID, anywhere in the payload, or in what
+//!   the row shows (`SF7`, `868.1`, a decoded value).
+//! - `"Exact Text"` — the same, but matching case exactly (a phrase may hold spaces).
 //! - `as.up.*`, `name:gs.*.drop` — event-name glob (`*` any run, `?` one character).
 //! - `kind:device` (also `application`/`app`, `gateway`/`gw`, `organization`/`org`, `user`, `client`).
 //! - `corr:as:up:01J…` — events carrying this correlation ID (follow one message through the stack).
@@ -41,7 +41,7 @@ pub struct Filter {
 /// Text to find, case-sensitive or not.
 #[derive(Debug, Clone)]
 struct Needle {
-    /// Case-sensitive search (the text has a capital letter).
+    /// Case-sensitive search (the text was quoted).
     exact: Option<memmem::Finder<'static>>,
     /// Lower-cased text and the position of its rarest byte, for the case-insensitive scan.
     lower: Vec<u8>,
@@ -62,12 +62,10 @@ fn commonness(b: u8) -> u8 {
 }
 
 impl Needle {
-    fn new(text: &str) -> Self {
+    /// Text to find ignoring case, or (`exact`) as written.
+    fn new(text: &str, exact: bool) -> Self {
         let bytes = text.as_bytes();
-        let exact = bytes
-            .iter()
-            .any(u8::is_ascii_uppercase)
-            .then(|| memmem::Finder::new(bytes).into_owned());
+        let exact = exact.then(|| memmem::Finder::new(bytes).into_owned());
         let lower = bytes.to_ascii_lowercase();
         let anchor = lower
             .iter()
@@ -167,26 +165,62 @@ fn kind_named(word: &str) -> Option<EntityKind> {
     })
 }
 
+/// One word of the query: its text and whether it was quoted.
+#[derive(Debug, PartialEq, Eq)]
+struct Word {
+    text: String,
+    quoted: bool,
+}
+
 /// Splits at spaces, keeping `"quoted phrases"` (and `-"…"`) together.
-fn words(query: &str) -> Vec<String> {
+///
+/// # Errors
+/// A sentence naming a quote that is never closed.
+fn words(query: &str) -> Result<Vec<Word>, String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut quoted = false;
+    let mut was_quoted = false;
     for c in query.chars() {
         match c {
-            '"' => quoted = !quoted,
+            '"' => {
+                quoted = !quoted;
+                was_quoted = true;
+            }
             c if c.is_whitespace() && !quoted => {
-                if !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
+                if !word.is_empty() || was_quoted {
+                    out.push(Word {
+                        text: std::mem::take(&mut word),
+                        quoted: was_quoted,
+                    });
                 }
+                was_quoted = false;
             }
             c => word.push(c),
         }
     }
-    if !word.is_empty() {
-        out.push(word);
+    if quoted {
+        return Err(format!(
+            "“\"{word}” opens a quote that is not closed: end it with \" (quotes match text exactly, case included)"
+        ));
     }
-    out
+    if !word.is_empty() || was_quoted {
+        out.push(Word {
+            text: word,
+            quoted: was_quoted,
+        });
+    }
+    Ok(out)
+}
+
+/// A name pattern may use `*` and `?`; brackets have no meaning in one.
+fn name_pattern(word: &str) -> Result<Vec<u8>, String> {
+    if word.contains(['[', ']', '{', '}']) {
+        return Err(format!(
+            "“{word}”: brackets have no meaning in an event-name pattern; use * for any run and ? for one character, e.g. name:gs.up.*"
+        ));
+    }
+    Ok(word.as_bytes().to_vec())
 }
 
 impl Filter {
@@ -197,11 +231,20 @@ impl Filter {
     /// A sentence naming the term that cannot be understood (an unknown kind, an empty `name:`).
     pub fn parse(query: &str) -> Result<Self, String> {
         let mut terms = Vec::new();
-        for word in words(query) {
-            let (negate, word) = match word.strip_prefix('-') {
-                Some(rest) if !rest.is_empty() => (true, rest),
-                _ => (false, word.as_str()),
+        for Word { text, quoted } in words(query)? {
+            let (negate, word) = match text.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() || quoted => (true, rest),
+                _ => (false, text.as_str()),
             };
+            if quoted {
+                if !word.is_empty() {
+                    terms.push(Term {
+                        negate,
+                        cond: Cond::Text(Box::new(Needle::new(word, true))),
+                    });
+                }
+                continue;
+            }
             let cond = if let Some(kind) = word.strip_prefix("kind:") {
                 Cond::Kind(kind_named(kind).ok_or_else(|| {
                     format!(
@@ -212,16 +255,16 @@ impl Filter {
                 if name.is_empty() {
                     return Err("“name:” needs an event name or a pattern like as.up.*".into());
                 }
-                Cond::Name(name.as_bytes().to_vec())
+                Cond::Name(name_pattern(name)?)
             } else if let Some(id) = word.strip_prefix("corr:") {
                 if id.is_empty() {
                     return Err("“corr:” needs a correlation ID.".into());
                 }
                 Cond::Corr(id.to_owned())
             } else if word.contains(['*', '?']) {
-                Cond::Name(word.as_bytes().to_vec())
+                Cond::Name(name_pattern(word)?)
             } else {
-                Cond::Text(Box::new(Needle::new(word)))
+                Cond::Text(Box::new(Needle::new(word, false)))
             };
             terms.push(Term { negate, cond });
         }
@@ -250,15 +293,16 @@ impl Filter {
         })
     }
 
-    /// Whether `event` passes every term.
-    pub fn matches(&self, event: &Event) -> bool {
+    /// Whether `event` passes every term; `shown` is the text its row shows
+    /// (searched like the payload).
+    pub fn matches(&self, event: &Event, shown: &str) -> bool {
         self.terms
             .iter()
-            .all(|t| cond_matches(&t.cond, event) != t.negate)
+            .all(|t| cond_matches(&t.cond, event, shown) != t.negate)
     }
 }
 
-fn cond_matches(cond: &Cond, event: &Event) -> bool {
+fn cond_matches(cond: &Cond, event: &Event, shown: &str) -> bool {
     match cond {
         Cond::Name(pattern) => glob(pattern, event.name.as_bytes()),
         Cond::Kind(kind) => event.identifiers.iter().any(|i| i.kind() == *kind),
@@ -285,6 +329,7 @@ fn cond_matches(cond: &Cond, event: &Event) -> bool {
                     .data
                     .as_ref()
                     .is_some_and(|d| needle.found_in(d.as_str().as_bytes()))
+                || needle.found_in(shown.as_bytes())
         }
     }
 }
@@ -304,7 +349,9 @@ mod tests {
     const GW: &str = r#"{"gateway_ids":{"gateway_id":"rooftop-gw-01"}}"#;
 
     fn hit(query: &str, e: &Event) -> bool {
-        Filter::parse(query).expect("valid filter").matches(e)
+        Filter::parse(query)
+            .expect("valid filter")
+            .matches(e, "SF7BW125 868.1 MHz temperature 21.5")
     }
 
     #[test]
@@ -316,16 +363,18 @@ mod tests {
         );
         assert!(hit("forward", &up));
         assert!(hit("soil-node-01", &up));
-        assert!(hit("70b3d57ed0061a2b", &up), "lower-case text ignores case");
+        assert!(hit("70b3d57ed0061a2b", &up), "text ignores case");
         assert!(hit("70B3D57ED0061A2B", &up));
-        assert!(
-            !hit("70B3D57ED0061A2b", &up),
-            "a capital letter makes it exact"
-        );
+        assert!(hit("Soil-Node-01", &up), "capitals too");
+        assert!(!hit("\"Soil-Node-01\"", &up), "quotes match case exactly");
+        assert!(hit("\"soil-node-01\"", &up));
         assert!(hit("gs:uplink", &up));
         assert!(hit("rssi", &up) && hit("uplink_message", &up));
-        assert!(!hit("F_CNT", &up), "capitals: exact case");
-        assert!(hit("f_cnt", &up));
+        assert!(hit("F_CNT", &up));
+        assert!(
+            hit("sf7", &up) && hit("868.1", &up),
+            "what the row shows is searched"
+        );
         assert!(!hit("rooftop", &up));
         assert!(hit("", &up));
     }
@@ -355,6 +404,14 @@ mod tests {
         assert!(e.contains("sensor") && e.contains("gateway"), "{e}");
         assert!(Filter::parse("name:").is_err());
         assert!(Filter::parse("   ").unwrap().is_empty());
+        let e = Filter::parse("soil \"unterminated").unwrap_err();
+        assert!(
+            e.contains("\"unterminated") && e.contains("not closed"),
+            "{e}"
+        );
+        let e = Filter::parse("name:[").unwrap_err();
+        assert!(e.contains("“[”") && e.contains("brackets"), "{e}");
+        assert!(Filter::parse("\"\"").unwrap().is_empty());
     }
 
     #[test]
@@ -366,7 +423,7 @@ mod tests {
         for h in hays {
             for n in needles {
                 let naive = h.to_ascii_lowercase().contains(n);
-                let needle = Needle::new(n);
+                let needle = Needle::new(n, false);
                 assert_eq!(needle.found_in(h.as_bytes()), naive, "{n} in {h}");
             }
         }

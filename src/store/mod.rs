@@ -8,15 +8,18 @@
 //! reads it. Nothing here may panic on what a server sent.
 
 mod filter;
+mod ids;
 mod lane;
 mod marker;
 mod ordered;
+mod preview;
 mod timeline;
 
 pub use filter::Filter;
 pub use lane::{Lane, NO_ENTITY};
 pub use marker::{Marker, MarkerKind};
 pub use ordered::{Ordered, Seq};
+pub use preview::RowPreview;
 pub use timeline::{Timeline, DEFAULT_CAPACITY};
 
 /// A stored event's reference (its arrival number).

@@ -2,13 +2,14 @@
 //! indexes by entity lane, by time, by correlation ID and by `unique_id`, and
 //! the filtered views of an active [`Filter`].
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 use super::filter::Filter;
+use super::ids::{fnv, IdIndex};
 use super::lane::{kind_rank, lane_keys, merge_ids, Lane};
 use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
+use super::preview::RowPreview;
 use crate::tts::{EntityIds, Event, Timestamp};
 
 /// How many events the timeline keeps unless told otherwise.
@@ -25,12 +26,12 @@ struct Active {
 #[derive(Debug)]
 pub struct Timeline {
     events: VecDeque<Event>,
+    /// What each event's row shows (computed once, at arrival), beside it.
+    shown: VecDeque<RowPreview>,
     /// The `Seq` of `events[0]`.
     base: Seq,
-    /// FNV-1a of `unique_id` → seq (the event is checked, so a hash collision
-    /// cannot drop an event; colliding IDs go to `id_overflow`).
-    ids: HashMap<u64, Seq>,
-    id_overflow: HashMap<String, Seq>,
+    /// `unique_id` → seq.
+    ids: IdIndex,
     /// FNV-1a of a correlation ID → its events in arrival order.
     correlations: HashMap<u64, VecDeque<Seq>>,
     lanes: Vec<Lane>,
@@ -49,12 +50,6 @@ impl Default for Timeline {
     }
 }
 
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 impl Timeline {
     pub fn new() -> Self {
         Self::default()
@@ -64,9 +59,9 @@ impl Timeline {
     pub fn with_capacity(capacity: usize) -> Self {
         Timeline {
             events: VecDeque::new(),
+            shown: VecDeque::new(),
             base: 0,
-            ids: HashMap::new(),
-            id_overflow: HashMap::new(),
+            ids: IdIndex::default(),
             correlations: HashMap::new(),
             lanes: Vec::new(),
             lane_index: HashMap::new(),
@@ -81,13 +76,9 @@ impl Timeline {
 
     /// The `Seq` of the retained event with this `unique_id`.
     pub fn find(&self, unique_id: &str) -> Option<Seq> {
-        if let Some(&seq) = self.id_overflow.get(unique_id) {
-            return Some(seq);
-        }
-        let seq = *self.ids.get(&fnv(unique_id))?;
-        self.event(seq)
-            .is_some_and(|e| e.unique_id == unique_id)
-            .then_some(seq)
+        self.ids.find(unique_id, |seq| {
+            self.event(seq).is_some_and(|e| e.unique_id == unique_id)
+        })
     }
 
     /// Adds an event. Returns `false` (and counts it) when its `unique_id` is
@@ -109,10 +100,11 @@ impl Timeline {
         }
         let seq = self.base + self.events.len() as u64;
         let time = event.time.unix_nanos();
+        let preview = RowPreview::of(&event);
         let matched = self
             .active
             .as_ref()
-            .is_some_and(|a| a.filter.matches(&event));
+            .is_some_and(|a| a.filter.matches(&event, preview.text()));
         for (i, key) in lane_keys(&event).into_iter().enumerate() {
             let at = match self.lane_index.get(&key) {
                 Some(&at) => at,
@@ -140,17 +132,10 @@ impl Timeline {
             self.correlations.entry(fnv(c)).or_default().push_back(seq);
         }
         if !event.unique_id.is_empty() {
-            let hash = fnv(&event.unique_id);
-            match self.ids.entry(hash) {
-                Entry::Occupied(_) => {
-                    self.id_overflow.insert(event.unique_id.clone(), seq);
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(seq);
-                }
-            }
+            self.ids.insert(&event.unique_id, seq);
         }
         self.events.push_back(event);
+        self.shown.push_back(preview);
         while self.events.len() > self.capacity {
             self.evict_oldest();
         }
@@ -187,6 +172,7 @@ impl Timeline {
         let Some(event) = self.events.pop_front() else {
             return;
         };
+        self.shown.pop_front();
         let seq = self.base;
         self.base += 1;
         self.evicted += 1;
@@ -223,12 +209,7 @@ impl Timeline {
             }
         }
         if !event.unique_id.is_empty() {
-            let hash = fnv(&event.unique_id);
-            if self.ids.get(&hash) == Some(&seq) {
-                self.ids.remove(&hash);
-            } else {
-                self.id_overflow.remove(&event.unique_id);
-            }
+            self.ids.remove(&event.unique_id, seq);
         }
     }
 
@@ -236,6 +217,12 @@ impl Timeline {
     pub fn event(&self, seq: Seq) -> Option<&Event> {
         let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
         self.events.get(at)
+    }
+
+    /// What the row of the event stored as `seq` shows (computed once, when it arrived).
+    pub fn preview(&self, seq: Seq) -> Option<&RowPreview> {
+        let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.shown.get(at)
     }
 
     /// Lanes, applications first, then devices, gateways, organizations,
@@ -359,8 +346,9 @@ impl Timeline {
         };
         let mut flat = Ordered::default();
         for (time, seq) in candidates {
+            let shown = self.preview(seq).map_or("", RowPreview::text);
             let keys = match self.event(seq) {
-                Some(event) if filter.matches(event) => lane_keys(event),
+                Some(event) if filter.matches(event, shown) => lane_keys(event),
                 _ => continue,
             };
             for key in keys {

@@ -46,6 +46,7 @@ use cause::{verdict, Verdict};
 pub use cause::{EndCause, StopReason};
 pub use config::SessionConfig;
 pub use marker::ReconnectMarker;
+
 use progress::{minus, plus, Progress};
 pub use seen::SeenIds;
 
@@ -75,6 +76,21 @@ pub struct Session {
     ever_connected: bool,
     reconnects: u64,
     markers: VecDeque<ReconnectMarker>,
+    /// The user's request asks for history: its `tail` (per identifier) and
+    /// how many identifiers, and whether it has an `after`.
+    request_history: (u32, usize, bool),
+    /// The current connection asks for history (a tail, an `after`, or a resume).
+    conn_history: bool,
+}
+
+/// A connection catching up on history before it is live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backfill {
+    /// New events this connection delivered so far.
+    pub received: u64,
+    /// About how many the history holds, when the request bounds it (`tail`
+    /// per identifier); `None` for a back-fill `after` a time.
+    pub expected: Option<u64>,
 }
 
 impl Session {
@@ -99,6 +115,8 @@ impl Session {
             ever_connected: false,
             reconnects: 0,
             markers: VecDeque::new(),
+            request_history: (0, 0, false),
+            conn_history: false,
         }
     }
 
@@ -108,6 +126,7 @@ impl Session {
     pub fn for_request(mut self, request: &StreamRequest) -> Self {
         let (ids, after, tail) = (&request.identifiers, request.after, request.tail);
         self.progress = self.progress.for_request(ids, after, tail);
+        self.request_history = (tail, ids.len(), after.is_some());
         self
     }
 
@@ -165,6 +184,9 @@ impl Session {
                     m.resumed_after = after;
                     m.attempts = m.attempts.saturating_add(1);
                 }
+                let (tail, _, user_after) = self.request_history;
+                self.conn_history =
+                    after.is_some() || (!self.ever_connected && (tail > 0 || user_after));
                 Action::Connect {
                     conn: ConnId(self.conn),
                     after,
@@ -329,6 +351,22 @@ impl Session {
             self.connect_due = true;
         }
         self.tick(now)
+    }
+
+    /// The open stream is catching up on history (not yet live), and how far.
+    pub fn backfill(&self) -> Option<Backfill> {
+        if !matches!(self.state, State::Streaming { .. })
+            || !self.conn_history
+            || self.progress.is_live()
+        {
+            return None;
+        }
+        let (tail, ids, user_after) = self.request_history;
+        let first = self.reconnects == 0;
+        Some(Backfill {
+            received: self.progress.conn_new_events,
+            expected: (first && tail > 0 && !user_after).then(|| u64::from(tail) * ids as u64),
+        })
     }
 
     /// Whether a stream of this session was ever open.

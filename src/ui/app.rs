@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use super::live::Connection;
 use super::state::Viewer;
 use super::status_bar::{ErrorBanner, StatusBar};
-use super::timeline::Timeline;
+use super::timeline::{LaneList, Timeline};
+use super::toolbar::{FilterBox, Toolbar};
 use super::ConnectForm;
 use crate::config::{LoadedConfig, ViewerConfig};
 use crate::model::FormModel;
@@ -38,26 +39,72 @@ pub fn App() -> impl IntoView {
     let banner = move || viewer.form(|f| f.config.banner.clone());
     let config_warning = move || viewer.form(|f| f.config_warning.clone());
 
+    install_keys(viewer);
+    let folded = move || viewer.form(|f| f.folded);
+
     view! {
         <header class="topbar">
             <h1 class="brand">"Eventline"</h1>
             <p class="tagline">"Live events from The Things Stack"</p>
         </header>
-        <main class="page">
+        <main class="page" class:connected=folded>
             <aside class="side">
                 {move || banner().map(|text| view! { <p class="banner" role="note">{text}</p> })}
                 {move || config_warning().map(|text| view! {
                     <p class="banner config-warning" role="note">{format!("This Eventline's settings have a problem, tell its operator: {text}")}</p>
                 })}
                 <ConnectForm />
+                <LaneList />
             </aside>
             <div class="main">
-                <StatusBar />
-                <ErrorBanner />
+                <div class="sticky-head">
+                    <StatusBar />
+                    <ErrorBanner />
+                    <FilterBox />
+                </div>
+                <Toolbar />
                 <Timeline />
             </div>
         </main>
     }
+}
+
+/// Whether a key press was meant for a text field (not a shortcut).
+fn typing(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || el.has_attribute("contenteditable")
+}
+
+/// Page-wide keys: `/` focuses the filter, `p` pauses and resumes.
+fn install_keys(viewer: Viewer) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            "/" => {
+                ev.prevent_default();
+                let filter = document()
+                    .get_element_by_id("filter")
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(filter) = filter {
+                    let _ = filter.focus();
+                }
+            }
+            "p" => {
+                viewer.act(|m| if m.is_paused() { m.resume() } else { m.pause() });
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// Refreshes the viewer's clock (events/s, "last seen", countdowns) once a second.

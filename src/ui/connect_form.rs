@@ -186,6 +186,7 @@ pub fn ConnectForm() -> impl IntoView {
         ev.prevent_default();
         if active() {
             connection.disconnect(viewer);
+            viewer.edit_form(FormModel::unfold);
             return;
         }
         let Some(valid) = viewer.edit_form(FormModel::submit) else {
@@ -208,7 +209,7 @@ pub fn ConnectForm() -> impl IntoView {
     // The key and the cluster are remembered once a stream to them opened.
     Effect::new(move |_| {
         let streaming_to = viewer.with(|m| {
-            matches!(m.status(), Status::Streaming)
+            matches!(m.status(), Status::Streaming { .. })
                 .then(|| m.live_request().map(|f| f.cluster.origin().to_owned()))
                 .flatten()
         });
@@ -223,8 +224,36 @@ pub fn ConnectForm() -> impl IntoView {
     let chips = move || viewer.form(|f| understood_entities(&f.input.entities));
     let key_origin = move || viewer.form(FormModel::key_origin);
 
+    let folded = move || viewer.form(|f| f.folded);
+    let summary = move || viewer.form(FormModel::summary);
+    let unfold = move |_| {
+        viewer.edit_form(FormModel::unfold);
+        focus_first("#cluster-url");
+    };
     view! {
-        <form class="connect" on:submit=on_submit aria-label="Connect to a cluster" novalidate>
+        <Show when=folded>
+            <div class="form-summary" role="group" aria-label="Connection">
+                <p class="summary-text" title=summary>{summary}</p>
+                <div class="actions">
+                    <button type="button" aria-controls="connect-form" aria-expanded="false" on:click=unfold>
+                        "Edit"
+                    </button>
+                    <button type="button" class="primary" on:click=move |_| {
+                        if active() {
+                            // Disconnected: the whole form again, to change and connect.
+                            connection.disconnect(viewer);
+                            viewer.edit_form(FormModel::unfold);
+                        } else {
+                            connection.reconnect(viewer);
+                        }
+                    }>
+                        {move || if active() { "Disconnect" } else { "Reconnect" }}
+                    </button>
+                </div>
+            </div>
+        </Show>
+        <form class="connect" id="connect-form" on:submit=on_submit aria-label="Connect to a cluster" novalidate
+            hidden=folded>
             <ClusterWarning />
             <div class="field">
                 <label for="cluster-url">"Cluster URL"</label>
@@ -265,10 +294,8 @@ pub fn ConnectForm() -> impl IntoView {
                 </label>
                 <p class="help">
                     {move || match key_origin() {
-                        Some(origin) => format!(
-                            "Off: the key lives only in this tab's memory. On: it is saved in this browser for {origin} only, and offered again only for that cluster."
-                        ),
-                        None => "Off: the key lives only in this tab's memory. On: it is saved in this browser for this cluster only.".to_owned(),
+                        Some(origin) => format!("Saves the key in this browser for {origin} only."),
+                        None => "Saves the key in this browser, for this cluster only.".to_owned(),
                     }}
                 </p>
                 <SavedKeyList />
@@ -281,13 +308,13 @@ pub fn ConnectForm() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="entities">"Entities"</label>
-                <textarea id="entities" name="entities" rows="3"
+                <textarea id="entities" name="entities" rows="2"
                     placeholder="my-app, my-app/my-device, gw:my-gateway, org:…, user:…, client:…"
                     aria-describedby="entities-help entities-error" aria-invalid=invalid(Field::Entities)
                     prop:value=input(|i| i.entities.clone())
                     on:input=bind(|f, v| f.input.entities = v)></textarea>
                 <p class="help" id="entities-help">
-                    "One per line or comma-separated: an application ID, application/device, or gw:, org:, user:, client: and an ID. All go into one connection."
+                    "One per line or comma-separated: app, app/device, gw:…, org:…, user:…, client:…"
                 </p>
                 <ul class="chips" aria-label="Entities understood">
                     {move || chips().into_iter().map(|e| view! { <li>{e.to_string()}</li> }).collect_view()}

@@ -1,14 +1,19 @@
 //! One event as a list item: time, name and description, an icon by family,
-//! the one-line preview; clicking it opens the whole event as a JSON tree.
-//! Everything from the event is rendered as text.
+//! the preview (computed once, when the event arrived); clicking it opens
+//! the whole event as a JSON tree. Everything from the event is text.
+//!
+//! Keyboard (the rows of a list are one tab stop, roving): ↑/↓ and k/j move
+//! between rows, Home/End to the ends, Enter/Space open and close, Esc closes
+//! the open event and keeps the focus on its row.
 
 use leptos::prelude::*;
 
 use super::state::Viewer;
 use super::time;
 use super::JsonTree;
+use crate::model::cursor::Step;
 use crate::store::EventRef;
-use crate::tts::{family, preview, Event};
+use crate::tts::{family, Event};
 
 /// What a row shows, computed once when the row is created.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +23,8 @@ pub struct RowData {
     pub name: String,
     pub description: &'static str,
     pub family: crate::tts::Family,
-    pub preview: String,
+    /// The facts the row shows (label, value; the full value on hover).
+    pub facts: Vec<crate::tts::Fact>,
     pub time: crate::tts::Timestamp,
     /// For the flat view: which entities the event names.
     pub entities: String,
@@ -35,14 +41,14 @@ pub fn row_key(at: EventRef, event: &Event) -> String {
 }
 
 impl RowData {
-    pub fn new(at: EventRef, event: &Event) -> Self {
+    pub fn new(at: EventRef, event: &Event, facts: Vec<crate::tts::Fact>) -> Self {
         Self {
             key: row_key(at, event),
             at,
             name: event.name.clone(),
             description: event.definition().map_or("", |d| d.description),
             family: family(&event.name),
-            preview: preview(event),
+            facts,
             time: event.time,
             entities: event
                 .identifiers
@@ -55,17 +61,66 @@ impl RowData {
     }
 }
 
+/// The preview's facts: `label value` pairs, the important ones strong, the
+/// full value of a shortened one on hover (`title`). Text only.
+fn facts_view(facts: &[crate::tts::Fact]) -> impl IntoView {
+    facts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let title = f.full.clone();
+            let label = (!f.label.is_empty())
+                .then(|| view! { <span class="fact-k">{f.label.clone()}</span>" " });
+            view! {
+                {(i > 0).then_some(" · ")}
+                <span class="fact" class:strong=f.strong title=title>
+                    {label}
+                    <span class="fact-v">{f.value.clone()}</span>
+                </span>
+            }
+        })
+        .collect_view()
+}
+
 /// A timeline row.
 #[component]
 pub fn EventRow(
     /// The event's place in the timeline.
     at: EventRef,
+    /// The list the row is in (a lane's key; `None`: the flat view).
+    #[prop(default = None)]
+    list: Option<String>,
     /// Show which entities the event names (flat view).
     #[prop(optional)]
     show_entities: bool,
 ) -> impl IntoView {
     let viewer = Viewer::expect();
-    let row = viewer.with_untracked(|m| m.store().event(at).map(|e| RowData::new(at, e)))?;
+    let row = viewer.with_untracked(|m| {
+        let facts = m
+            .store()
+            .preview(at)
+            .map(|p| p.preview().facts.clone())
+            .unwrap_or_default();
+        m.store().event(at).map(|e| RowData::new(at, e, facts))
+    })?;
+    let list = StoredValue::new(list);
+    // The list's one tab stop (roving): this row, if it holds the keyboard's place.
+    let tab_stop = Memo::new(move |_| {
+        viewer.with(|m| list.with_value(|l| m.tab_stop(l.as_deref())) == Some(at))
+    });
+    // The time since the previous (older) event of this list, when shown.
+    let previous = Memo::new(move |_| {
+        viewer.with(|m| {
+            if !m.settings().relative {
+                return None;
+            }
+            let rows = list.with_value(|l| m.store().rows(l.as_deref()))?;
+            let time = m.store().event(at)?.time;
+            let i = rows.position(time.unix_nanos(), at)?;
+            let (older, _) = rows.key_at(i.checked_sub(1)?, false)?;
+            Some(Some(crate::tts::Timestamp::from_unix_nanos(older)))
+        })
+    });
     let key = row.key.clone();
     let open = {
         let key = key.clone();
@@ -79,8 +134,40 @@ pub fn EventRow(
     };
     let ts = row.time;
     let clock = move || {
-        let utc = viewer.with(|m| m.settings().utc);
-        time::display(ts, utc)
+        let (utc, relative) = viewer.with(|m| (m.settings().utc, m.settings().relative));
+        if relative {
+            return time::since(previous.get().flatten(), ts);
+        }
+        time::display(ts, utc).1
+    };
+    let keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let step = match ev.key().as_str() {
+            "ArrowDown" | "j" => Step::Down,
+            "ArrowUp" | "k" => Step::Up,
+            "Home" => Step::First,
+            "End" => Step::Last,
+            _ => return,
+        };
+        ev.prevent_default();
+        let moved = viewer.act(|m| list.with_value(|l| m.move_cursor(l.as_deref(), at, step)));
+        if let Some(seq) = moved {
+            let key = list.with_value(|l| l.clone().unwrap_or_default());
+            viewer.pending_focus.set(Some((key, seq)));
+        }
+    };
+    // Esc anywhere in the open event (its JSON tree too) closes it and
+    // gives the focus back to its row.
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Escape" || !open.get_untracked() {
+            return;
+        }
+        ev.prevent_default();
+        viewer.act(|m| m.close_selected());
+        let key = list.with_value(|l| l.clone().unwrap_or_default());
+        viewer.pending_focus.set(Some((key, at)));
+    };
+    let focused = move |_| {
+        viewer.act(|m| list.with_value(|l| m.set_cursor(l.as_deref(), at)));
     };
     let corr = row.correlation_ids.clone();
     let tree = move || {
@@ -143,16 +230,19 @@ pub fn EventRow(
     let entities =
         show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span> });
     Some(view! {
-        <li class=class data-name=row.name.clone() data-seq=at.to_string()>
+        <li class=class data-name=row.name.clone() data-seq=at.to_string() on:keydown=close_on_escape>
             <button
                 type="button"
                 class="row-main"
                 aria-expanded=move || open.get().to_string()
+                tabindex=move || if tab_stop.get() { "0" } else { "-1" }
                 on:click=toggle
+                on:keydown=keydown
+                on:focus=focused
             >
                 <span class="glyph" aria-hidden="true">{row.family.glyph()}</span>
-                <time class="row-time" datetime=ts.to_rfc3339() title=move || clock().0>
-                    {move || clock().1}
+                <time class="row-time" datetime=ts.to_rfc3339() title=time::full(ts)>
+                    {clock}
                 </time>
                 <span class="row-line1" title=row.description>
                     <span class="row-name">{row.name.clone()}</span>
@@ -161,7 +251,7 @@ pub fn EventRow(
                 </span>
                 <span class="row-line2">
                     {entities}
-                    <span class="row-preview">{row.preview.clone()}</span>
+                    <span class="row-preview">{facts_view(&row.facts)}</span>
                 </span>
             </button>
             {tree}

@@ -24,8 +24,9 @@ pub struct Viewport {
     pub row_h: f64,
     /// How much taller than a closed row the open row (its JSON tree) is.
     pub extra: f64,
-    /// Each virtualized list's top and bottom relative to the viewport, by lane key (`""` = flat view).
-    pub lists: HashMap<String, (f64, f64)>,
+    /// Each virtualized list's visible band, in px from its top, by lane key
+    /// (`""` = flat view): the viewport or its lane's scroll box, whichever is narrower.
+    pub bands: HashMap<String, (f64, f64)>,
     /// Bumped by every measurement, so lists look again at where they are.
     pub tick: u64,
 }
@@ -36,7 +37,7 @@ impl Default for Viewport {
             height: 0.0,
             row_h: 44.0,
             extra: 0.0,
-            lists: HashMap::new(),
+            bands: HashMap::new(),
             tick: 0,
         }
     }
@@ -69,6 +70,9 @@ pub struct Viewer {
     pub clock: RwSignal<f64>,
     /// Where the page is scrolled, for the virtualized lists.
     pub viewport: RwSignal<Viewport>,
+    /// A row the keyboard moved to, to be focused once its list rendered it:
+    /// (list key, `""` for the flat view; the event's seq).
+    pub pending_focus: RwSignal<Option<(String, crate::store::Seq)>>,
     flush_scheduled: StoredValue<bool>,
 }
 
@@ -80,6 +84,7 @@ impl Viewer {
             form: RwSignal::new(form),
             clock: RwSignal::new(now_ms()),
             viewport: RwSignal::new(Viewport::default()),
+            pending_focus: RwSignal::new(None),
             flush_scheduled: StoredValue::new(false),
         }
     }

@@ -20,6 +20,14 @@ pub fn StatusBar() -> impl IntoView {
     let viewer = Viewer::expect();
     let show_skipped = RwSignal::new(false);
     let word = move || viewer.with(|m| m.status().word());
+    let headline = move || {
+        let now = viewer.clock.get();
+        viewer.with(|m| m.headline(now))
+    };
+    let backfilling = move || {
+        let now = viewer.clock.get();
+        viewer.with(|m| m.backfill(now).is_some())
+    };
     let state_class = move || format!("state state-{}", word().replace(' ', "-"));
     let numbers = move || {
         viewer.with(|m| {
@@ -43,8 +51,11 @@ pub fn StatusBar() -> impl IntoView {
     let paused = move || viewer.with(|m| m.is_paused());
     let pending = move || viewer.with(|m| m.pending());
     view! {
-        <div class="status-bar" role="status" aria-label="Connection status">
-            <span class=state_class>{word}</span>
+        // Not a live region: a screen reader would read every count. Only the
+        // connection's state (and, in the banner, what went wrong) is announced.
+        <div class="status-bar" aria-label="Connection status">
+            <span class="sr-only" role="status">{word}</span>
+            <span class=state_class>{headline}</span>
             <span class="stat" data-stat="received">{move || format!("{} received", format::events(numbers().0))}</span>
             <span class="stat" data-stat="shown">
                 {move || match numbers() {
@@ -65,7 +76,9 @@ pub fn StatusBar() -> impl IntoView {
                     }}
                 </span>
             </Show>
-            <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
+            <Show when=move || !backfilling()>
+                <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
+            </Show>
             <Show when=move || reconnects() != 0>
                 <span class="stat">
                     {move || match reconnects() {
@@ -192,7 +205,7 @@ enum Banner {
 
 fn banner_of(status: Status<'_>) -> Banner {
     match status {
-        Status::Idle | Status::Streaming => Banner::None,
+        Status::Idle | Status::Streaming { .. } => Banner::None,
         Status::Connecting {
             url,
             attempt,

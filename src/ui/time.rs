@@ -55,6 +55,35 @@ pub fn display_raw(raw: &str, utc: bool) -> Option<String> {
     Some(format!("{date} {time} {}", zone_label(utc, offset)))
 }
 
+/// The time since the previous event of a list: `+0 ms`, `+120 ms`,
+/// `+1.25 s`, `+2 min 05 s`, `+3 h 20 min`; `first` for a list's oldest row.
+pub fn since(previous: Option<Timestamp>, ts: Timestamp) -> String {
+    let Some(previous) = previous else {
+        return "first".into();
+    };
+    let ns = ts.unix_nanos().saturating_sub(previous.unix_nanos()).max(0);
+    let ms = ns / 1_000_000;
+    match ms {
+        0..=999 => format!("+{ms} ms"),
+        1_000..=59_999 => {
+            let s = ms as f64 / 1000.0;
+            if s < 10.0 {
+                format!("+{s:.2} s")
+            } else {
+                format!("+{s:.1} s")
+            }
+        }
+        60_000..=3_599_999 => format!("+{} min {:02} s", ms / 60_000, (ms / 1000) % 60),
+        _ => format!("+{} h {:02} min", ms / 3_600_000, (ms / 60_000) % 60),
+    }
+}
+
+/// The full time, as the tooltip gives it: RFC 3339 with every fraction digit
+/// TTS sent (nanoseconds), in UTC.
+pub fn full(ts: Timestamp) -> String {
+    ts.to_rfc3339()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +104,22 @@ mod tests {
             ("2024-10-28".into(), "18:00:00.123".into())
         );
         assert_eq!(zone_label(false, -330), "UTC-05:30");
+        let t = |s: &str| Timestamp::parse(s).unwrap();
+        let at = t("2024-10-28T10:00:00Z");
+        assert_eq!(since(None, at), "first");
+        assert_eq!(since(Some(at), t("2024-10-28T10:00:00.120Z")), "+120 ms");
+        assert_eq!(since(Some(at), t("2024-10-28T10:00:01.25Z")), "+1.25 s");
+        assert_eq!(since(Some(at), t("2024-10-28T10:02:05Z")), "+2 min 05 s");
+        assert_eq!(since(Some(at), t("2024-10-28T13:20:00Z")), "+3 h 20 min");
+        assert_eq!(
+            since(Some(t("2024-10-28T10:00:01Z")), at),
+            "+0 ms",
+            "late events never show a negative gap"
+        );
+        assert_eq!(
+            full(t("2024-10-28T10:02:40.104776123Z")),
+            "2024-10-28T10:02:40.104776123Z"
+        );
         assert_eq!(zone_label(true, 120), "UTC");
     }
 

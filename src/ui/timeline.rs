@@ -1,54 +1,58 @@
-//! The timeline: a toolbar (lanes/flat, order, time zone, follow, filter),
-//! the connection markers, and either one lane per entity or one flat
-//! chronological list. Rows are list items, virtualized; a lane is an ARIA
-//! region labelled with its entity.
+//! The timeline: the connection markers, then one lane per entity (each in a
+//! box of bounded height that scrolls on its own), one flat chronological
+//! list, or one lane given the whole page. Rows are list items, virtualized;
+//! a lane is an ARIA region labelled with its entity. Also the lane list, the
+//! jump bar beside the timeline.
 
 use leptos::prelude::*;
 
 use super::format;
 use super::state::Viewer;
 use super::time;
-use super::toolbar::Toolbar;
 use super::virtual_rows::VirtualRows;
 use crate::store::MarkerKind;
 use crate::tts::EntityIds;
 
-/// The `events.stream.start` markers: when the stream went live, with which names.
+/// The `events.stream.start` markers (when the stream went live, with which
+/// names) and the reconnect markers, as text computed only when they change.
 #[component]
 fn Markers() -> impl IntoView {
     let viewer = Viewer::expect();
-    let markers = move || viewer.with(|m| m.store().markers().to_vec());
-    let reconnects = move || {
+    let lines = Memo::new(move |_| {
         viewer.with(|m| {
-            m.reconnect_markers()
-                .iter()
-                .map(|m| view! { <li class="marker marker-reconnect">{m.to_string()}</li> })
-                .collect_view()
+            let utc = m.settings().utc;
+            let started = m.store().markers().iter().map(|marker| {
+                let (date, clock) = time::display(marker.time, utc);
+                let MarkerKind::StreamStarted { names } = &marker.kind;
+                let what = if names.is_empty() {
+                    "all event names".to_owned()
+                } else {
+                    format!("{} event names: {}", names.len(), names.join(", "))
+                };
+                (false, date, format!("Stream started {clock} — {what}"))
+            });
+            let reconnects = m
+                .reconnect_markers()
+                .into_iter()
+                .map(|r| (true, String::new(), r.to_string()));
+            started.chain(reconnects).collect::<Vec<_>>()
         })
-    };
+    });
     view! {
         <ul class="markers" aria-label="Connection markers">
             {move || {
-                let utc = viewer.with(|m| m.settings().utc);
-                markers()
+                lines
+                    .get()
                     .into_iter()
-                    .map(|m| {
-                        let (date, clock) = time::display(m.time, utc);
-                        let MarkerKind::StreamStarted { names } = m.kind;
-                        let what = if names.is_empty() {
-                            "all event names".to_owned()
-                        } else {
-                            format!("{} event names: {}", names.len(), names.join(", "))
-                        };
+                    .map(|(reconnect, title, text)| {
                         view! {
-                            <li class="marker" title=date>
-                                {format!("Stream started {clock} — {what}")}
+                            <li class="marker" class:marker-reconnect=reconnect title=title>
+                                {text}
                             </li>
                         }
                     })
                     .collect_view()
             }}
-            {reconnects}
         </ul>
     }
 }
@@ -89,11 +93,33 @@ fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<String>) {
     (kind, id, extra)
 }
 
+/// The id of a lane's section element (for the lane list's jumps).
+fn lane_dom_id(key: &str) -> String {
+    let safe: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!(
+        "lane-{safe}-{:x}",
+        key.bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+    )
+}
+
 /// One entity's events.
 #[component]
 fn LaneView(
     /// The lane's key in the timeline.
     key: String,
+    /// The lane has the whole page (no own scroll box).
+    #[prop(optional)]
+    whole_page: bool,
 ) -> impl IntoView {
     let viewer = Viewer::expect();
     // The lane's header, as a small value: no copy of the lane's event list
@@ -117,12 +143,18 @@ fn LaneView(
     };
     let collapsed = {
         let key = key.clone();
-        Memo::new(move |_| viewer.with(|m| m.is_collapsed(&key)))
+        Memo::new(move |_| !whole_page && viewer.with(|m| m.is_collapsed(&key)))
     };
     let toggle = {
         let key = key.clone();
         move |_| {
             viewer.act(|m| m.toggle_lane(&key));
+        }
+    };
+    let focus = {
+        let key = key.clone();
+        move |_| {
+            viewer.act(|m| m.focus_lane(if whole_page { None } else { Some(&key) }));
         }
     };
     let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
@@ -132,13 +164,22 @@ fn LaneView(
         let utc = viewer.with(|m| m.settings().utc);
         head.with(|h| h.as_ref().map(|h| time::display(h.3, utc).1))
     };
-    let id = format!("lane-{}", key.replace(['/', ':'], "-"));
+    let body_id = format!("{}-rows", lane_dom_id(&key));
+    let section_id = lane_dom_id(&key);
+    let focus_label = move || {
+        if whole_page {
+            "Back to all lanes".to_owned()
+        } else {
+            format!("Give {} the whole page", label())
+        }
+    };
     view! {
-        <section class="lane" role="region" aria-label=label>
+        <section class="lane" class:whole-page=whole_page role="region" aria-label=label id=section_id>
             <header class="lane-head">
                 <button type="button" class="lane-toggle"
                     aria-expanded=move || (!collapsed.get()).to_string()
-                    aria-controls=id.clone()
+                    aria-controls=body_id.clone()
+                    disabled=whole_page
                     on:click=toggle>
                     <span aria-hidden="true">{move || if collapsed.get() { "▸" } else { "▾" }}</span>
                     <span class="lane-kind">{move || heading().map(|h| h.0)}</span>
@@ -152,9 +193,12 @@ fn LaneView(
                     }}
                 </span>
                 <span class="lane-seen">{move || last_seen().map(|t| format!("last {t}"))}</span>
+                <button type="button" class="link lane-focus" aria-label=focus_label on:click=focus>
+                    {if whole_page { "All lanes" } else { "Whole page" }}
+                </button>
             </header>
             <Show when=move || !collapsed.get()>
-                <div id=id.clone()>
+                <div id=body_id.clone() class=if whole_page { "lane-rows" } else { "lane-body" }>
                     <VirtualRows lane=Some(key.clone()) />
                 </div>
             </Show>
@@ -162,20 +206,126 @@ fn LaneView(
     }
 }
 
-/// The timeline with its toolbar.
+/// The lane list: every lane with its count and last activity; a click
+/// jumps to the lane (and expands it).
+#[component]
+pub fn LaneList() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let lanes = Memo::new(move |_| {
+        viewer.with(|m| {
+            let utc = m.settings().utc;
+            m.store()
+                .lanes()
+                .map(|l| {
+                    let (kind, id, _) = lane_heading(l.entity.as_ref());
+                    (
+                        l.key.clone(),
+                        kind,
+                        id,
+                        l.count(),
+                        time::display(l.last_seen, utc).1,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let jump = move |key: String| {
+        viewer.act(|m| {
+            if m.focused_lane().is_some() {
+                m.focus_lane(Some(&key));
+            } else if m.is_collapsed(&key) {
+                m.toggle_lane(&key);
+            }
+        });
+        let id = lane_dom_id(&key);
+        request_animation_frame(move || {
+            let target = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&id));
+            if let Some(el) = target {
+                el.scroll_into_view();
+                if let Ok(Some(button)) = el.query_selector(".lane-toggle") {
+                    if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+                        let _ = b.focus();
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <Show when=move || !lanes.with(Vec::is_empty)>
+            <nav class="lane-list" aria-label="Lanes">
+                <h2>{move || format!("Lanes ({})", lanes.with(Vec::len))}</h2>
+                <ul>
+                    <For each=move || lanes.get() key=|l| l.clone() let:lane>
+                        {
+                            let (key, kind, id, count, last) = lane;
+                            let k = key.clone();
+                            let title = format!("{kind} {id}: {} · last {last}", format::events(count as u64));
+                            view! {
+                                <li>
+                                    <button type="button" class="link" on:click=move |_| jump(k.clone())
+                                        title=title>
+                                        <span class="lane-kind">{kind}</span>" "
+                                        <span class="lane-id">{id}</span>
+                                        <span class="lane-list-count">{format::count(count as u64)}</span>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </nav>
+        </Show>
+    }
+}
+
+/// The timeline.
 #[component]
 pub fn Timeline() -> impl IntoView {
     let viewer = Viewer::expect();
     let lane_keys = Memo::new(move |_| {
         viewer.with(|m| m.store().lanes().map(|l| l.key.clone()).collect::<Vec<_>>())
     });
+    let focused = Memo::new(move |_| {
+        viewer.with(|m| {
+            m.focused_lane()
+                .filter(|k| m.store().lane(k).is_some())
+                .map(str::to_owned)
+        })
+    });
     let empty = move || viewer.with(|m| m.store().is_empty());
     let nothing_matches = move || viewer.with(|m| m.store().shown() == 0 && !m.store().is_empty());
     let applied = move || viewer.with(|m| m.applied_filter().unwrap_or_default().to_owned());
     let empty_text = move || viewer.with(|m| m.status().empty_timeline());
+    let all_lanes = move || {
+        view! {
+            <div class="lanes">
+                <For each=move || lane_keys.get() key=|k| k.clone() let:key>
+                    <LaneView key=key />
+                </For>
+            </div>
+        }
+    };
+    // Memos: the closure below rebuilds the whole list of lanes when it
+    // re-runs, so it may only re-run when the choice of view changes.
+    let flat = Memo::new(move |_| viewer.with(|m| m.settings().flat));
+    let view_of = move || {
+        if let Some(key) = focused.get() {
+            return view! { <LaneView key=key whole_page=true /> }.into_any();
+        }
+        if flat.get() {
+            return view! {
+                <section class="lane flat" role="region" aria-label="All events">
+                    <VirtualRows lane=None show_entities=true />
+                </section>
+            }
+            .into_any();
+        }
+        all_lanes().into_any()
+    };
     view! {
         <section class="timeline" aria-label="Timeline" data-filter-applied=applied>
-            <Toolbar />
             <Markers />
             <Show when=move || !empty() fallback=move || view! {
                 <p class="empty">{empty_text}</p>
@@ -183,20 +333,7 @@ pub fn Timeline() -> impl IntoView {
                 <Show when=nothing_matches>
                     <p class="empty">"No event matches the filter."</p>
                 </Show>
-                <Show
-                    when=move || viewer.with(|m| m.settings().flat)
-                    fallback=move || view! {
-                        <div class="lanes">
-                            <For each=move || lane_keys.get() key=|k| k.clone() let:key>
-                                <LaneView key=key />
-                            </For>
-                        </div>
-                    }
-                >
-                    <section class="lane flat" role="region" aria-label="All events">
-                        <VirtualRows lane=None show_entities=true />
-                    </section>
-                </Show>
+                {view_of}
             </Show>
         </section>
     }

@@ -1,5 +1,7 @@
-//! The toolbar above the timeline: grouping, order, time zone, follow, the
-//! filter box, how many events to keep, and sharing/export/import.
+//! The toolbar above the timeline: the filter box (which says which filter
+//! the timeline shows), grouping, order, time zone, relative times, follow,
+//! collapse/expand all, how many events to keep, and sharing/export/import.
+//! Toggle buttons keep their label and say their state with `aria-pressed`.
 
 use leptos::prelude::*;
 
@@ -12,7 +14,7 @@ const CAPACITIES: [usize; 5] = [1_000, 10_000, 50_000, DEFAULT_CAPACITY, 250_000
 
 /// The filter box: text, `as.up.*`, `kind:device`, `corr:…`; applied as you type.
 #[component]
-fn FilterBox() -> impl IntoView {
+pub fn FilterBox() -> impl IntoView {
     let viewer = Viewer::expect();
     let on_input = move |ev| {
         let text = event_target_value(&ev);
@@ -22,19 +24,26 @@ fn FilterBox() -> impl IntoView {
     view! {
         <div class="filter">
             <input
+                id="filter"
                 type="search"
                 aria-label="Filter events"
-                placeholder="Filter: text, as.up.*, kind:device, corr:…"
-                title="Text is searched in names, entities, correlation IDs and payloads (lower-case ignores case). \
-                       as.up.* or name:… matches event names; kind:device|application|gateway|organization|user|client; \
-                       corr:ID shows one message through the stack; - negates a term."
+                placeholder="Filter (/): text, \"Exact\", as.up.*, kind:device, corr:…"
+                title="Text is searched, ignoring case, in names, entities, correlation IDs, payloads and what rows show; \
+                       \"quoted text\" matches exactly, case included. as.up.* or name:… matches event names; \
+                       kind:device|application|gateway|organization|user|client; corr:ID shows one message through the stack; \
+                       - negates a term."
                 prop:value=move || viewer.with(|m| m.filter_text().to_owned())
                 aria-invalid=move || viewer.with(|m| m.filter_error().is_some()).to_string()
                 aria-describedby="filter-error"
                 on:input=on_input
             />
             <span id="filter-error" class="field-error" role="alert">
-                {move || viewer.with(|m| m.filter_error().map(str::to_owned))}
+                {move || viewer.with(|m| {
+                    m.filter_error().map(|e| match m.filter_note() {
+                        Some(note) => format!("{e} — {note}."),
+                        None => e.to_owned(),
+                    })
+                })}
             </span>
         </div>
     }
@@ -65,25 +74,38 @@ fn CapacitySelect() -> impl IntoView {
     }
 }
 
+/// A toggle button: a fixed label, its state in `aria-pressed`.
+#[component]
+fn Toggle(
+    /// The button's label (it never changes).
+    label: &'static str,
+    /// Whether the option is on.
+    #[prop(into)]
+    on: Signal<bool>,
+    /// Flips the option.
+    flip: fn(&mut crate::model::Model),
+) -> impl IntoView {
+    let viewer = Viewer::expect();
+    view! {
+        <button type="button" class="toggle" aria-pressed=move || on.get().to_string()
+            on:click=move |_| viewer.act(flip)>
+            {label}
+        </button>
+    }
+}
+
 /// The toolbar above the timeline.
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let viewer = Viewer::expect();
     let s = move || viewer.with(|m| m.settings());
+    let lanes_mode = move || viewer.with(|m| !m.settings().flat && m.focused_lane().is_none());
     view! {
         <div class="toolbar" role="toolbar" aria-label="Timeline view">
-            <FilterBox />
-            <button type="button" aria-pressed=move || s().flat.to_string()
-                on:click=move |_| viewer.act(|m| m.toggle_flat())>
-                {move || if s().flat { "Group by entity" } else { "Flat view" }}
-            </button>
-            <button type="button" on:click=move |_| viewer.act(|m| m.toggle_order())>
-                {move || if s().newest_first { "Newest first" } else { "Oldest first" }}
-            </button>
-            <button type="button" aria-pressed=move || (!s().utc).to_string()
-                on:click=move |_| viewer.act(|m| m.toggle_utc())>
-                {move || if s().utc { "Times: UTC" } else { "Times: local" }}
-            </button>
+            <Toggle label="Flat view" on=Signal::derive(move || s().flat) flip=|m| m.toggle_flat() />
+            <Toggle label="Newest first" on=Signal::derive(move || s().newest_first) flip=|m| m.toggle_order() />
+            <Toggle label="UTC" on=Signal::derive(move || s().utc) flip=|m| m.toggle_utc() />
+            <Toggle label="Time since previous" on=Signal::derive(move || s().relative) flip=|m| m.toggle_relative() />
             <label class="check">
                 <input type="checkbox" prop:checked=move || s().follow
                     on:change=move |ev| {
@@ -92,6 +114,10 @@ pub fn Toolbar() -> impl IntoView {
                     } />
                 "Follow newest"
             </label>
+            <Show when=lanes_mode>
+                <button type="button" on:click=move |_| viewer.act(|m| m.collapse_all())>"Collapse all lanes"</button>
+                <button type="button" on:click=move |_| viewer.act(|m| m.expand_all())>"Expand all lanes"</button>
+            </Show>
             <CapacitySelect />
             <super::share::CopyLink />
             <super::export::ExportButtons />

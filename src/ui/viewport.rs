@@ -1,11 +1,13 @@
 //! The page's geometry, read once per animation frame: the viewport, the
-//! height of a row and of the open row, and where each virtualized list is.
+//! height of a row and of the open row, and for each virtualized list the
+//! band of it a user can see (the viewport, or its lane's own scroll box).
 //! Lists compute their windows from this snapshot and never read the DOM
 //! themselves, so a frame costs one layout however many lanes there are.
 //!
 //! Also "follow newest": with it on, each frame that changed the timeline
-//! scrolls to the newest events (the top of the timeline, newest first; the
-//! end of the page, oldest first); scrolling away from there turns it off.
+//! keeps the newest events in view — every lane's scroll box at its newest
+//! end, and in the flat view (or one lane given the whole page) the page
+//! itself; a user scrolling away from there turns it off.
 
 use super::state::Viewer;
 
@@ -22,6 +24,7 @@ mod wasm {
     use std::collections::HashMap;
 
     use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
     use super::super::state::Viewer;
@@ -31,7 +34,7 @@ mod wasm {
 
     fn timeline_top(doc: &web_sys::Document) -> Option<f64> {
         Some(
-            doc.query_selector(".main")
+            doc.query_selector(".timeline")
                 .ok()??
                 .get_bounding_client_rect()
                 .top(),
@@ -51,9 +54,38 @@ mod wasm {
             .unwrap_or(0.0)
     }
 
-    /// Scrolls to where the newest events are.
+    /// Whether the timeline scrolls with the page (flat view, one lane on the
+    /// whole page) rather than lane by lane.
+    fn page_scrolls(viewer: Viewer) -> bool {
+        viewer.with_untracked(|m| m.settings().flat || m.focused_lane().is_some())
+    }
+
+    fn lane_bodies(doc: &web_sys::Document) -> Vec<web_sys::Element> {
+        let Ok(all) = doc.query_selector_all(".lane-body") else {
+            return Vec::new();
+        };
+        (0..all.length())
+            .filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok())
+            .collect()
+    }
+
+    /// Keeps the newest events in view.
     fn scroll_to_newest(viewer: Viewer, window: &web_sys::Window, doc: &web_sys::Document) {
-        if viewer.with_untracked(|m| m.settings().newest_first) {
+        let newest_first = viewer.with_untracked(|m| m.settings().newest_first);
+        if !page_scrolls(viewer) {
+            for body in lane_bodies(doc) {
+                let top = if newest_first {
+                    0
+                } else {
+                    body.scroll_height()
+                };
+                if body.scroll_top() != top {
+                    body.set_scroll_top(top);
+                }
+            }
+            return;
+        }
+        if newest_first {
             if let Some(y) = timeline_top(doc).filter(|y| y.abs() > 1.0) {
                 let now = window.scroll_y().unwrap_or(0.0);
                 window.scroll_to_with_x_and_y(0.0, (now + y).max(0.0));
@@ -82,7 +114,8 @@ mod wasm {
         };
         let row = height_of(".event-row:not(.open)").filter(|h| *h > 0.0);
         let open = height_of(".event-row.open");
-        let mut lists = HashMap::new();
+        let height = inner_height(&window);
+        let mut bands = HashMap::new();
         if let Ok(all) = doc.query_selector_all("ol.rows[data-lane]") {
             for i in 0..all.length() {
                 let Some(el) = all
@@ -91,12 +124,19 @@ mod wasm {
                 else {
                     continue;
                 };
-                let rect = el.get_bounding_client_rect();
+                let top = el.get_bounding_client_rect().top();
+                // What clips the list: its lane's scroll box, and the viewport.
+                let (clip_top, clip_bottom) = match el.closest(".lane-body").ok().flatten() {
+                    Some(body) => {
+                        let b = body.get_bounding_client_rect();
+                        (b.top().max(0.0), b.bottom().min(height))
+                    }
+                    None => (0.0, height),
+                };
                 let key = el.get_attribute("data-lane").unwrap_or_default();
-                lists.insert(key, (rect.top(), rect.bottom()));
+                bands.insert(key, (clip_top - top, clip_bottom - top));
             }
         }
-        let height = inner_height(&window);
         let nothing_open = viewer.with_untracked(|m| m.selected().is_none());
         viewer.viewport.update(|v| {
             v.height = height;
@@ -108,9 +148,48 @@ mod wasm {
             } else if let Some(h) = open {
                 v.extra = (h - v.row_h).max(0.0);
             }
-            v.lists = lists;
+            v.bands = bands;
             v.tick += 1;
         });
+    }
+
+    /// Whether a scroll (of the page, or of a lane's box) took the newest
+    /// events out of view: the user left, and following stops.
+    fn scrolled_away(viewer: Viewer, target: Option<web_sys::EventTarget>) -> bool {
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        let Some(doc) = window.document() else {
+            return false;
+        };
+        let newest_first = viewer.with_untracked(|m| m.settings().newest_first);
+        let lane_body = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .filter(|e| e.class_list().contains("lane-body"));
+        match lane_body {
+            Some(body) if !page_scrolls(viewer) => {
+                let top = f64::from(body.scroll_top());
+                let below = f64::from(body.scroll_height() - body.client_height()) - top;
+                if newest_first {
+                    top > SLACK
+                } else {
+                    below > SLACK
+                }
+            }
+            Some(_) => false,
+            None if !page_scrolls(viewer) => false,
+            None => {
+                let y = window.scroll_y().unwrap_or(0.0);
+                let below = page_height(&doc) - (y + inner_height(&window));
+                if newest_first {
+                    // Above the timeline's top, or below it while the page could scroll further.
+                    timeline_top(&doc)
+                        .is_some_and(|top| top < -SLACK || (top > SLACK && below > 1.0))
+                } else {
+                    below > SLACK
+                }
+            }
+        }
     }
 
     pub fn install(viewer: Viewer) {
@@ -143,11 +222,10 @@ mod wasm {
                     scroll_to_newest(viewer, &window, &document());
                 }
             }
+            let anchor = if follow { "none" } else { "auto" };
             if let Some(root) = document().document_element() {
                 if let Ok(el) = root.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el
-                        .style()
-                        .set_property("overflow-anchor", if follow { "none" } else { "auto" });
+                    let _ = el.style().set_property("overflow-anchor", anchor);
                 }
             }
         });
@@ -156,31 +234,22 @@ mod wasm {
             let follow = viewer.with(|m| m.settings().follow);
             schedule(follow);
         });
-        let on_scroll = move |_| {
+        // Scrolls of lane boxes do not bubble: listen in the capture phase.
+        let on_scroll = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             schedule(false);
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let Some(doc) = window.document() else {
-                return;
-            };
-            if !viewer.with_untracked(|m| m.settings().follow) {
-                return;
-            }
-            let y = window.scroll_y().unwrap_or(0.0);
-            let below = page_height(&doc) - (y + inner_height(&window));
-            let away = if viewer.with_untracked(|m| m.settings().newest_first) {
-                // Above the timeline's top, or below it while the page could scroll further.
-                timeline_top(&doc).is_some_and(|top| top < -SLACK || (top > SLACK && below > 1.0))
-            } else {
-                below > SLACK
-            };
-            if away {
+            if viewer.with_untracked(|m| m.settings().follow) && scrolled_away(viewer, ev.target())
+            {
                 viewer.act(|m| m.set_follow(false));
             }
-        };
+        });
+        let doc = document();
+        let _ = doc.add_event_listener_with_callback_and_bool(
+            "scroll",
+            on_scroll.as_ref().unchecked_ref(),
+            true,
+        );
+        on_scroll.forget();
         let handles = [
-            window_event_listener(leptos::ev::scroll, on_scroll),
             window_event_listener(leptos::ev::resize, move |_| schedule(false)),
             window_event_listener(leptos::ev::click, move |_| schedule(false)),
             window_event_listener(leptos::ev::keyup, move |_| schedule(false)),

@@ -15,7 +15,39 @@ use leptos::prelude::*;
 use super::event_row::EventRow;
 use super::state::Viewer;
 use crate::model::window::{place, Geometry, Measured, Window};
-use crate::store::Ordered;
+use crate::store::{Ordered, Seq};
+
+/// Focuses the row button of `seq` inside `list`, if it is rendered.
+fn focus_row(list: &web_sys::Element, seq: Seq) -> bool {
+    let found = list
+        .query_selector(&format!("li[data-seq='{seq}'] > .row-main"))
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    match found {
+        Some(button) => button.focus().is_ok(),
+        None => false,
+    }
+}
+
+/// Scrolls `list`'s scroll box (its lane's, or the page) so that `px` from
+/// the list's top is in view.
+fn scroll_list_to(list: &web_sys::Element, px: f64) {
+    let top = list.get_bounding_client_rect().top();
+    match list.closest(".lane-body").ok().flatten() {
+        Some(body) => {
+            let body_top = body.get_bounding_client_rect().top();
+            let now = f64::from(body.scroll_top());
+            body.set_scroll_top((now + top - body_top + px).max(0.0) as i32);
+        }
+        None => {
+            if let Some(window) = web_sys::window() {
+                let now = window.scroll_y().unwrap_or(0.0);
+                window.scroll_to_with_x_and_y(0.0, (now + top + px - 120.0).max(0.0));
+            }
+        }
+    }
+}
 
 /// The rows of one lane (`lane` = its key) or of the flat view (`None`).
 #[component]
@@ -27,6 +59,7 @@ pub fn VirtualRows(
 ) -> impl IntoView {
     let viewer = Viewer::expect();
     let lane = StoredValue::new(lane);
+    let list_ref = NodeRef::<leptos::html::Ol>::new();
     let len = Memo::new(move |_| {
         viewer.with(|m| lane.with_value(|l| m.store().rows(l.as_deref()).map_or(0, Ordered::len)))
     });
@@ -58,7 +91,7 @@ pub fn VirtualRows(
     let window = Memo::new(move |prev: Option<&Window>| {
         let measured = viewer.viewport.with(|v| Measured {
             height: v.height,
-            rect: lane.with_value(|l| v.lists.get(l.as_deref().unwrap_or("")).copied()),
+            band: lane.with_value(|l| v.bands.get(l.as_deref().unwrap_or("")).copied()),
             tick: v.tick,
         });
         len.track();
@@ -82,6 +115,38 @@ pub fn VirtualRows(
             })
         })
     };
+    // The keyboard moved to a row of this list: focus it, scrolling it in first if needed.
+    let list_key = key.clone();
+    Effect::new(move |_| {
+        window.track();
+        let Some((pending_list, seq)) = viewer.pending_focus.get() else {
+            return;
+        };
+        if pending_list != list_key {
+            return;
+        }
+        let Some(list) = list_ref.get() else {
+            return;
+        };
+        if focus_row(&list, seq) {
+            viewer.pending_focus.set(None);
+            return;
+        }
+        let index = viewer.with_untracked(|m| {
+            let time = m.store().event(seq)?.time.unix_nanos();
+            lane.with_value(|l| {
+                m.store().rows(l.as_deref())?.display_position(
+                    time,
+                    seq,
+                    newest_first.get_untracked(),
+                )
+            })
+        });
+        match index {
+            Some(i) => scroll_list_to(&list, geometry.get_untracked().top(i)),
+            None => viewer.pending_focus.set(None),
+        }
+    });
     let above = move || {
         let w = window.get();
         format!("{}px", geometry.get().top(w.start))
@@ -92,11 +157,12 @@ pub fn VirtualRows(
         let n = len.get();
         format!("{}px", (g.top(n) - g.top(w.end.min(n))).max(0.0))
     };
+    let list = lane.with_value(Clone::clone);
     view! {
-        <ol class="rows" data-lane=key>
+        <ol class="rows" data-lane=key node_ref=list_ref>
             <li class="spacer" role="presentation" aria-hidden="true" style:height=above></li>
             <For each=rows key=|seq| *seq let:seq>
-                <EventRow at=seq show_entities=show_entities />
+                <EventRow at=seq list=list.clone() show_entities=show_entities />
             </For>
             <li class="spacer" role="presentation" aria-hidden="true" style:height=below></li>
         </ol>

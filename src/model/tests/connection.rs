@@ -8,12 +8,13 @@ fn connect_opens_the_users_request_and_events_count_once_shown() {
     assert_eq!(m.status(), Status::Idle);
     let open = open_of(m.connect(form("app-1"), view("app-1"), at(0), 1));
     assert_eq!(open.url, "http://127.0.0.1:1885/api/v3/events");
+    assert_eq!(m.headline(0.0), "connecting");
     assert_eq!(open.key.expose(), "NNSXS.ABC.DEF");
     assert!(open.body.contains("app-1"));
     assert!(matches!(m.status(), Status::Connecting { attempt: 1, .. }));
     assert!(m.status().is_active());
     m.opened(open.conn, at(10), Some("text/event-stream"), None);
-    assert_eq!(m.status(), Status::Streaming);
+    assert!(matches!(m.status(), Status::Streaming { .. }));
     let chunk = format!("{}{}{}", start_frame(0), frame("a", 20), frame("b", 30));
     assert_eq!(m.bytes(open.conn, at(40), chunk.as_bytes()), Todo::Continue);
     // Decoded but not yet applied: neither number moved, so they agree.
@@ -165,7 +166,9 @@ fn pause_keeps_counting_and_resume_shows_what_waited() {
     m.flush(0.0);
     assert_eq!(numbers(&m), (2, 0));
     assert_eq!(m.pending(), 2);
+    assert_eq!(m.headline(0.0), "paused (2 new waiting)");
     m.resume();
+    assert_eq!(m.headline(0.0), "streaming");
     assert_eq!(numbers(&m), (2, 2));
     assert_eq!(m.pending(), 0);
     m.clear();
@@ -227,4 +230,28 @@ fn an_import_that_fails_says_how_much_was_read() {
         "the network broke; the 1 events read until then are shown"
     );
     assert_eq!(m.status().word(), "error");
+}
+
+#[test]
+fn a_tail_is_shown_as_a_back_fill_until_it_is_complete_or_quiet() {
+    let mut m = Model::new();
+    let mut f = form("app-1");
+    f.request.tail = 10;
+    let open = open_of(m.connect(f, view("app-1"), at(0), 1));
+    m.opened(open.conn, at(0), Some("text/event-stream"), None);
+    m.bytes(
+        open.conn,
+        at(10),
+        format!(
+            "{}{}{}",
+            start_frame(0),
+            frame("a", -9_000),
+            frame("b", -8_000)
+        )
+        .as_bytes(),
+    );
+    m.flush(1_000.0);
+    assert_eq!(m.headline(1_500.0), "back-filling history: 2 of ~10");
+    // Two seconds without an event: the history is all there, as far as anyone can tell.
+    assert_eq!(m.headline(3_500.0), "streaming");
 }

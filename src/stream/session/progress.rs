@@ -208,6 +208,11 @@ impl Progress {
         }
     }
 
+    /// Whether the current connection is past its back-fill.
+    pub(super) fn is_live(&self) -> bool {
+        self.conn_live
+    }
+
     /// The current connection is surely past its back-fill (up a healthy minute).
     pub(super) fn live(&mut self) {
         self.conn_live = true;

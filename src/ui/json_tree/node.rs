@@ -71,12 +71,19 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
     let labelled_by = format!("{key_id} {value_id}");
 
     let toggle = RwSignal::new(None::<(u32, bool)>);
-    let is_open = move || is_container && ctx.mode.with(|m| m.is_open(depth, toggle.get()));
+    // The path in a Copy handle, so the closures below stay Copy.
+    let here = StoredValue::new(path.clone());
+    let is_open = move || {
+        is_container
+            && ctx
+                .mode
+                .with(|m| here.with_value(|p| m.is_open(p, toggle.get())))
+    };
     let open_now = move || {
         is_container
             && ctx
                 .mode
-                .with_untracked(|m| m.is_open(depth, toggle.get_untracked()))
+                .with_untracked(|m| here.with_value(|p| m.is_open(p, toggle.get_untracked())))
     };
     let set_open = {
         let path = path.clone();
@@ -218,7 +225,11 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
         >
             <div class="json-row">
                 {toggle_button}
-                <span class="json-key" id=key_id>{label}</span>
+                <span class="json-key" class:json-key-toggle=is_container id=key_id
+                    on:click={
+                        let set_open = set_open.clone();
+                        move |_| if is_container { set_open(!open_now()) }
+                    }>{label}</span>
                 <span class="json-colon" aria-hidden="true">": "</span>
                 {value_view}
                 <span class="json-actions">

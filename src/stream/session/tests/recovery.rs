@@ -254,3 +254,35 @@ fn the_transports_answers_map_to_the_same_decisions() {
         Action::WaitUntil(_)
     ));
 }
+
+#[test]
+fn a_tail_is_a_back_fill_until_the_first_live_event() {
+    use crate::tts::{EntityIds, StreamRequest};
+    let mut request = StreamRequest::new()
+        .entity(EntityIds::application("a"))
+        .entity(EntityIds::gateway("g"));
+    request.tail = 100;
+    let mut s = Session::new(SessionConfig::default(), 1).for_request(&request);
+    let (conn, _) = connect(s.tick(at(0)));
+    assert_eq!(s.backfill(), None, "not open yet");
+    s.connected(at(100), conn, true);
+    s.event(&ev(STREAM_START, "start", 100));
+    s.event(&up("old-1", -50_000));
+    s.event(&up("old-2", -40_000));
+    assert_eq!(
+        s.backfill(),
+        Some(Backfill {
+            received: 2,
+            expected: Some(200)
+        })
+    );
+    // An event from after the stream started (beyond the margin): live.
+    s.event(&up("new", 5_000));
+    assert_eq!(s.backfill(), None);
+    // A request with no tail and no `after` asks no history.
+    let mut plain = Session::new(SessionConfig::default(), 1)
+        .for_request(&StreamRequest::new().entity(EntityIds::application("a")));
+    let (conn, _) = connect(plain.tick(at(0)));
+    plain.connected(at(0), conn, true);
+    assert_eq!(plain.backfill(), None);
+}

@@ -1,0 +1,56 @@
+//! [`IdIndex`]: `unique_id` → the event's seq, for de-duplication and for
+//! finding the open event again. Hashes of IDs, checked against the event
+//! on lookup, so a hash collision can never drop or confuse an event (a
+//! colliding ID goes to an overflow map). Plain data; nothing here panics.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use super::ordered::Seq;
+
+/// FNV-1a of a text: the index's (and the correlation index's) hash.
+pub(super) fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The retained events' `unique_id`s.
+#[derive(Debug, Default)]
+pub(super) struct IdIndex {
+    hashes: HashMap<u64, Seq>,
+    overflow: HashMap<String, Seq>,
+}
+
+impl IdIndex {
+    /// The seq stored for `id`; `is` says whether the event at a seq has that id.
+    pub(super) fn find(&self, id: &str, is: impl Fn(Seq) -> bool) -> Option<Seq> {
+        if let Some(&seq) = self.overflow.get(id) {
+            return Some(seq);
+        }
+        let seq = *self.hashes.get(&fnv(id))?;
+        is(seq).then_some(seq)
+    }
+
+    /// Remembers `id` at `seq` (the caller checked it is not retained yet).
+    pub(super) fn insert(&mut self, id: &str, seq: Seq) {
+        match self.hashes.entry(fnv(id)) {
+            Entry::Occupied(_) => {
+                self.overflow.insert(id.to_owned(), seq);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(seq);
+            }
+        }
+    }
+
+    /// Forgets `id`, evicted at `seq`.
+    pub(super) fn remove(&mut self, id: &str, seq: Seq) {
+        let hash = fnv(id);
+        if self.hashes.get(&hash) == Some(&seq) {
+            self.hashes.remove(&hash);
+        } else {
+            self.overflow.remove(id);
+        }
+    }
+}
