@@ -12,6 +12,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const EXAMPLES: &str = include_str!("../data/example-events.jsonl");
 const UPLINK_PATH: &str = "data.uplink_message";
+/// A container that starts closed (the uplink's radio settings).
+const SETTINGS_PATH: &str = "data.uplink_message.settings";
 const RSSI_PATH: &str = "data.uplink_message.rx_metadata[0].rssi";
 
 /// `ns.up.data.forward` of soil-node-01: nested objects, two `rx_metadata`,
@@ -100,7 +102,7 @@ async fn press(item: &web_sys::HtmlElement, key: &str) {
 }
 
 #[wasm_bindgen_test]
-async fn first_level_is_open_and_deeper_levels_are_closed() {
+async fn what_matters_starts_open_and_the_rest_closed() {
     let host = mount(uplink_event()).await;
     assert!(host.query_selector("[role=tree]").unwrap().is_some());
     for path in ["name", "time", "identifiers", "data", "unique_id"] {
@@ -108,13 +110,25 @@ async fn first_level_is_open_and_deeper_levels_are_closed() {
     }
     assert_eq!(value_text(&host, "name"), "ns.up.data.forward");
     assert_eq!(expanded(&host, "data").as_deref(), Some("true"));
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("false"));
-    assert_eq!(value_text(&host, UPLINK_PATH), "{…} 9 keys");
+    // The message, its payload and its reception are open; the rest is not.
+    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("true"));
+    assert_eq!(value_text(&host, "data.uplink_message.f_cnt"), "1843");
+    assert_eq!(
+        expanded(&host, "data.uplink_message.rx_metadata").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        expanded(&host, "data.uplink_message.rx_metadata[0]").as_deref(),
+        Some("false")
+    );
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("false"));
+    assert_eq!(value_text(&host, SETTINGS_PATH), "{…} 3 keys");
+    assert_eq!(expanded(&host, "correlation_ids").as_deref(), Some("false"));
     assert_eq!(value_text(&host, "identifiers[0]"), "{…} 1 key");
     // Children of a closed container are not in the DOM at all.
-    assert!(row(&host, "data.uplink_message.f_cnt").is_none());
+    assert!(row(&host, "data.uplink_message.settings.frequency").is_none());
     assert!(host
-        .query_selector("[data-path^='data.uplink_message.']")
+        .query_selector("[data-path^='data.uplink_message.settings.']")
         .unwrap()
         .is_none());
     // A row is named by its key and value (not its buttons or children).
@@ -145,7 +159,7 @@ async fn first_level_is_open_and_deeper_levels_are_closed() {
 #[wasm_bindgen_test]
 async fn clicking_the_toggle_opens_and_closes() {
     let host = mount(uplink_event()).await;
-    let toggle: web_sys::HtmlElement = row(&host, UPLINK_PATH)
+    let toggle: web_sys::HtmlElement = row(&host, SETTINGS_PATH)
         .unwrap()
         .query_selector(":scope > .json-row > .json-toggle")
         .unwrap()
@@ -153,72 +167,75 @@ async fn clicking_the_toggle_opens_and_closes() {
         .unchecked_into();
     assert_eq!(
         toggle.get_attribute("aria-label").as_deref(),
-        Some("Expand uplink_message")
+        Some("Expand settings")
     );
     toggle.click();
     leptos::task::tick().await;
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("true"));
-    assert_eq!(value_text(&host, "data.uplink_message.f_cnt"), "1843");
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("true"));
     assert_eq!(
-        expanded(&host, "data.uplink_message.rx_metadata").as_deref(),
+        value_text(&host, "data.uplink_message.settings.frequency"),
+        "867500000"
+    );
+    assert_eq!(
+        expanded(&host, "data.uplink_message.settings.data_rate").as_deref(),
         Some("false")
     );
     toggle.click();
     leptos::task::tick().await;
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("false"));
-    assert!(row(&host, "data.uplink_message.f_cnt").is_none());
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("false"));
+    assert!(row(&host, "data.uplink_message.settings.frequency").is_none());
 }
 
 #[wasm_bindgen_test]
 async fn keyboard_opens_closes_and_moves() {
     let host = mount(uplink_event()).await;
-    let uplink = row(&host, UPLINK_PATH).unwrap();
-    press(&uplink, "ArrowRight").await;
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("true"));
-    assert!(row(&host, "data.uplink_message.f_port").is_some());
-    press(&uplink, "ArrowLeft").await;
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("false"));
-    assert!(row(&host, "data.uplink_message.f_port").is_none());
-    press(&uplink, "Enter").await;
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("true"));
-    press(&uplink, " ").await;
-    assert_eq!(expanded(&host, UPLINK_PATH).as_deref(), Some("false"));
+    let settings = row(&host, SETTINGS_PATH).unwrap();
+    press(&settings, "ArrowRight").await;
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("true"));
+    assert!(row(&host, "data.uplink_message.settings.timestamp").is_some());
+    press(&settings, "ArrowLeft").await;
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("false"));
+    assert!(row(&host, "data.uplink_message.settings.timestamp").is_none());
+    press(&settings, "Enter").await;
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("true"));
+    press(&settings, " ").await;
+    assert_eq!(expanded(&host, SETTINGS_PATH).as_deref(), Some("false"));
 
     // ArrowLeft on a closed row goes to its parent; Down goes to the next row.
-    press(&uplink, "ArrowLeft").await;
+    press(&settings, "ArrowLeft").await;
     let document = web_sys::window().unwrap().document().unwrap();
     let focused = || {
         document
             .active_element()
             .and_then(|e| e.get_attribute("data-path"))
     };
-    assert_eq!(focused().as_deref(), Some("data"));
+    assert_eq!(focused().as_deref(), Some(UPLINK_PATH));
     assert_eq!(
-        row(&host, "data").unwrap().tab_index(),
+        row(&host, UPLINK_PATH).unwrap().tab_index(),
         0,
         "the focused row holds the tab stop"
     );
-    assert_eq!(uplink.tab_index(), -1);
+    assert_eq!(settings.tab_index(), -1);
     let at_type = row(&host, "data[\"@type\"]").unwrap();
     press(&at_type, "ArrowDown").await;
     // Keys keep the order TTS sent them in: `@type`, then `end_device_ids`.
     assert_eq!(focused().as_deref(), Some("data.end_device_ids"));
 
     // Closing the container of the focused row keeps focus in the tree.
-    press(&uplink, "ArrowRight").await;
-    let f_cnt = row(&host, "data.uplink_message.f_cnt").unwrap();
-    f_cnt.focus().unwrap();
+    press(&settings, "ArrowRight").await;
+    let timestamp = row(&host, "data.uplink_message.settings.timestamp").unwrap();
+    timestamp.focus().unwrap();
     leptos::task::tick().await;
-    let toggle: web_sys::HtmlElement = uplink
+    let toggle: web_sys::HtmlElement = settings
         .query_selector(":scope > .json-row > .json-toggle")
         .unwrap()
         .unwrap()
         .unchecked_into();
     toggle.click();
     leptos::task::tick().await;
-    assert!(row(&host, "data.uplink_message.f_cnt").is_none());
-    assert_eq!(focused().as_deref(), Some(UPLINK_PATH));
-    assert_eq!(uplink.tab_index(), 0);
+    assert!(row(&host, "data.uplink_message.settings.timestamp").is_none());
+    assert_eq!(focused().as_deref(), Some(SETTINGS_PATH));
+    assert_eq!(settings.tab_index(), 0);
 }
 
 #[wasm_bindgen_test]

@@ -115,6 +115,8 @@ async fn form_validation_names_each_problem_next_to_its_field() {
     submit.click();
     leptos::task::tick().await;
 
+    // The cluster field says what is wrong with it (and, if config.json is
+    // still loading, that too).
     let cluster = text_of(&host, "#cluster-url-error").expect("cluster URL problem");
     assert!(cluster.contains("https://"), "{cluster}");
     let key = text_of(&host, "#api-key-error").expect("API key problem");

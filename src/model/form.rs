@@ -203,12 +203,18 @@ impl FormModel {
     /// on, the key is saved once the stream opened ([`FormModel::connected`]).
     pub fn submit(&mut self) -> Option<ValidForm> {
         if self.config_state == ConfigState::Loading {
-            self.errors = FormErrors(vec![(
-                Field::ClusterUrl,
-                "Eventline is still loading this deployment's settings (config.json); press \
-                 Connect again in a moment"
-                    .into(),
-            )]);
+            // Every field's problems now; the settings' wait on the cluster field.
+            let mut errors = self.input.validate().err().unwrap_or_default();
+            errors.0.insert(
+                0,
+                (
+                    Field::ClusterUrl,
+                    "Eventline is still loading this deployment's settings (config.json); press \
+                     Connect again in a moment"
+                        .into(),
+                ),
+            );
+            self.errors = errors;
             return None;
         }
         let policy = self.policy();

@@ -152,7 +152,7 @@ impl Model {
         }
         match self.backfill(now_ms) {
             Some(b) => match b.expected {
-                Some(total) => format!("back-filling history: {} of ~{total}", b.received),
+                Some(total) => format!("back-filling history: {} (at most {total})", b.received),
                 None => format!("back-filling history: {} so far", b.received),
             },
             None => self.status().word().to_owned(),

@@ -48,25 +48,25 @@ const GATEWAY: &[&str] = &[
 /// The presets offered next to the event-names field.
 pub const PRESETS: &[NamePreset] = &[
     NamePreset {
-        label: "Device (Console default)",
-        description: "What the TTS Console shows for a device when verbose is off",
+        label: "Device set",
+        description: "The TTS Console's default for a device (verbose off)",
         globs: DEVICE,
         extra: &[],
     },
     NamePreset {
-        label: "Application (Console default)",
-        description: "What the TTS Console shows for an application when verbose is off",
+        label: "Application set",
+        description: "The TTS Console's default for an application (verbose off)",
         globs: DEVICE,
         extra: &["application.*"],
     },
     NamePreset {
-        label: "Gateway (Console default)",
-        description: "What the TTS Console shows for a gateway when verbose is off",
+        label: "Gateway set",
+        description: "The TTS Console's default for a gateway (verbose off)",
         globs: GATEWAY,
         extra: &[],
     },
     NamePreset {
-        label: "Uplinks forwarded",
+        label: "Uplinks",
         description: "The Console's heartbeat filter: every application-layer uplink",
         globs: &["as.up.*.forward"],
         extra: &[],

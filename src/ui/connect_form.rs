@@ -206,6 +206,20 @@ pub fn ConnectForm() -> impl IntoView {
         connection.connect(viewer, valid, view);
         share::push_view(viewer);
     };
+    // Refused, or never reached: the whole form again, to fix what is wrong.
+    let failed = Memo::new(move |_| {
+        viewer.with(|m| {
+            matches!(
+                m.status(),
+                Status::Stopped { reason, .. } if !matches!(reason, crate::stream::session::StopReason::Disconnected)
+            )
+        })
+    });
+    Effect::new(move |_| {
+        if failed.get() {
+            viewer.edit_form(FormModel::unfold);
+        }
+    });
     // The key and the cluster are remembered once a stream to them opened.
     Effect::new(move |_| {
         let streaming_to = viewer.with(|m| {

@@ -228,7 +228,7 @@ pub fn EventRow(
         format!("event-row fam-{}{open}", row.family.as_str())
     };
     let entities =
-        show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span> });
+        show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span>" " });
     Some(view! {
         <li class=class data-name=row.name.clone() data-seq=at.to_string() on:keydown=close_on_escape>
             <button

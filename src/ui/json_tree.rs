@@ -8,6 +8,7 @@
 
 mod clipboard;
 mod node;
+mod value;
 
 use std::sync::Arc;
 

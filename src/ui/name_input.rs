@@ -67,6 +67,7 @@ pub fn NameInput(
             }).collect_view()}
         </ul>
         <div class="presets" role="group" aria-label="Ready-made event name sets">
+            <span class="help">"Sets:"</span>
             {PRESETS.iter().map(|p| view! {
                 <button type="button" class="chip-button" title=p.description
                     on:click=move |_| on_change.run(p.entries().join(", "))>

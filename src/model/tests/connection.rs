@@ -251,7 +251,7 @@ fn a_tail_is_shown_as_a_back_fill_until_it_is_complete_or_quiet() {
         .as_bytes(),
     );
     m.flush(1_000.0);
-    assert_eq!(m.headline(1_500.0), "back-filling history: 2 of ~10");
+    assert_eq!(m.headline(1_500.0), "back-filling history: 2 (at most 10)");
     // Two seconds without an event: the history is all there, as far as anyone can tell.
     assert_eq!(m.headline(3_500.0), "streaming");
 }

@@ -14,9 +14,7 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::clipboard::Copier;
-use crate::json::{
-    classify, copy_text, display_string, summary, JsonPath, StrKind, TreeMode, ValueKind,
-};
+use crate::json::{classify, copy_text, summary, JsonPath, TreeMode, ValueKind};
 
 /// What every row of one tree shares.
 #[derive(Clone, Copy)]
@@ -178,7 +176,13 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
         }
     });
     let value_view = match scalar {
-        Some(v) => scalar_view(ctx, v, kind, value_id.clone(), tabindex).into_any(),
+        Some(v) => {
+            let key = match path.segments().last() {
+                Some(crate::json::PathSegment::Key(k)) => Some(k.clone()),
+                _ => None,
+            };
+            super::value::scalar_view(ctx, v, kind, key, value_id.clone(), tabindex).into_any()
+        }
         None => {
             view! { <span class="json-summary" id=value_id.clone()>{summary}</span> }.into_any()
         }
@@ -255,51 +259,6 @@ pub(super) fn node(ctx: TreeCtx, path: JsonPath, first: bool) -> AnyView {
             </div>
             {children}
         </li>
-    }
-    .into_any()
-}
-
-/// A scalar's text, styled by kind; long strings get "show all".
-fn scalar_view(
-    ctx: TreeCtx,
-    value: Value,
-    kind: ValueKind,
-    id: String,
-    tabindex: impl Fn() -> &'static str + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let class = kind.css_class();
-    let (text, str_kind) = match (value, kind) {
-        (Value::String(s), ValueKind::String(k)) => (s, k),
-        (other, _) => {
-            return view! { <span class=class id=id>{copy_text(&other)}</span> }.into_any()
-        }
-    };
-    if let (StrKind::Timestamp, Some(format)) = (str_kind, ctx.format_time) {
-        let raw = text.clone();
-        let shown = move || format.run(raw.clone()).unwrap_or_else(|| raw.clone());
-        return view! { <span class=class id=id title=text>{shown}</span> }.into_any();
-    }
-    let display = display_string(&text, str_kind);
-    if !display.truncated {
-        return view! { <span class=class id=id>{text}</span> }.into_any();
-    }
-    let full = RwSignal::new(false);
-    let prefix = display.shown;
-    let total = display.total_chars;
-    view! {
-        <span class=class id=id>
-            {move || if full.get() { text.clone() } else { prefix.clone() }}
-            {move || (!full.get()).then_some("…")}
-        </span>
-        <button
-            type="button"
-            class="json-more"
-            tabindex=tabindex
-            aria-expanded=move || full.get().to_string()
-            on:click=move |_| full.update(|f| *f = !*f)
-        >
-            {move || if full.get() { "show less".to_owned() } else { format!("show all ({total} chars)") }}
-        </button>
     }
     .into_any()
 }
