@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod form;
+pub mod journey;
 pub mod json;
 pub mod model;
 pub mod share;

@@ -20,6 +20,7 @@ mod capture;
 pub mod cursor;
 mod failure;
 mod form;
+mod journey;
 mod live;
 mod stats;
 mod status;
@@ -32,6 +33,7 @@ mod tests;
 pub use capture::CaptureState;
 pub use failure::{explain, Failure, Page};
 pub use form::{ConfigState, FormModel};
+pub use journey::{Answer, Fetch, OpenJourney, MAX_ASKED};
 pub use live::{Open, Todo};
 pub use stats::{SkippedFrame, Stats, MAX_SKIPPED_KEPT};
 pub use status::Status;
@@ -91,6 +93,10 @@ pub struct Model {
     page: Page,
     /// A capture link refused unread (name, why), until the next source.
     refused_capture: Option<(String, String)>,
+    /// The journey a user opened, and what was fetched for it.
+    journey: OpenJourney,
+    /// Device lanes shown one row per message.
+    messages_lanes: HashSet<String>,
     /// Something a user can see changed since the last [`Model::take_dirty`].
     dirty: bool,
 }
@@ -122,6 +128,8 @@ impl Model {
             policy: SessionConfig::default(),
             page: Page::default(),
             refused_capture: None,
+            journey: OpenJourney::default(),
+            messages_lanes: HashSet::new(),
             dirty: true,
         }
     }

@@ -196,6 +196,8 @@ impl Model {
             collapsed: self.collapsed(),
             selected: self.selected.clone(),
             filter: self.applied_filter().unwrap_or_default().to_owned(),
+            journey: self.journey_link_id(),
+            messages: self.messages_lanes(),
             ..self.shared.clone()
         }
     }
@@ -211,6 +213,16 @@ impl Model {
         self.collapsed = view.collapsed.iter().cloned().collect();
         self.selected.clone_from(&view.selected);
         self.type_filter(&view.filter);
+        self.messages_lanes = view.messages.iter().cloned().collect();
+        match view.journey.as_deref() {
+            Some(id) if self.journey_link_id().as_deref() != Some(id) => {
+                self.open_journey_id(id);
+            }
+            Some(_) => {}
+            None => {
+                self.close_journey();
+            }
+        }
         self.shared = ViewState {
             flat: false,
             utc: true,
@@ -220,6 +232,8 @@ impl Model {
             collapsed: Vec::new(),
             selected: None,
             filter: String::new(),
+            journey: None,
+            messages: Vec::new(),
             ..view.clone()
         };
         self.touch();

@@ -35,6 +35,10 @@ pub struct ViewState {
     /// A capture to open instead of a live stream: a URL, usually relative to
     /// the app (`captures/incident.ndjson`).
     pub capture: Option<String>,
+    /// The message whose journey is open: one message-scoped correlation ID.
+    pub journey: Option<String>,
+    /// Device lanes shown as one row per message.
+    pub messages: Vec<String>,
 }
 
 impl Default for ViewState {
@@ -54,6 +58,8 @@ impl Default for ViewState {
             selected: None,
             filter: String::new(),
             capture: None,
+            journey: None,
+            messages: Vec::new(),
         }
     }
 }
@@ -117,6 +123,18 @@ fn unlist(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// A `journey=` value a link may carry: one message-scoped correlation ID,
+/// at most 100 characters (the server's limit), of the characters TTS's IDs
+/// use (letters, digits, `:/._-`); it is sent to the cluster encoded.
+pub fn journey_id_ok(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'.' | b'_' | b'-'))
+        && crate::journey::is_message_scoped(id)
+}
+
 impl ViewState {
     /// The fragment without `#`; empty for the default view.
     pub fn to_fragment(&self) -> String {
@@ -161,6 +179,12 @@ impl ViewState {
         if let Some(c) = self.capture.as_deref().filter(|c| !c.is_empty()) {
             add("capture", encode(c));
         }
+        if !self.messages.is_empty() {
+            add("messages", list(&self.messages));
+        }
+        if let Some(j) = self.journey.as_deref().filter(|j| !j.is_empty()) {
+            add("journey", encode(j));
+        }
         if !self.filter.trim().is_empty() {
             add("filter", encode(self.filter.trim()));
         }
@@ -191,6 +215,8 @@ impl ViewState {
                 "event" => state.selected = Some(decode(value)).filter(|s| !s.is_empty()),
                 "filter" => state.filter = decode(value),
                 "capture" => state.capture = Some(decode(value)).filter(|c| !c.trim().is_empty()),
+                "journey" => state.journey = Some(decode(value)).filter(|j| journey_id_ok(j)),
+                "messages" => state.messages = unlist(value),
                 _ => {}
             }
         }
@@ -226,6 +252,24 @@ impl ViewState {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_journey_link_names_one_message_or_nothing() {
+        for bad in ["gs:conn:01JB96", "ns:uplink:a b", "ns:uplink:<script>", ""] {
+            let v = ViewState::from_fragment(&format!("journey={}", encode(bad)));
+            assert_eq!(v.journey, None, "{bad}");
+        }
+        let long = format!("ns:uplink:{}", "A".repeat(100));
+        assert_eq!(
+            ViewState::from_fragment(&format!("journey={long}")).journey,
+            None
+        );
+        let ok = ViewState::from_fragment("journey=ns:uplink:01JB96GXT9ESQAH4PYVMF8QS76");
+        assert_eq!(
+            ok.journey.as_deref(),
+            Some("ns:uplink:01JB96GXT9ESQAH4PYVMF8QS76")
+        );
+    }
+
     fn full() -> ViewState {
         ViewState {
             cluster_url: "https://eu1.cloud.thethings.network".into(),
@@ -249,6 +293,10 @@ mod tests {
             selected: Some("01JB996A5CB3W8N1R6T0Y4K2QF".into()),
             filter: "kind:device -as.up.* \"rssi\":-9".into(),
             capture: Some("captures/2024-10-28 join storm.ndjson".into()),
+            journey: Some(
+                "rpc:/ttn.lorawan.v3.GsNs/HandleUplink:01JB96GXT9B49RW8YVTX0AZG9D".into(),
+            ),
+            messages: vec!["soil-sensors/soil-node-01".into()],
         }
     }
 

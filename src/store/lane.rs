@@ -30,6 +30,11 @@ impl Lane {
         self.all.len()
     }
 
+    /// Every retained event of the lane, in time order (the filter aside).
+    pub fn all(&self) -> &Ordered {
+        &self.all
+    }
+
     /// The ARIA label of the lane: `device app1/dev2`, `gateway gw2`.
     pub fn label(&self) -> String {
         match &self.entity {

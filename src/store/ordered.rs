@@ -52,6 +52,15 @@ impl Ordered {
         self.0.len()
     }
 
+    /// The references whose time is within `from..=to` (ns), oldest first.
+    pub fn between(&self, from: i64, to: i64) -> impl Iterator<Item = Seq> + '_ {
+        let start = self.0.partition_point(|&(t, _)| t < from);
+        self.0
+            .range(start..)
+            .take_while(move |&&(t, _)| t <= to)
+            .map(|&(_, s)| s)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -272,6 +272,11 @@ impl Timeline {
             .collect()
     }
 
+    /// Retained events whose time is within `from..=to` (ns), oldest first.
+    pub fn between(&self, from: i64, to: i64) -> impl Iterator<Item = &Event> {
+        self.flat.between(from, to).filter_map(|s| self.event(s))
+    }
+
     pub fn markers(&self) -> &[Marker] {
         &self.markers
     }

@@ -147,6 +147,23 @@ impl ClusterUrl {
     pub fn events_url(&self) -> String {
         format!("{}/api/v3/events", self.base)
     }
+
+    /// Where to `GET` the events of one correlation ID (API.md §7.1); the
+    /// ID is percent-encoded, so it cannot add a parameter or a path.
+    pub fn related_url(&self, correlation_id: &str) -> String {
+        let mut encoded = String::with_capacity(correlation_id.len() * 3);
+        for b in correlation_id.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                encoded.push(char::from(b));
+            } else {
+                encoded.push_str(&format!("%{b:02X}"));
+            }
+        }
+        format!(
+            "{}/api/v3/events/related?correlation_id={encoded}",
+            self.base
+        )
+    }
 }
 
 /// The scheme of `scheme:rest` without `//` (`javascript:alert(1)`), if the
@@ -225,6 +242,16 @@ impl fmt::Display for ClusterUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_related_url_encodes_the_id_so_it_cannot_add_parameters() {
+        let url = ClusterUrl::parse("https://eu1.cloud.thethings.network").expect("valid");
+        assert_eq!(
+            url.related_url("rpc:/ttn.lorawan.v3.GsNs/HandleUplink:01J&x=1#y"),
+            "https://eu1.cloud.thethings.network/api/v3/events/related?correlation_id=\
+             rpc%3A%2Fttn.lorawan.v3.GsNs%2FHandleUplink%3A01J%26x%3D1%23y"
+        );
+    }
 
     #[test]
     fn the_usual_spellings_name_one_cluster() {

@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 
+use super::journey::JourneyPanel;
 use super::live::Connection;
 use super::state::Viewer;
 use super::status_bar::{ErrorBanner, StatusBar};
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
     super::share::install(viewer, connection);
     tick_every_second(viewer);
     super::viewport::install(viewer);
+    super::journey_fetch::install(viewer);
     let banner = move || viewer.form(|f| f.config.banner.clone());
     let config_warning = move || viewer.form(|f| f.config_warning.clone());
 
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <Toolbar />
                 <Timeline />
             </div>
+            <JourneyPanel />
         </main>
     }
 }

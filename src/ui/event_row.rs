@@ -215,8 +215,20 @@ pub fn EventRow(
                     </p>
                 }
             });
+            let journey = viewer.with_untracked(|m| m.has_journey(at)).then(|| {
+                let open_journey = move |_| {
+                    viewer.act(|m| list.with_value(|l| m.open_journey_at(l.as_deref(), at)));
+                };
+                view! {
+                    <p class="journey-open">
+                        <button type="button" on:click=open_journey>"Journey"</button>
+                        " this message's whole way through the stack, with timing"
+                    </p>
+                }
+            });
             view! {
                 <div class="row-detail">
+                    {journey}
                     {related}
                     <JsonTree value=value format_time=format_time whole=whole />
                 </div>

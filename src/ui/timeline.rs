@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use super::format;
+use super::messages::MessageList;
 use super::state::Viewer;
 use super::time;
 use super::virtual_rows::VirtualRows;
@@ -157,8 +158,19 @@ fn LaneView(
             viewer.act(|m| m.focus_lane(if whole_page { None } else { Some(&key) }));
         }
     };
+    let as_messages = {
+        let key = key.clone();
+        Memo::new(move |_| viewer.with(|m| m.shows_messages(&key)))
+    };
+    let toggle_messages = {
+        let key = key.clone();
+        move |_| {
+            viewer.act(|m| m.toggle_messages(&key));
+        }
+    };
     let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
     let heading = move || head.with(|h| h.as_ref().map(|h| h.1.clone()));
+    let is_device = move || heading().is_some_and(|h| h.0 == "device");
     let count = move || head.with(|h| h.as_ref().map_or((0, 0), |h| h.2));
     let last_seen = move || {
         let utc = viewer.with(|m| m.settings().utc);
@@ -193,13 +205,26 @@ fn LaneView(
                     }}
                 </span>
                 <span class="lane-seen">{move || last_seen().map(|t| format!("last {t}"))}</span>
+                {move || is_device().then(|| view! {
+                    <button type="button" class="toggle lane-messages" aria-pressed=move || as_messages.get().to_string()
+                        on:click=toggle_messages.clone()>
+                        "Messages"
+                    </button>
+                })}
                 <button type="button" class="link lane-focus" aria-label=focus_label on:click=focus>
                     {if whole_page { "All lanes" } else { "Whole page" }}
                 </button>
             </header>
             <Show when=move || !collapsed.get()>
                 <div id=body_id.clone() class=if whole_page { "lane-rows" } else { "lane-body" }>
-                    <VirtualRows lane=Some(key.clone()) />
+                    {
+                        let key = key.clone();
+                        move || if as_messages.get() {
+                            view! { <MessageList lane=key.clone() /> }.into_any()
+                        } else {
+                            view! { <VirtualRows lane=Some(key.clone()) /> }.into_any()
+                        }
+                    }
                 </div>
             </Show>
         </section>

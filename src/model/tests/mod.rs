@@ -5,6 +5,7 @@
 
 mod connection;
 mod failures;
+mod journey;
 mod viewing;
 
 use super::*;

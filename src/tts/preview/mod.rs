@@ -36,6 +36,9 @@ use serde_json::Value;
 use super::{EntityIds, Event};
 
 pub use codec::{decode_base64, decode_hex, encode_base64, encode_hex};
+pub use downlink::tx_result;
+pub use radio::{data_rate, frequency};
+pub use read::{decimal, duration, number, text};
 
 /// One fact of a row: a label and a value, e.g. (`FCnt`, `1843`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

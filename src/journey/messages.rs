@@ -1,0 +1,311 @@
+//! A device's messages, one per row: each uplink (by FCnt), join and
+//! downlink, with its status (forwarded, dropped and why, decode failed,
+//! acknowledged, …) and its end-to-end time from the first gateway reception
+//! to the application.
+//!
+//! Why: a device lane interleaves a dozen events per uplink; the question
+//! "which uplinks arrived, which did not, how long did they take" needs one
+//! row per message. Computed on demand from the lane (bounded: the newest
+//! [`SCAN`] events), never kept.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::lifecycle::lifecycle;
+use super::scope::{direction, own_ids, Scope};
+use super::{How, Kind, Seed, Step};
+use crate::store::Timeline;
+use crate::tts::{Event, Preview, Timestamp};
+
+/// How many of a lane's newest events the messages are made from.
+pub const SCAN: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Uplink,
+    Join,
+    Downlink,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageStatus {
+    /// "forwarded", "dropped by the Network Server: data is outdated", …
+    pub text: String,
+    pub failed: bool,
+}
+
+/// One message of a device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub f_cnt: Option<u64>,
+    pub f_port: Option<u64>,
+    /// The message's first event.
+    pub time: Timestamp,
+    pub status: MessageStatus,
+    /// First gateway reception → forwarded to the application (uplinks), or
+    /// first → last step (joins, downlinks), in ns.
+    pub end_to_end_ns: Option<i64>,
+    /// Opens the message's journey.
+    pub seed: Seed,
+    /// How many of the lane's events are steps of it.
+    pub events: usize,
+}
+
+/// The messages of a lane, newest first, at most `limit`; and how many there
+/// are in the scanned events.
+pub fn messages(store: &Timeline, lane_key: &str, limit: usize) -> (Vec<Message>, usize) {
+    let Some(lane) = store.lane(lane_key) else {
+        return (Vec::new(), 0);
+    };
+    let mut groups: Vec<Vec<&Event>> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for event in lane
+        .all()
+        .iter()
+        .rev()
+        .take(SCAN)
+        .filter_map(|s| store.event(s))
+    {
+        if event.name.starts_with("js.") {
+            continue;
+        }
+        let ids: Vec<&str> = own_ids(event).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let group = match ids.iter().find_map(|id| by_id.get(id).copied()) {
+            Some(g) => g,
+            None => {
+                groups.push(Vec::new());
+                groups.len() - 1
+            }
+        };
+        for id in ids {
+            by_id.entry(id).or_insert(group);
+        }
+        if let Some(g) = groups.get_mut(group) {
+            g.push(event);
+        }
+    }
+    let total = groups.len();
+    let out = groups
+        .into_iter()
+        .take(limit)
+        .filter_map(|mut g| {
+            g.reverse();
+            message(store, &g)
+        })
+        .collect();
+    (out, total)
+}
+
+fn message(store: &Timeline, events: &[&Event]) -> Option<Message> {
+    let first = events.first()?;
+    let dir = direction(&first.name);
+    let seed = Seed {
+        direction: dir,
+        ids: events
+            .iter()
+            .flat_map(|e| own_ids(e))
+            .fold(Vec::new(), |mut v: Vec<String>, id| {
+                if !v.iter().any(|x| x == id) {
+                    v.push(id.to_owned());
+                }
+                v
+            }),
+    };
+    let kind = if dir == Scope::Downlink {
+        MessageKind::Downlink
+    } else if events.iter().any(|e| e.name.contains(".join.")) {
+        MessageKind::Join
+    } else {
+        MessageKind::Uplink
+    };
+    let start = first.time.unix_nanos();
+    let steps: Vec<Step> = events
+        .iter()
+        .map(|e| Step {
+            event: (*e).clone(),
+            how: How::Carries,
+            fetched: false,
+            offset_ns: e.time.unix_nanos() - start,
+        })
+        .collect();
+    let status = match kind {
+        MessageKind::Downlink => downlink_status(&steps),
+        MessageKind::Join => join_status(events),
+        MessageKind::Uplink => uplink_status(events),
+    };
+    let end_to_end_ns = match kind {
+        MessageKind::Uplink => uplink_time(store, events),
+        _ => events
+            .last()
+            .map(|e| e.time.unix_nanos() - start)
+            .filter(|&n| n > 0),
+    };
+    Some(Message {
+        kind,
+        f_cnt: events.iter().find_map(|e| f_cnt(e)),
+        f_port: events.iter().find_map(|e| f_port(e)),
+        time: first.time,
+        status,
+        end_to_end_ns,
+        seed,
+        events: events.len(),
+    })
+}
+
+fn find<'a>(events: &[&'a Event], name: &str) -> Option<&'a Event> {
+    events.iter().copied().find(|e| e.name == name)
+}
+
+/// The error a drop or failure row shows.
+fn why(event: &Event) -> String {
+    let preview = Preview::of(event);
+    preview
+        .facts
+        .iter()
+        .find(|f| f.strong)
+        .map(|f| f.value.clone())
+        .unwrap_or_else(|| {
+            event
+                .definition()
+                .map_or(event.name.clone(), |d| d.description.to_owned())
+        })
+}
+
+fn status(text: impl Into<String>, failed: bool) -> MessageStatus {
+    MessageStatus {
+        text: text.into(),
+        failed,
+    }
+}
+
+fn uplink_status(events: &[&Event]) -> MessageStatus {
+    if find(events, "as.up.data.decode.fail").is_some() {
+        return status("forwarded, decode failed", true);
+    }
+    if let Some(e) = find(events, "as.up.data.drop") {
+        return status(
+            format!("dropped by the Application Server: {}", why(e)),
+            true,
+        );
+    }
+    if let Some(e) = find(events, "ns.up.data.drop") {
+        return status(format!("dropped by the Network Server: {}", why(e)), true);
+    }
+    if find(events, "as.up.data.forward").is_some() {
+        return status("forwarded", false);
+    }
+    let last = events
+        .last()
+        .map_or("", |e| e.definition().map_or("", |d| d.description));
+    status(format!("not forwarded (yet): last step “{last}”"), false)
+}
+
+fn join_status(events: &[&Event]) -> MessageStatus {
+    if let Some(e) = find(events, "ns.up.join.cluster.fail").or(find(events, "ns.up.join.drop")) {
+        return status(format!("rejected: {}", why(e)), true);
+    }
+    if find(events, "as.up.join.forward").is_some() {
+        return status("joined", false);
+    }
+    if find(events, "ns.up.join.process").is_some() {
+        return status("join-accept sent", false);
+    }
+    status("join-request not answered (yet)", false)
+}
+
+fn downlink_status(steps: &[Step]) -> MessageStatus {
+    let kind = Kind::Downlink { f_cnt: None };
+    match lifecycle(&kind, steps) {
+        Some(l) => match l.stages.iter().find(|s| s.failed) {
+            Some(f) if f.label == "acknowledged" => {
+                status(format!("not acknowledged: {}", f.detail), true)
+            }
+            Some(f) => status(format!("failed at “{}”: {}", f.label, f.detail), true),
+            None => match l.stages.iter().rev().find(|s| s.at.is_some()) {
+                Some(s) => status(s.label, false),
+                None => status("pending", false),
+            },
+        },
+        None => status("pending", false),
+    }
+}
+
+/// First gateway reception (a `gs.up.receive` in the store, or the earliest
+/// `received_at` of the NS's `rx_metadata`) → `as.up.data.forward`.
+fn uplink_time(store: &Timeline, events: &[&Event]) -> Option<i64> {
+    let end = find(events, "as.up.data.forward")?.time.unix_nanos();
+    let mut first: Option<i64> = None;
+    let mut earliest = |t: i64| first = Some(first.map_or(t, |f: i64| f.min(t)));
+    for id in events
+        .iter()
+        .flat_map(|e| e.correlation_ids.iter())
+        .filter(|c| c.starts_with("gs:uplink:"))
+    {
+        for seq in store.correlated(id) {
+            if let Some(e) = store.event(seq).filter(|e| e.name == "gs.up.receive") {
+                earliest(e.time.unix_nanos());
+            }
+        }
+    }
+    for e in events.iter().filter(|e| e.name.starts_with("ns.up.data.")) {
+        let data: Option<Value> = e
+            .data
+            .as_ref()
+            .and_then(|d| serde_json::from_str(d.as_str()).ok());
+        for rx in data
+            .as_ref()
+            .and_then(|d| d.get("rx_metadata"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(t) = rx
+                .get("received_at")
+                .and_then(Value::as_str)
+                .and_then(|s| Timestamp::parse(s).ok())
+            {
+                earliest(t.unix_nanos());
+            }
+        }
+    }
+    let start = first.unwrap_or_else(|| events.first().map_or(end, |e| e.time.unix_nanos()));
+    Some(end - start).filter(|&n| n >= 0)
+}
+
+fn data(event: &Event) -> Option<Value> {
+    serde_json::from_str(event.data.as_ref()?.as_str()).ok()
+}
+
+/// The frame counter of an uplink or downlink step.
+pub fn f_cnt(event: &Event) -> Option<u64> {
+    let d = data(event)?;
+    let message = d.get("message").unwrap_or(&d);
+    [
+        "/payload/mac_payload/full_f_cnt",
+        "/payload/mac_payload/f_hdr/f_cnt",
+        "/uplink_message/f_cnt",
+        "/downlink_ack/f_cnt",
+        "/downlink_nack/f_cnt",
+        "/downlink_sent/f_cnt",
+    ]
+    .iter()
+    .find_map(|p| message.pointer(p).and_then(Value::as_u64))
+}
+
+fn f_port(event: &Event) -> Option<u64> {
+    let d = data(event)?;
+    let message = d.get("message").unwrap_or(&d);
+    [
+        "/payload/mac_payload/f_port",
+        "/uplink_message/f_port",
+        "/downlink_ack/f_port",
+        "/downlink_sent/f_port",
+    ]
+    .iter()
+    .find_map(|p| message.pointer(p).and_then(Value::as_u64))
+}
