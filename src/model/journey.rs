@@ -64,6 +64,8 @@ pub struct OpenJourney {
     problem: Option<String>,
     /// When the last answer came (ms), to judge the cluster's history window.
     answered_at: Option<i64>,
+    /// The ID a link carries (kept: the view is read on every change).
+    link: Option<String>,
 }
 
 impl Model {
@@ -100,7 +102,20 @@ impl Model {
             generation,
             ..OpenJourney::default()
         };
+        self.update_link();
         self.touch();
+    }
+
+    fn update_link(&mut self) {
+        let seed = self
+            .journey
+            .seed
+            .as_ref()
+            .and_then(|s| s.ids.first().cloned());
+        self.journey.link = self
+            .journey()
+            .and_then(|j| j.link_id().map(str::to_owned))
+            .or(seed);
     }
 
     /// Closes the journey; the row it was opened from (list, row), to give
@@ -131,10 +146,8 @@ impl Model {
 
     /// The ID a link carries for the open journey.
     pub fn journey_link_id(&self) -> Option<String> {
-        let seed = self.journey.seed.as_ref()?;
-        self.journey()
-            .and_then(|j| j.link_id().map(str::to_owned))
-            .or_else(|| seed.ids.first().cloned())
+        self.journey.seed.as_ref()?;
+        self.journey.link.clone()
     }
 
     /// The requests to make now: the journey's message IDs not asked yet
@@ -233,6 +246,7 @@ impl Model {
                 j.problem = Some(format!("The cluster could not be reached: {why}"));
             }
         }
+        self.update_link();
         self.touch();
         let asked = self.journey.asked.len();
         asked < MAX_ASKED

@@ -143,11 +143,16 @@ impl StepView {
 fn Waterfall(steps: Vec<StepView>, total: i64) -> impl IntoView {
     let viewer = Viewer::expect();
     let total = total.max(1) as f64;
+    let mut previous = 0_i64;
     let items = steps
         .into_iter()
         .map(|s| {
-            let left = (s.offset_ns as f64 / total * 100.0).clamp(0.0, 100.0);
-            let bar = format!("left: {left:.2}%");
+            // The bar runs from the previous step to this one: where the time went.
+            let from = previous.min(s.offset_ns);
+            previous = s.offset_ns;
+            let left = (from as f64 / total * 100.0).clamp(0.0, 100.0);
+            let width = ((s.offset_ns - from) as f64 / total * 100.0).clamp(0.0, 100.0 - left);
+            let (left, width) = (format!("{left:.2}%"), format!("{width:.2}%"));
             let ts = s.time;
             let clock = move || time::display(ts, viewer.with(|m| m.settings().utc)).1;
             let tags = s
@@ -166,7 +171,9 @@ fn Waterfall(steps: Vec<StepView>, total: i64) -> impl IntoView {
                         <span class="journey-entity">{s.entity.clone()}</span>
                         <time class="journey-time" datetime=ts.to_rfc3339()>{clock}</time>
                     </span>
-                    <span class="journey-axis" aria-hidden="true"><span class="journey-bar" style=bar></span></span>
+                    <span class="journey-axis" aria-hidden="true">
+                        <span class="journey-bar" style:left=left style:width=width></span>
+                    </span>
                 </li>
             }
         })
