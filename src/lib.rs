@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod form;
+pub mod insight;
 pub mod journey;
 pub mod json;
 pub mod model;

@@ -33,6 +33,10 @@ pub struct MessageStatus {
     /// "forwarded", "dropped by the Network Server: data is outdated", …
     pub text: String,
     pub failed: bool,
+    /// For a downlink: the lifecycle stage it reached, or failed at.
+    pub stage: Option<&'static str>,
+    /// Why it failed, when it did.
+    pub reason: Option<String>,
 }
 
 /// One message of a device.
@@ -180,6 +184,8 @@ fn status(text: impl Into<String>, failed: bool) -> MessageStatus {
     MessageStatus {
         text: text.into(),
         failed,
+        stage: None,
+        reason: None,
     }
 }
 
@@ -220,16 +226,25 @@ fn join_status(events: &[&Event]) -> MessageStatus {
 
 fn downlink_status(steps: &[Step]) -> MessageStatus {
     let kind = Kind::Downlink { f_cnt: None };
-    match lifecycle(&kind, steps) {
-        Some(l) => match l.stages.iter().find(|s| s.failed) {
-            Some(f) if f.label == "acknowledged" => {
-                status(format!("not acknowledged: {}", f.detail), true)
-            }
-            Some(f) => status(format!("failed at “{}”: {}", f.label, f.detail), true),
-            None => match l.stages.iter().rev().find(|s| s.at.is_some()) {
-                Some(s) => status(s.label, false),
-                None => status("pending", false),
-            },
+    let Some(l) = lifecycle(&kind, steps) else {
+        return status("pending", false);
+    };
+    if let Some(f) = l.stages.iter().find(|s| s.failed) {
+        let text = if f.label == "acknowledged" {
+            format!("not acknowledged: {}", f.detail)
+        } else {
+            format!("failed at “{}”: {}", f.label, f.detail)
+        };
+        return MessageStatus {
+            stage: Some(f.label),
+            reason: Some(f.detail.clone()),
+            ..status(text, true)
+        };
+    }
+    match l.stages.iter().rev().find(|s| s.at.is_some()) {
+        Some(s) => MessageStatus {
+            stage: Some(s.label),
+            ..status(s.label, false)
         },
         None => status("pending", false),
     }

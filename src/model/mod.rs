@@ -20,6 +20,7 @@ mod capture;
 pub mod cursor;
 mod failure;
 mod form;
+mod health;
 mod journey;
 mod live;
 mod stats;
@@ -33,11 +34,12 @@ mod tests;
 pub use capture::CaptureState;
 pub use failure::{explain, Failure, Page};
 pub use form::{ConfigState, FormModel};
+pub use health::FleetView;
 pub use journey::{Answer, Fetch, OpenJourney, MAX_ASKED};
 pub use live::{Open, Todo};
 pub use stats::{SkippedFrame, Stats, MAX_SKIPPED_KEPT};
 pub use status::Status;
-pub use view::ViewSettings;
+pub use view::{row_key, ViewSettings};
 
 use std::collections::HashSet;
 
@@ -97,6 +99,10 @@ pub struct Model {
     journey: OpenJourney,
     /// Device lanes shown one row per message.
     messages_lanes: HashSet<String>,
+    /// Lanes showing their Health panel.
+    health_lanes: HashSet<String>,
+    /// The fleet table.
+    fleet: FleetView,
     /// Something a user can see changed since the last [`Model::take_dirty`].
     dirty: bool,
 }
@@ -130,6 +136,8 @@ impl Model {
             refused_capture: None,
             journey: OpenJourney::default(),
             messages_lanes: HashSet::new(),
+            health_lanes: HashSet::new(),
+            fleet: FleetView::default(),
             dirty: true,
         }
     }

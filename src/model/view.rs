@@ -33,7 +33,26 @@ impl Default for ViewSettings {
     }
 }
 
+/// The key of a row: the event's `unique_id` (or its position if it has none).
+pub fn row_key(at: crate::store::Seq, event: &crate::tts::Event) -> String {
+    if event.unique_id.is_empty() {
+        format!("#{at}")
+    } else {
+        event.unique_id.clone()
+    }
+}
+
 impl Model {
+    /// Opens the event at `at` (its JSON), with the keyboard's place on it in `list`.
+    pub fn open_event(&mut self, list: &str, at: crate::store::Seq) {
+        let Some(key) = self.store.event(at).map(|e| row_key(at, e)) else {
+            return;
+        };
+        self.selected = Some(key);
+        self.set_cursor(Some(list).filter(|l| !l.is_empty()), at);
+        self.touch();
+    }
+
     /// The view settings.
     pub fn settings(&self) -> ViewSettings {
         self.settings

@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 
+use super::fleet::Fleet;
 use super::journey::JourneyPanel;
 use super::live::Connection;
 use super::state::Viewer;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <FilterBox />
                 </div>
                 <Toolbar />
+                <Fleet />
                 <Timeline />
             </div>
             <JourneyPanel />

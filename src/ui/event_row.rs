@@ -31,14 +31,7 @@ pub struct RowData {
     pub correlation_ids: Vec<String>,
 }
 
-/// The key of a row: the event's `unique_id` (or its position if it has none).
-pub fn row_key(at: EventRef, event: &Event) -> String {
-    if event.unique_id.is_empty() {
-        format!("#{at}")
-    } else {
-        event.unique_id.clone()
-    }
-}
+pub use crate::model::row_key;
 
 impl RowData {
     pub fn new(at: EventRef, event: &Event, facts: Vec<crate::tts::Fact>) -> Self {

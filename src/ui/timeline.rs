@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 
 use super::format;
+use super::health::DeviceHealthPanel;
+use super::health_gateway::GatewayHealthPanel;
 use super::messages::MessageList;
 use super::state::Viewer;
 use super::time;
@@ -171,6 +173,17 @@ fn LaneView(
     let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
     let heading = move || head.with(|h| h.as_ref().map(|h| h.1.clone()));
     let is_device = move || heading().is_some_and(|h| h.0 == "device");
+    let is_gateway = move || heading().is_some_and(|h| h.0 == "gateway");
+    let health_open = {
+        let key = key.clone();
+        Memo::new(move |_| viewer.with(|m| m.shows_health(&key)))
+    };
+    let toggle_health = {
+        let key = key.clone();
+        move |_| {
+            viewer.act(|m| m.toggle_health(&key));
+        }
+    };
     let count = move || head.with(|h| h.as_ref().map_or((0, 0), |h| h.2));
     let last_seen = move || {
         let utc = viewer.with(|m| m.settings().utc);
@@ -211,10 +224,26 @@ fn LaneView(
                         "Messages"
                     </button>
                 })}
+                {move || (is_device() || is_gateway()).then(|| view! {
+                    <button type="button" class="toggle lane-health" aria-pressed=move || health_open.get().to_string()
+                        on:click=toggle_health.clone()>
+                        "Health"
+                    </button>
+                })}
                 <button type="button" class="link lane-focus" aria-label=focus_label on:click=focus>
                     {if whole_page { "All lanes" } else { "Whole page" }}
                 </button>
             </header>
+            {
+                let key = key.clone();
+                move || health_open.get().then(|| {
+                    if is_device() {
+                        view! { <DeviceHealthPanel lane=key.clone() label=label() /> }.into_any()
+                    } else {
+                        view! { <GatewayHealthPanel lane=key.clone() label=label() /> }.into_any()
+                    }
+                })
+            }
             <Show when=move || !collapsed.get()>
                 <div id=body_id.clone() class=if whole_page { "lane-rows" } else { "lane-body" }>
                     {

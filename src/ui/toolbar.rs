@@ -106,6 +106,7 @@ pub fn Toolbar() -> impl IntoView {
             <Toggle label="Newest first" on=Signal::derive(move || s().newest_first) flip=|m| m.toggle_order() />
             <Toggle label="UTC" on=Signal::derive(move || s().utc) flip=|m| m.toggle_utc() />
             <Toggle label="Time since previous" on=Signal::derive(move || s().relative) flip=|m| m.toggle_relative() />
+            <Toggle label="Fleet" on=Signal::derive(move || viewer.with(|m| m.fleet_view().open)) flip=|m| m.toggle_fleet() />
             <label class="check">
                 <input type="checkbox" prop:checked=move || s().follow
                     on:change=move |ev| {

@@ -1,0 +1,231 @@
+//! A device's health from the events in its lane: uplinks and missed
+//! uplinks, uplink interval, PER (per device and per gateway), radio (data
+//! rates, RSSI/SNR/ESP median and worst, over time), airtime, reception by
+//! gateway, joins, downlinks by outcome, problems by reason.
+//!
+//! Why: engineers open a live view because something is wrong; these are the
+//! answers they would otherwise compute in their heads. Computed on demand,
+//! judged at a `now` given by the caller.
+
+use super::fcnt::{counters, Counters};
+use super::joins::{joins, repeated, Join};
+use super::problems::{problems, Problem};
+use super::radio::{esp, median, worst};
+use super::uplinks::{uplinks, Uplink};
+use crate::journey::{messages, MessageKind};
+use crate::store::Timeline;
+
+/// One point of the signal plot: an uplink's best reception.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub time: i64,
+    pub rssi: Option<f64>,
+    pub snr: Option<f64>,
+    pub esp: Option<f64>,
+}
+
+/// Median and worst of a signal measure.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Spread {
+    pub median: Option<f64>,
+    pub worst: Option<f64>,
+}
+
+impl Spread {
+    fn of(values: &[f64]) -> Self {
+        Spread {
+            median: median(values),
+            worst: worst(values),
+        }
+    }
+}
+
+/// How one gateway hears the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewayReception {
+    pub gateway_id: String,
+    /// Uplinks it heard.
+    pub heard: u32,
+    /// Uplinks it did not hear (missed ones included) ÷ all uplinks.
+    pub per: Option<f64>,
+    pub rssi: Option<f64>,
+    pub snr: Option<f64>,
+}
+
+/// Downlinks by the stage they reached.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Downlinks {
+    /// (stage, count) in lifecycle order: queued … acknowledged.
+    pub by_stage: Vec<(&'static str, usize)>,
+    /// (what failed and why, count).
+    pub failures: Vec<(String, usize)>,
+    pub total: usize,
+}
+
+/// Everything the Health panel says about a device.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceHealth {
+    pub counters: Counters,
+    /// Distinct uplinks seen.
+    pub uplinks: usize,
+    pub median_interval_ns: Option<i64>,
+    pub longest_silence_ns: Option<i64>,
+    /// Since the last uplink (ns), at `now`.
+    pub last_seen_ns: Option<i64>,
+    /// (data rate, uplinks) most used first.
+    pub data_rates: Vec<(String, usize)>,
+    pub rssi: Spread,
+    pub snr: Spread,
+    pub esp: Spread,
+    pub points: Vec<Point>,
+    /// Total time on air over the window (s), and over how many uplinks.
+    pub airtime: Option<(f64, usize)>,
+    pub reception: Vec<GatewayReception>,
+    pub joins: Vec<Join>,
+    pub repeated_joins: Option<String>,
+    pub downlinks: Downlinks,
+    pub problems: Vec<Problem>,
+}
+
+/// The health of the device lane `lane`, at `now` (ns).
+pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
+    let ups = uplinks(store, lane);
+    let counters = counters(&ups);
+    let times: Vec<i64> = ups.iter().map(|u| u.time).collect();
+    let gaps: Vec<f64> = times.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+    let last = times.last().copied();
+    let longest = gaps
+        .iter()
+        .copied()
+        .map(|g| g as i64)
+        .chain(last.map(|l| now - l))
+        .max();
+    let points: Vec<Point> = ups.iter().map(point).collect();
+    let pick = |f: fn(&Point) -> Option<f64>| points.iter().filter_map(f).collect::<Vec<f64>>();
+    let (joins, repeated_joins) = {
+        let j = joins(store, lane, now);
+        let r = repeated(&j);
+        (j, r)
+    };
+    DeviceHealth {
+        uplinks: ups.len(),
+        median_interval_ns: median(&gaps).map(|m| m as i64),
+        longest_silence_ns: longest,
+        last_seen_ns: last.map(|l| now - l),
+        data_rates: data_rates(&ups),
+        rssi: Spread::of(&pick(|p| p.rssi)),
+        snr: Spread::of(&pick(|p| p.snr)),
+        esp: Spread::of(&pick(|p| p.esp)),
+        airtime: airtime(&ups),
+        reception: reception(&ups, &counters),
+        counters,
+        points,
+        joins,
+        repeated_joins,
+        downlinks: downlinks(store, lane),
+        problems: problems(store, lane),
+    }
+}
+
+fn point(u: &Uplink) -> Point {
+    let best = u.best();
+    let rssi = best.and_then(|b| b.rssi);
+    let snr = best.and_then(|b| b.snr);
+    Point {
+        time: u.time,
+        rssi,
+        snr,
+        esp: rssi.zip(snr).map(|(r, s)| esp(r, s)),
+    }
+}
+
+fn data_rates(ups: &[Uplink]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for dr in ups.iter().filter_map(|u| u.data_rate.as_ref()) {
+        match out.iter_mut().find(|(d, _)| d == dr) {
+            Some((_, n)) => *n += 1,
+            None => out.push((dr.clone(), 1)),
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+fn airtime(ups: &[Uplink]) -> Option<(f64, usize)> {
+    let known: Vec<f64> = ups.iter().filter_map(|u| u.airtime).collect();
+    (!known.is_empty()).then(|| (known.iter().sum(), known.len()))
+}
+
+fn reception(ups: &[Uplink], c: &Counters) -> Vec<GatewayReception> {
+    let mut ids: Vec<&str> = Vec::new();
+    for u in ups {
+        for g in &u.gateways {
+            if !ids.contains(&g.gateway_id.as_str()) {
+                ids.push(&g.gateway_id);
+            }
+        }
+    }
+    let expected = c.received + c.missed;
+    let mut out: Vec<GatewayReception> = ids
+        .into_iter()
+        .map(|id| {
+            let heard: Vec<&super::uplinks::Rx> = ups
+                .iter()
+                .filter_map(|u| u.gateways.iter().find(|g| g.gateway_id == id))
+                .collect();
+            let n = heard.len() as u32;
+            GatewayReception {
+                gateway_id: id.to_owned(),
+                heard: n,
+                per: (expected > 0)
+                    .then(|| f64::from(expected.saturating_sub(n)) / f64::from(expected)),
+                rssi: median(&heard.iter().filter_map(|r| r.rssi).collect::<Vec<_>>()),
+                snr: median(&heard.iter().filter_map(|r| r.snr).collect::<Vec<_>>()),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.heard.cmp(&a.heard).then(a.gateway_id.cmp(&b.gateway_id)));
+    out
+}
+
+fn downlinks(store: &Timeline, lane: &str) -> Downlinks {
+    const ORDER: [&str; 7] = [
+        "queued",
+        "forwarded to the Network Server",
+        "scheduled",
+        "sent to the gateway",
+        "transmitted",
+        "acknowledged",
+        "pending",
+    ];
+    let (list, _) = messages(store, lane, usize::MAX);
+    let mut d = Downlinks::default();
+    for m in list.iter().filter(|m| m.kind == MessageKind::Downlink) {
+        d.total += 1;
+        if m.status.failed {
+            let what = format!(
+                "{}: {}",
+                if m.status.stage == Some("acknowledged") {
+                    "nacked"
+                } else {
+                    "failed"
+                },
+                m.status.reason.clone().unwrap_or_default()
+            );
+            match d.failures.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, n)) => *n += 1,
+                None => d.failures.push((what, 1)),
+            }
+            continue;
+        }
+        let stage = m.status.stage.unwrap_or("pending");
+        match d.by_stage.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, n)) => *n += 1,
+            None => d.by_stage.push((stage, 1)),
+        }
+    }
+    d.by_stage
+        .sort_by_key(|(s, _)| ORDER.iter().position(|o| o == s).unwrap_or(ORDER.len()));
+    d.failures.sort_by_key(|f| std::cmp::Reverse(f.1));
+    d
+}

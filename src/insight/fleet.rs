@@ -1,0 +1,125 @@
+//! The fleet: one row per followed device (last seen, missed %, median
+//! RSSI/SNR, most used SF, join state, problems), sortable so the sickest is
+//! first; and a device × gateway reception matrix.
+//!
+//! Why: with a hundred devices, the question is which one to look at.
+
+use super::device::{device_health, DeviceHealth};
+use super::joins::Outcome;
+use crate::store::Timeline;
+use crate::tts::EntityKind;
+
+/// A fleet table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Device,
+    LastSeen,
+    Missed,
+    Rssi,
+    Snr,
+    DataRate,
+    Join,
+    Problems,
+}
+
+/// One device of the fleet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetRow {
+    pub lane: String,
+    pub last_seen_ns: Option<i64>,
+    pub per: Option<f64>,
+    pub missed: u32,
+    pub rssi: Option<f64>,
+    pub snr: Option<f64>,
+    pub data_rate: Option<String>,
+    pub join: Option<String>,
+    pub problems: usize,
+    /// (gateway, uplinks heard) for the matrix.
+    pub heard: Vec<(String, u32)>,
+}
+
+impl FleetRow {
+    fn of(lane: &str, h: &DeviceHealth) -> Self {
+        FleetRow {
+            lane: lane.to_owned(),
+            last_seen_ns: h.last_seen_ns,
+            per: h.counters.per(),
+            missed: h.counters.missed,
+            rssi: h.rssi.median,
+            snr: h.snr.median,
+            data_rate: h.data_rates.first().map(|(d, _)| d.clone()),
+            join: h.joins.last().map(|j| match &j.outcome {
+                Outcome::Rejected(_) => "rejected".to_owned(),
+                o => o.text(),
+            }),
+            problems: h.problems.iter().map(|p| p.count).sum(),
+            heard: h
+                .reception
+                .iter()
+                .map(|r| (r.gateway_id.clone(), r.heard))
+                .collect(),
+        }
+    }
+}
+
+/// Every device lane's row, sorted by `by` (descending = worst first for
+/// the health columns).
+pub fn fleet(store: &Timeline, now: i64, by: Column, descending: bool) -> Vec<FleetRow> {
+    let mut rows: Vec<FleetRow> = store
+        .lanes()
+        .filter(|l| {
+            l.entity
+                .as_ref()
+                .is_some_and(|e| e.kind() == EntityKind::Device)
+        })
+        .map(|l| FleetRow::of(&l.key, &device_health(store, &l.key, now)))
+        .collect();
+    sort(&mut rows, by, descending);
+    rows
+}
+
+/// Sorts in place; rows without the value go last either way.
+pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
+    let num = |r: &FleetRow| -> Option<f64> {
+        match by {
+            Column::LastSeen => r.last_seen_ns.map(|n| n as f64),
+            Column::Missed => r.per,
+            // Worse signal is lower: "descending" (worst first) sorts ascending.
+            Column::Rssi => r.rssi.map(|v| -v),
+            Column::Snr => r.snr.map(|v| -v),
+            Column::Problems => Some(r.problems as f64),
+            _ => None,
+        }
+    };
+    let text = |r: &FleetRow| -> String {
+        match by {
+            Column::Device => r.lane.clone(),
+            Column::DataRate => r.data_rate.clone().unwrap_or_default(),
+            Column::Join => r.join.clone().unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    rows.sort_by(|a, b| {
+        let ord = match (num(a), num(b)) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => return std::cmp::Ordering::Less,
+            (None, Some(_)) => return std::cmp::Ordering::Greater,
+            (None, None) => text(a).cmp(&text(b)),
+        };
+        let ord = if descending { ord.reverse() } else { ord };
+        ord.then_with(|| a.lane.cmp(&b.lane))
+    });
+}
+
+/// The gateways heard by any device, most hearing first (the matrix columns).
+pub fn matrix_gateways(rows: &[FleetRow]) -> Vec<String> {
+    let mut totals: Vec<(String, u32)> = Vec::new();
+    for (gw, n) in rows.iter().flat_map(|r| r.heard.iter()) {
+        match totals.iter_mut().find(|(g, _)| g == gw) {
+            Some((_, t)) => *t += n,
+            None => totals.push((gw.clone(), *n)),
+        }
+    }
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    totals.into_iter().map(|(g, _)| g).collect()
+}

@@ -1,0 +1,151 @@
+//! A gateway's health from its lane: uplinks per minute, the devices it
+//! hears (and DevAddrs no followed device has), its connection history, its
+//! last status message, downlinks sent and failed with reasons.
+//!
+//! Why: "is the gateway the problem?" — a gateway that stops forwarding, hears
+//! mostly foreign devices, reconnects every few minutes or fails its
+//! downlinks "too late" shows it here without reading status JSON.
+
+use serde_json::Value;
+
+use super::problems::{problems, Problem};
+use crate::store::{Seq, Timeline};
+use crate::tts::preview::{text, tx_result};
+use crate::tts::{EntityIds, Event, Fact};
+
+/// Minutes in the uplinks-per-minute plot.
+pub const MINUTES: usize = 30;
+
+/// A device the gateway heard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeardDevice {
+    pub dev_addr: String,
+    /// The followed device with that DevAddr (its lane key), if any.
+    pub device: Option<String>,
+    pub uplinks: usize,
+}
+
+/// A connect or disconnect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub time: i64,
+    pub connected: bool,
+    pub seq: Seq,
+}
+
+/// Everything the Health panel says about a gateway.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GatewayHealth {
+    /// Uplinks received per minute, oldest first, the last minute ending at `now`.
+    pub per_minute: Vec<u32>,
+    pub uplinks: usize,
+    pub devices: Vec<HeardDevice>,
+    pub connections: Vec<Connection>,
+    /// The latest status message: its time and the facts its row shows.
+    pub status: Option<(i64, Vec<Fact>)>,
+    pub downlinks_sent: usize,
+    /// (reason, count).
+    pub downlink_failures: Vec<(String, usize)>,
+    pub problems: Vec<Problem>,
+}
+
+/// The health of the gateway lane `lane`, at `now` (ns).
+pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
+    let mut h = GatewayHealth {
+        per_minute: vec![0; MINUTES],
+        ..GatewayHealth::default()
+    };
+    let Some(l) = store.lane(lane) else {
+        return h;
+    };
+    for seq in l.all().iter().rev().take(super::uplinks::SCAN) {
+        let Some(e) = store.event(seq) else { continue };
+        match e.name.as_str() {
+            "gs.up.receive" => {
+                h.uplinks += 1;
+                let age = (now - e.time.unix_nanos()) / 60_000_000_000;
+                if let Some(bin) = usize::try_from(age).ok().filter(|a| *a < MINUTES) {
+                    if let Some(slot) = h.per_minute.get_mut(MINUTES - 1 - bin) {
+                        *slot += 1;
+                    }
+                }
+                if let Some(addr) = dev_addr(e) {
+                    match h.devices.iter_mut().find(|d| d.dev_addr == addr) {
+                        Some(d) => d.uplinks += 1,
+                        None => h.devices.push(HeardDevice {
+                            device: device_with(store, &addr),
+                            dev_addr: addr,
+                            uplinks: 1,
+                        }),
+                    }
+                }
+            }
+            "gs.gateway.connect" | "gs.gateway.disconnect" => h.connections.push(Connection {
+                time: e.time.unix_nanos(),
+                connected: e.name.ends_with(".connect"),
+                seq,
+            }),
+            "gs.status.receive" if h.status.is_none() => {
+                let facts = store
+                    .preview(seq)
+                    .map(|p| p.preview().facts.clone())
+                    .unwrap_or_default();
+                h.status = Some((e.time.unix_nanos(), facts));
+            }
+            "gs.down.send" => h.downlinks_sent += 1,
+            "gs.down.tx.fail" | "gs.down.schedule.fail" => {
+                let why = tx_failure(e);
+                match h.downlink_failures.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, n)) => *n += 1,
+                    None => h.downlink_failures.push((why, 1)),
+                }
+            }
+            _ => {}
+        }
+    }
+    h.connections.reverse();
+    h.devices
+        .sort_by(|a, b| b.uplinks.cmp(&a.uplinks).then(a.dev_addr.cmp(&b.dev_addr)));
+    h.downlink_failures.sort_by_key(|f| std::cmp::Reverse(f.1));
+    h.problems = problems(store, lane);
+    h
+}
+
+fn parse(e: &Event) -> Option<Value> {
+    serde_json::from_str(e.data.as_ref()?.as_str()).ok()
+}
+
+/// The DevAddr of a gateway's uplink (a join-request has none).
+fn dev_addr(e: &Event) -> Option<String> {
+    let d = parse(e)?;
+    let m = d.get("message").unwrap_or(&d);
+    text(m, &["payload", "mac_payload", "f_hdr", "dev_addr"]).map(str::to_ascii_uppercase)
+}
+
+/// The followed device lane whose DevAddr is `addr`.
+fn device_with(store: &Timeline, addr: &str) -> Option<String> {
+    store.lanes().find_map(|l| match &l.entity {
+        Some(ids @ EntityIds::Device { .. })
+            if ids.dev_addr().is_some_and(|a| a.eq_ignore_ascii_case(addr)) =>
+        {
+            Some(l.key.clone())
+        }
+        _ => None,
+    })
+}
+
+fn tx_failure(e: &Event) -> String {
+    parse(e)
+        .as_ref()
+        .and_then(|d| tx_result(d.get("value").or(d.get("result"))))
+        .map(|(w, _)| w.to_owned())
+        .or_else(|| {
+            parse(e)
+                .as_ref()
+                .and_then(|d| text(d, &["message_format"]).map(str::to_owned))
+        })
+        .unwrap_or_else(|| {
+            e.definition()
+                .map_or(e.name.clone(), |d| d.description.to_owned())
+        })
+}

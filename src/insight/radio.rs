@@ -1,0 +1,176 @@
+//! Radio arithmetic: LoRa time-on-air (Semtech's formula), ESP, the signal
+//! thresholds engineers colour by, medians.
+//!
+//! Why: "is this device's link healthy?" is answered in SNR, ESP and SF, with
+//! the thresholds the best tools use (insight-anchors: SNR ≥ −8 dB good,
+//! below −13 dB bad; ESP ≥ −100 dBm good, below −110 dBm bad; SF11 warn,
+//! SF12 bad). Pure numbers; nothing here can fail.
+
+/// How a value reads against the usual thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Quality {
+    Good,
+    Fair,
+    Bad,
+}
+
+impl Quality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quality::Good => "good",
+            Quality::Fair => "fair",
+            Quality::Bad => "bad",
+        }
+    }
+}
+
+/// SNR: ≥ −8 dB good, below −13 dB bad.
+pub fn snr_quality(snr: f64) -> Quality {
+    if snr >= -8.0 {
+        Quality::Good
+    } else if snr < -13.0 {
+        Quality::Bad
+    } else {
+        Quality::Fair
+    }
+}
+
+/// ESP: ≥ −100 dBm good, below −110 dBm bad.
+pub fn esp_quality(esp: f64) -> Quality {
+    if esp >= -100.0 {
+        Quality::Good
+    } else if esp < -110.0 {
+        Quality::Bad
+    } else {
+        Quality::Fair
+    }
+}
+
+/// Spreading factor: SF11 a warning, SF12 bad.
+pub fn sf_quality(sf: u8) -> Quality {
+    match sf {
+        12.. => Quality::Bad,
+        11 => Quality::Fair,
+        _ => Quality::Good,
+    }
+}
+
+/// Estimated signal power: RSSI + SNR − 10·log10(1 + 10^(SNR/10)) (dBm).
+/// For a strong signal (high SNR) it approaches RSSI; below the noise floor
+/// it falls with the SNR.
+pub fn esp(rssi: f64, snr: f64) -> f64 {
+    rssi + snr - 10.0 * (1.0 + 10f64.powf(snr / 10.0)).log10()
+}
+
+/// A LoRa frame's settings, for its time on air.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoraFrame {
+    pub sf: u8,
+    pub bandwidth_hz: f64,
+    /// The `x` of coding rate 4/x (5..=8).
+    pub coding_rate: u8,
+    /// PHYPayload length in bytes.
+    pub payload_len: usize,
+    /// Uplinks carry a payload CRC; downlinks do not.
+    pub crc: bool,
+}
+
+/// Time on air in seconds (Semtech SX127x datasheet / AN1200.13): 8
+/// preamble symbols, explicit header, low data rate optimisation for
+/// symbols longer than 16 ms (SF11/SF12 at 125 kHz).
+pub fn airtime(f: LoraFrame) -> Option<f64> {
+    if !(6..=12).contains(&f.sf) || f.bandwidth_hz <= 0.0 || !(5..=8).contains(&f.coding_rate) {
+        return None;
+    }
+    let sf = f64::from(f.sf);
+    let t_sym = 2f64.powf(sf) / f.bandwidth_hz;
+    let t_preamble = (8.0 + 4.25) * t_sym;
+    let de = if t_sym > 0.016 { 1.0 } else { 0.0 };
+    let crc = if f.crc { 1.0 } else { 0.0 };
+    let pl = f.payload_len as f64;
+    let cr = f64::from(f.coding_rate - 4);
+    let num = 8.0 * pl - 4.0 * sf + 28.0 + 16.0 * crc;
+    let den = 4.0 * (sf - 2.0 * de);
+    let symbols = 8.0 + ((num / den).ceil() * (cr + 4.0)).max(0.0);
+    Some(t_preamble + symbols * t_sym)
+}
+
+/// The median of some values (the mean of the middle two for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// The lowest value.
+pub fn worst(values: &[f64]) -> Option<f64> {
+    values
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .min_by(f64::total_cmp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(sf: u8, len: usize) -> LoraFrame {
+        LoraFrame {
+            sf,
+            bandwidth_hz: 125_000.0,
+            coding_rate: 5,
+            payload_len: len,
+            crc: true,
+        }
+    }
+
+    fn ms(f: LoraFrame) -> f64 {
+        (airtime(f).unwrap_or(0.0) * 1e6).round() / 1e3
+    }
+
+    #[test]
+    fn airtime_matches_published_values() {
+        // Semtech's LoRa calculator / the TTN airtime calculator, 13-byte header + 10 bytes.
+        assert_eq!(ms(frame(7, 23)), 61.696);
+        assert_eq!(ms(frame(9, 23)), 205.824);
+        assert_eq!(ms(frame(10, 23)), 370.688);
+        assert_eq!(ms(frame(12, 23)), 1482.752);
+        // The example uplink: SF9, a 20-byte PHYPayload, TTS says consumed_airtime 0.185344 s.
+        assert_eq!(ms(frame(9, 20)), 185.344);
+        // SF7 at 250 kHz halves the symbol time.
+        let wide = LoraFrame {
+            bandwidth_hz: 250_000.0,
+            ..frame(7, 23)
+        };
+        assert_eq!(ms(wide), 30.848);
+        assert_eq!(airtime(frame(13, 10)), None);
+    }
+
+    #[test]
+    fn esp_and_thresholds() {
+        // High SNR: ESP ≈ RSSI; at SNR 0 it is 3 dB below; far below the noise floor it follows SNR.
+        assert!((esp(-80.0, 10.0) - -80.41).abs() < 0.01);
+        assert!((esp(-100.0, 0.0) - -103.01).abs() < 0.01);
+        assert!((esp(-118.0, -10.0) - -128.41).abs() < 0.01);
+        assert_eq!(snr_quality(-8.0), Quality::Good);
+        assert_eq!(snr_quality(-10.0), Quality::Fair);
+        assert_eq!(snr_quality(-13.5), Quality::Bad);
+        assert_eq!(esp_quality(-99.0), Quality::Good);
+        assert_eq!(esp_quality(-111.0), Quality::Bad);
+        assert_eq!(sf_quality(11), Quality::Fair);
+        assert_eq!(sf_quality(12), Quality::Bad);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[1.0, 2.0, 3.0, 10.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        assert_eq!(worst(&[-3.0, -9.5, 1.0]), Some(-9.5));
+    }
+}

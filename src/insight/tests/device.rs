@@ -1,0 +1,207 @@
+//! A device's health: interval, radio, reception, joins, downlinks, problems, the fleet.
+
+use super::*;
+use crate::insight::{device_health, fleet, joins, repeated, Column, Outcome};
+
+fn join_request(ms: i64, id: &str) -> Event {
+    event(
+        "ns.up.join.receive",
+        ms,
+        &device_ids("A"),
+        &[format!("ns:uplink:{id}")],
+        r#"{"payload":{"join_request_payload":{"dev_eui":"70B3D57ED0000001","dev_nonce":"00A1"}}}"#,
+    )
+}
+
+fn js_reject(ms: i64) -> Event {
+    event(
+        "js.join.reject",
+        ms,
+        &device_ids("A"),
+        &["rpc:/ttn.lorawan.v3.NsJs/HandleJoin:X".to_owned()],
+        r#"{"@type":"type.googleapis.com/ttn.lorawan.v3.ErrorDetails","namespace":"pkg/joinserver","name":"dev_nonce_too_small","message_format":"DevNonce is too small","code":3}"#,
+    )
+}
+
+#[test]
+fn joins_are_judged_in_words_and_repeats_flagged() {
+    let mut events = vec![
+        join_request(0, "J1"),
+        event(
+            "as.up.join.forward",
+            5_000,
+            &device_ids("A"),
+            &["ns:uplink:J1".to_owned()],
+            "null",
+        ),
+        join_request(60_000, "J2"),
+        js_reject(60_010),
+        event(
+            "ns.up.join.cluster.fail",
+            60_011,
+            &device_ids("A"),
+            &["ns:uplink:J2".to_owned()],
+            "null",
+        ),
+        join_request(120_000, "J3"),
+        join_request(200_000, "J4"),
+    ];
+    events.push(uplink(205_000, 0, "B", 7, &[("gw1", -80.0, 9.0)]));
+    let store = store_of(events);
+    let now = ns(205_000);
+    let j = joins(&store, LANE, now);
+    let outcomes: Vec<String> = j.iter().map(|j| j.outcome.text()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "joined",
+            "join rejected: DevNonce is too small",
+            "join not answered",
+            "waiting for the join-accept"
+        ]
+    );
+    assert_eq!(j[0].dev_nonce.as_deref(), Some("00A1"));
+    assert_eq!(repeated(&j).as_deref(), Some("4 joins in 10 min"));
+    assert!(matches!(j[1].outcome, Outcome::Rejected(_)));
+}
+
+#[test]
+fn radio_interval_and_reception_per_gateway() {
+    let store = store_of(vec![
+        uplink(
+            0,
+            1,
+            "A",
+            7,
+            &[("near", -80.0, 9.0), ("far", -117.0, -11.0)],
+        ),
+        uplink(60_000, 2, "A", 7, &[("near", -82.0, 8.0)]),
+        uplink(
+            120_000,
+            3,
+            "A",
+            9,
+            &[("near", -84.0, 7.5), ("far", -119.0, -14.0)],
+        ),
+        uplink(300_000, 5, "A", 12, &[("far", -121.0, -16.0)]),
+    ]);
+    let h = device_health(&store, LANE, ns(360_000));
+    assert_eq!(h.uplinks, 4);
+    assert_eq!(h.counters.missed_text(), "1 missed (FCnt 4)");
+    assert_eq!(h.median_interval_ns, Some(60_000_000_000));
+    assert_eq!(h.longest_silence_ns, Some(180_000_000_000));
+    assert_eq!(h.last_seen_ns, Some(60_000_000_000));
+    assert_eq!(
+        h.data_rates,
+        [
+            ("SF7BW125".to_owned(), 2),
+            ("SF12BW125".to_owned(), 1),
+            ("SF9BW125".to_owned(), 1)
+        ]
+    );
+    // Best gateway per uplink: -80/9, -82/8, -84/7.5, -121/-16.
+    assert_eq!(h.rssi.median, Some(-83.0));
+    assert_eq!(h.rssi.worst, Some(-121.0));
+    assert_eq!(h.snr.worst, Some(-16.0));
+    assert!(h.esp.worst.is_some_and(|e| e < -130.0));
+    let gw = |id: &str| {
+        h.reception
+            .iter()
+            .find(|r| r.gateway_id == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let near = gw("near");
+    assert_eq!(near.heard, 3);
+    // 5 uplinks were sent (4 received + 1 missed); "near" heard 3 → PER 40 %.
+    assert_eq!(near.per.map(|p| (p * 100.0).round()), Some(40.0));
+    assert_eq!(gw("far").rssi, Some(-119.0));
+    assert_eq!(gw("far").heard, 3);
+    let (total, n) = h.airtime.unwrap_or_default();
+    assert_eq!(n, 4);
+    // 16-byte PHYPayloads (13 + 3): SF7 51.456 ms ×2, SF9 164.864 ms, SF12 1318.912 ms.
+    assert!((total - 1.586_688).abs() < 1e-6, "{total}");
+}
+
+#[test]
+fn the_example_devices_read_as_an_engineer_would() {
+    let store = example_store();
+    let now = crate::tts::Timestamp::parse("2024-10-28T09:30:00Z").map_or(0, |t| t.unix_nanos());
+    let soil = device_health(&store, "soil-sensors/soil-node-01", now);
+    assert!(soil
+        .reception
+        .iter()
+        .any(|r| r.gateway_id == "rooftop-gw-01"));
+    assert!(
+        soil.problems
+            .iter()
+            .any(|p| p.name == "ns.up.data.drop" && p.reason == "data is outdated"),
+        "{:?}",
+        soil.problems
+    );
+    let joined = device_health(&store, "soil-sensors/soil-node-02", now);
+    assert_eq!(
+        joined.joins.first().map(|j| j.outcome.clone()),
+        Some(Outcome::Joined)
+    );
+    let fridge = device_health(&store, "cold-chain/fridge-07", now);
+    assert!(
+        fridge
+            .downlinks
+            .by_stage
+            .iter()
+            .any(|(s, n)| *s == "acknowledged" && *n >= 1),
+        "{:?}",
+        fridge.downlinks
+    );
+    assert!(
+        fridge
+            .downlinks
+            .failures
+            .iter()
+            .any(|(w, _)| w.contains("application downlink payload is too long")),
+        "{:?}",
+        fridge.downlinks.failures
+    );
+    assert!(fridge
+        .downlinks
+        .failures
+        .iter()
+        .any(|(w, _)| w.starts_with("nacked")));
+}
+
+#[test]
+fn the_fleet_puts_the_sickest_first() {
+    let mut events = vec![];
+    for (dev, lost) in [("good", 0), ("lossy", 3), ("quiet", 1)] {
+        let ids = format!(
+            r#"{{"device_ids":{{"device_id":"{dev}","application_ids":{{"application_id":"app"}}}}}}"#
+        );
+        let mut f = 0;
+        for i in 0..6 {
+            f += 1 + if i == 3 { lost } else { 0 };
+            let mut e = uplink(
+                i * 60_000,
+                f,
+                "A",
+                7,
+                &[("gw1", -90.0 - f64::from(lost) * 5.0, 3.0)],
+            );
+            e.identifiers = crate::tts::Event::from_json(
+                format!(r#"{{"name":"x","time":"{}","identifiers":[{ids}]}}"#, at(0)).as_bytes(),
+            )
+            .map(|x| x.identifiers)
+            .unwrap_or_default();
+            e.unique_id = format!("{dev}-{i}");
+            events.push(e);
+        }
+    }
+    let store = store_of(events);
+    let rows = fleet(&store, ns(400_000), Column::Missed, true);
+    let order: Vec<&str> = rows.iter().map(|r| r.lane.as_str()).collect();
+    assert_eq!(order, ["app/lossy", "app/quiet", "app/good"]);
+    let by_rssi = fleet(&store, ns(400_000), Column::Rssi, true);
+    assert_eq!(by_rssi[0].lane, "app/lossy", "worst signal first");
+    let by_name = fleet(&store, ns(400_000), Column::Device, false);
+    assert_eq!(by_name[0].lane, "app/good");
+}

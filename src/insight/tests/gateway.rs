@@ -1,0 +1,70 @@
+//! A gateway's health: traffic per minute, devices heard, connections,
+//! status, downlink failures.
+
+use super::*;
+use crate::insight::{gateway_health, MINUTES};
+
+const GW: &str = r#"{"gateway_ids":{"gateway_id":"gw1"}}"#;
+
+fn gs_up(ms: i64, addr: &str) -> Event {
+    event(
+        "gs.up.receive",
+        ms,
+        GW,
+        &[format!("gs:uplink:{ms}")],
+        &format!(
+            r#"{{"message":{{"payload":{{"mac_payload":{{"f_hdr":{{"dev_addr":"{addr}","f_cnt":1}}}}}}}}}}"#
+        ),
+    )
+}
+
+#[test]
+fn traffic_devices_connections_and_downlink_failures() {
+    let store = store_of(vec![
+        event("gs.gateway.connect", 0, GW, &[], "null"),
+        gs_up(1_000, "260B0001"),
+        gs_up(61_000, "260B0001"),
+        gs_up(62_000, "260BFFFF"),
+        event("gs.gateway.disconnect", 100_000, GW, &[], "null"),
+        event("gs.gateway.connect", 110_000, GW, &[], "null"),
+        event("gs.down.send", 120_000, GW, &[], "null"),
+        event(
+            "gs.down.tx.fail",
+            121_000,
+            GW,
+            &[],
+            r#"{"@type":"type.googleapis.com/google.protobuf.Value","value":2}"#,
+        ),
+        // The device with DevAddr 260B0001 is followed.
+        uplink(130_000, 3, "260B0001", 7, &[("gw1", -90.0, 5.0)]),
+    ]);
+    let h = gateway_health(&store, "gw:gw1", ns(179_000));
+    assert_eq!(h.uplinks, 3);
+    assert_eq!(h.per_minute.len(), MINUTES);
+    // Minute bins ending at 02:59: [00:59–01:59) holds the two at 01:01/01:02; 00:01 is two minutes back.
+    assert_eq!(h.per_minute[MINUTES - 2..], [2, 0]);
+    assert_eq!(h.per_minute[MINUTES - 3], 1);
+    let devices: Vec<(&str, Option<&str>, usize)> = h
+        .devices
+        .iter()
+        .map(|d| (d.dev_addr.as_str(), d.device.as_deref(), d.uplinks))
+        .collect();
+    assert_eq!(
+        devices,
+        [("260B0001", Some("app/dev"), 2), ("260BFFFF", None, 1)]
+    );
+    let conns: Vec<bool> = h.connections.iter().map(|c| c.connected).collect();
+    assert_eq!(conns, [true, false, true]);
+    assert_eq!(h.downlinks_sent, 1);
+    assert_eq!(h.downlink_failures, [("too late".to_owned(), 1)]);
+}
+
+#[test]
+fn the_example_gateway_shows_its_last_status() {
+    let store = example_store();
+    let now = crate::tts::Timestamp::parse("2024-10-28T09:30:00Z").map_or(0, |t| t.unix_nanos());
+    let h = gateway_health(&store, "gw:rooftop-gw-01", now);
+    let (_, facts) = h.status.expect("a status message");
+    assert!(!facts.is_empty());
+    assert!(h.connections.iter().any(|c| c.connected));
+}

@@ -1,0 +1,129 @@
+//! Health views: which lanes show their Health panel, the fleet table and
+//! its order, the health itself (computed on demand from the store by
+//! `src/insight`), and the filters that show the events behind a number.
+
+use super::Model;
+use crate::insight::{
+    device_health, fleet, gateway_health, Column, DeviceHealth, FleetRow, Gap, GatewayHealth,
+};
+use crate::store::Seq;
+use crate::tts::EntityIds;
+
+/// The fleet table's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FleetView {
+    pub open: bool,
+    pub by: Column,
+    pub descending: bool,
+}
+
+impl Default for FleetView {
+    fn default() -> Self {
+        FleetView {
+            open: false,
+            by: Column::Missed,
+            descending: true,
+        }
+    }
+}
+
+impl Model {
+    /// Whether the lane shows its Health panel.
+    pub fn shows_health(&self, lane: &str) -> bool {
+        self.health_lanes.contains(lane)
+    }
+
+    /// Opens or closes a lane's Health panel.
+    pub fn toggle_health(&mut self, lane: &str) {
+        if !self.health_lanes.remove(lane) {
+            self.health_lanes.insert(lane.to_owned());
+        }
+        self.touch();
+    }
+
+    /// A device lane's health at `now` (ns).
+    pub fn device_health(&self, lane: &str, now: i64) -> DeviceHealth {
+        device_health(&self.store, lane, now)
+    }
+
+    /// A gateway lane's health at `now` (ns).
+    pub fn gateway_health(&self, lane: &str, now: i64) -> GatewayHealth {
+        gateway_health(&self.store, lane, now)
+    }
+
+    pub fn fleet_view(&self) -> FleetView {
+        self.fleet
+    }
+
+    /// Shows or hides the fleet table.
+    pub fn toggle_fleet(&mut self) {
+        self.fleet.open = !self.fleet.open;
+        self.touch();
+    }
+
+    /// Sorts the fleet by a column; again by the same column reverses it.
+    /// Health columns start worst first, the device name A to Z.
+    pub fn sort_fleet(&mut self, by: Column) {
+        if self.fleet.by == by {
+            self.fleet.descending = !self.fleet.descending;
+        } else {
+            self.fleet.by = by;
+            self.fleet.descending = by != Column::Device;
+        }
+        self.touch();
+    }
+
+    /// The fleet's rows in the chosen order, at `now` (ns).
+    pub fn fleet_rows(&self, now: i64) -> Vec<FleetRow> {
+        fleet(&self.store, now, self.fleet.by, self.fleet.descending)
+    }
+
+    /// Shows the uplinks around a gap: the device's events with an FCnt
+    /// from one before the gap to one after it.
+    pub fn filter_gap(&mut self, lane: &str, gap: &Gap) {
+        let device = self.device_term(lane);
+        let from = gap.from.saturating_sub(1);
+        let to = if gap.to < gap.from {
+            gap.to + 1
+        } else {
+            gap.to.saturating_add(1)
+        };
+        let (lo, hi) = if to < from { (to, from) } else { (from, to) };
+        self.set_filter(&format!("{device} fcnt:{lo}..{hi}"));
+    }
+
+    /// Shows a lane's events of one kind and reason (a problem, a failure).
+    pub fn filter_reason(&mut self, lane: &str, name: &str, reason: &str) {
+        let device = self.device_term(lane);
+        let reason = reason.replace('"', "");
+        let quoted = if reason.is_empty() {
+            String::new()
+        } else {
+            format!(" \"{reason}\"")
+        };
+        self.set_filter(&format!("{device} name:{name}{quoted}"));
+    }
+
+    /// Shows the events behind a list of steps (a join's, say): by their names.
+    pub fn filter_events(&mut self, lane: &str, events: &[Seq]) {
+        let device = self.device_term(lane);
+        let mut names: Vec<&str> = events
+            .iter()
+            .filter_map(|s| self.store.event(*s).map(|e| e.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let first = names.first().copied().unwrap_or("*");
+        self.set_filter(&format!("{device} name:{first}"));
+    }
+
+    /// The filter term that selects a lane's events: its entity ID, quoted.
+    fn device_term(&self, lane: &str) -> String {
+        let id = self
+            .store
+            .lane(lane)
+            .and_then(|l| l.entity.as_ref())
+            .map_or(lane, EntityIds::id);
+        format!("\"{}\"", id.replace('"', ""))
+    }
+}

@@ -1,0 +1,124 @@
+//! The fleet (region "Fleet"): one row per followed device — last seen,
+//! missed %, median RSSI/SNR, most used data rate, join state, problems —
+//! sortable (worst first), and the device × gateway reception matrix.
+
+use leptos::prelude::*;
+
+use super::health::percent;
+use super::state::{now, Viewer};
+use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow};
+use crate::journey::span;
+use crate::tts::preview::decimal;
+
+const COLUMNS: [(Column, &str); 8] = [
+    (Column::Device, "Device"),
+    (Column::LastSeen, "Last seen"),
+    (Column::Missed, "Missed"),
+    (Column::Rssi, "RSSI (dBm)"),
+    (Column::Snr, "SNR (dB)"),
+    (Column::DataRate, "Data rate"),
+    (Column::Join, "Join"),
+    (Column::Problems, "Problems"),
+];
+
+#[component]
+pub fn Fleet() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let open = Memo::new(move |_| viewer.with(|m| m.fleet_view().open));
+    let rows = Memo::new(move |_| {
+        viewer.clock.track();
+        let view = viewer.with(|m| m.fleet_view());
+        if !view.open {
+            return Vec::new();
+        }
+        viewer.with_untracked(|m| m.fleet_rows(now().unix_nanos()))
+    });
+    let head = move || {
+        let view = viewer.with(|m| m.fleet_view());
+        COLUMNS
+            .iter()
+            .map(|&(col, name)| {
+                let sort = if view.by == col {
+                    if view.descending { "descending" } else { "ascending" }
+                } else {
+                    "none"
+                };
+                view! {
+                    <th scope="col" aria-sort=sort>
+                        <button type="button" class="link" on:click=move |_| viewer.act(|m| m.sort_fleet(col))>{name}</button>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    let body = move || rows.with(|rows| rows.iter().map(|r| row(viewer, r)).collect_view());
+    let matrix = move || rows.with(|rows| matrix(rows));
+    view! {
+        <Show when=move || open.get()>
+            <section class="fleet" role="region" aria-label="Fleet">
+                <table class="health-table fleet-table">
+                    <caption>"Devices (click a heading to sort; worst first)"</caption>
+                    <thead><tr>{head}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+                {matrix}
+            </section>
+        </Show>
+    }
+}
+
+fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
+    let lane = r.lane.clone();
+    let jump = move |_| {
+        viewer.act(|m| m.focus_lane(Some(&lane)));
+    };
+    let snr_class = r
+        .snr
+        .map(|s| format!("q-{}", snr_quality(s).as_str()))
+        .unwrap_or_default();
+    view! {
+        <tr>
+            <th scope="row"><button type="button" class="link" on:click=jump>{r.lane.clone()}</button></th>
+            <td>{r.last_seen_ns.map(|n| format!("{} ago", span(n))).unwrap_or_default()}</td>
+            <td class:strong={r.missed > 0}>{r.per.map(|p| format!("{} ({})", percent(p), r.missed)).unwrap_or_default()}</td>
+            <td>{r.rssi.map(|v| decimal(v, 1)).unwrap_or_default()}</td>
+            <td class=snr_class>{r.snr.map(|v| decimal(v, 2)).unwrap_or_default()}</td>
+            <td>{r.data_rate.clone().unwrap_or_default()}</td>
+            <td>{r.join.clone().unwrap_or_default()}</td>
+            <td>{(r.problems > 0).then_some(r.problems)}</td>
+        </tr>
+    }
+}
+
+fn matrix(rows: &[FleetRow]) -> impl IntoView {
+    let gateways = matrix_gateways(rows);
+    if gateways.is_empty() {
+        return None;
+    }
+    let head = gateways
+        .iter()
+        .map(|g| view! { <th scope="col">{g.clone()}</th> })
+        .collect_view();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let total = r.heard.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            let cells = gateways
+                .iter()
+                .map(|g| {
+                    let n = r.heard.iter().find(|(h, _)| h == g).map_or(0, |(_, n)| *n);
+                    let level = (f64::from(n) / f64::from(total) * 4.0).ceil() as u32;
+                    view! { <td class=format!("heat h{level}")>{(n > 0).then_some(n)}</td> }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{r.lane.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    Some(view! {
+        <table class="health-table matrix">
+            <caption>"Reception: uplinks each gateway heard from each device"</caption>
+            <thead><tr><th scope="col">"Device"</th>{head}</tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    })
+}

@@ -1,0 +1,167 @@
+//! The Health panel of a device lane (region "Health of device app/dev"):
+//! missed uplinks, interval, PER, radio, airtime, reception, joins,
+//! downlinks, problems — recomputed every second from the store by
+//! `src/insight`. Numbers that stand for events are buttons that filter the
+//! timeline to them. The gateway panel is `health_gateway.rs`.
+
+use leptos::prelude::*;
+
+use super::plot::SignalPlot;
+use super::state::{now, Viewer};
+use super::time;
+use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
+use crate::journey::span;
+use crate::tts::preview::decimal;
+
+/// `33.3 %`.
+pub fn percent(p: f64) -> String {
+    format!("{} %", decimal(p * 100.0, 1))
+}
+
+fn db(v: Option<f64>, unit: &str) -> String {
+    v.map_or_else(|| "–".to_owned(), |v| format!("{} {unit}", decimal(v, 1)))
+}
+
+fn quality_class(q: Option<Quality>) -> String {
+    q.map_or_else(String::new, |q| format!("q-{}", q.as_str()))
+}
+
+/// "median −83 dBm, worst −121 dBm", coloured by quality.
+fn spread(s: Spread, unit: &'static str, quality: Option<fn(f64) -> Quality>) -> impl IntoView {
+    let qm = quality.zip(s.median).map(|(q, v)| q(v));
+    let qw = quality.zip(s.worst).map(|(q, v)| q(v));
+    view! {
+        "median " <span class=quality_class(qm)>{db(s.median, unit)}</span>
+        ", worst " <span class=quality_class(qw)>{db(s.worst, unit)}</span>
+    }
+}
+
+/// A device lane's Health panel.
+#[component]
+pub fn DeviceHealthPanel(lane: String, label: String) -> impl IntoView {
+    let viewer = Viewer::expect();
+    let key = lane.clone();
+    let health = Memo::new(move |_| {
+        viewer.clock.track();
+        viewer.with_untracked(|m| m.device_health(&key, now().unix_nanos()))
+    });
+    let lane = StoredValue::new(lane);
+    view! {
+        <section class="health" role="region" aria-label=format!("Health of {label}")>
+            {move || health.with(|h| body(viewer, lane, h))}
+        </section>
+    }
+}
+
+fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView {
+    let c = &h.counters;
+    let gaps = c
+        .gaps
+        .iter()
+        .rev()
+        .take(8)
+        .map(|g| {
+            let gap = g.clone();
+            let text = format!("{} missed ({})", g.count, g.range());
+            view! {
+                <button type="button" class="link" title="Show the uplinks around this gap"
+                    on:click=move |_| lane.with_value(|l| viewer.act(|m| m.filter_gap(l, &gap)))>{text}</button>
+            }
+        })
+        .collect_view();
+    let range = c
+        .range
+        .map(|(a, b)| format!(" · FCnt {a}–{b}"))
+        .unwrap_or_default();
+    let resets = (!c.resets.is_empty()).then(|| {
+        let items: Vec<String> = c
+            .resets
+            .iter()
+            .rev()
+            .take(3)
+            .map(|r| format!("{} ({} → {})", r.why, r.from, r.to))
+            .collect();
+        view! { <p class="health-note">{format!("FCnt reset: {}", items.join("; "))}</p> }
+    });
+    let per = c.per().map_or_else(|| "–".to_owned(), percent);
+    let interval = format!(
+        "median {} · longest silence {} · last seen {}",
+        h.median_interval_ns.map_or_else(|| "–".to_owned(), span),
+        h.longest_silence_ns.map_or_else(|| "–".to_owned(), span),
+        h.last_seen_ns
+            .map_or_else(|| "never".to_owned(), |n| format!("{} ago", span(n))),
+    );
+    let rates = h
+        .data_rates
+        .iter()
+        .map(|(dr, n)| {
+            let sf = dr
+                .strip_prefix("SF")
+                .and_then(|s| s.split("BW").next())
+                .and_then(|s| s.parse::<u8>().ok());
+            let class = quality_class(sf.map(crate::insight::sf_quality));
+            view! { <span class=format!("chip {class}")>{format!("{dr} ×{n}")}</span>" " }
+        })
+        .collect_view();
+    let snr_points: Vec<(i64, f64)> = h
+        .points
+        .iter()
+        .filter_map(|p| p.snr.map(|v| (p.time, v)))
+        .collect();
+    let esp_points: Vec<(i64, f64)> = h
+        .points
+        .iter()
+        .filter_map(|p| p.esp.map(|v| (p.time, v)))
+        .collect();
+    let airtime = h.airtime.map_or_else(
+        || "–".to_owned(),
+        |(total, n)| {
+            format!(
+                "{} over {n} uplinks ({} each on average)",
+                span((total * 1e9) as i64),
+                span((total / n as f64 * 1e9) as i64)
+            )
+        },
+    );
+    view! {
+        <dl class="health-grid">
+            <dt>"Uplinks"</dt>
+            <dd>{format!("{} seen{range}", h.uplinks)}" · " {if c.missed == 0 { view! { "none missed" }.into_any() } else { view! { <span class="strong">{format!("{} missed", c.missed)}</span>": " {gaps} }.into_any() }}
+                {(c.retransmissions > 0).then(|| format!(" · {} retransmitted", c.retransmissions))}
+                {resets}
+            </dd>
+            <dt>"Packet error rate"</dt>
+            <dd>{per}" "<span class="muted">"(missed ÷ (received + missed))"</span></dd>
+            <dt>"Interval"</dt>
+            <dd>{interval}</dd>
+            <dt>"Data rate"</dt>
+            <dd>{rates}</dd>
+            <dt>"Signal (best gateway)"</dt>
+            <dd>
+                <div>"RSSI " {spread(h.rssi, "dBm", None)}</div>
+                <div>"SNR " {spread(h.snr, "dB", Some(snr_quality))}</div>
+                <div>"ESP " {spread(h.esp, "dBm", Some(esp_quality))}</div>
+                <div class="plots">
+                    <SignalPlot label="SNR over time".into() points=snr_points good=-8.0 bad=-13.0 quality=snr_quality />
+                    <SignalPlot label="ESP over time".into() points=esp_points good=-100.0 bad=-110.0 quality=esp_quality />
+                </div>
+            </dd>
+            <dt>"Airtime"</dt>
+            <dd>{airtime}</dd>
+        </dl>
+        {super::health_parts::reception(h)}
+        {super::health_parts::joins(viewer, lane, h)}
+        {super::health_parts::downlinks(viewer, lane, h)}
+        {super::health_parts::problems(viewer, lane, &h.problems)}
+    }
+    .into_any()
+}
+
+/// "10:42:07" in the viewer's time zone.
+pub fn clock(viewer: Viewer, ns: i64) -> String {
+    time::display(
+        crate::tts::Timestamp::from_unix_nanos(ns),
+        viewer.with_untracked(|m| m.settings().utc),
+    )
+    .1
+}

@@ -1,0 +1,100 @@
+//! The Health panel of a gateway lane (region "Health of gateway <id>"):
+//! uplinks per minute, devices heard (and unknown DevAddrs), connections,
+//! the last status message, downlinks sent and failed, problems.
+
+use leptos::prelude::*;
+
+use super::health::clock;
+use super::plot::Bars;
+use super::state::{now, Viewer};
+use crate::insight::{GatewayHealth, MINUTES};
+
+#[component]
+pub fn GatewayHealthPanel(lane: String, label: String) -> impl IntoView {
+    let viewer = Viewer::expect();
+    let key = lane.clone();
+    let health = Memo::new(move |_| {
+        viewer.clock.track();
+        viewer.with_untracked(|m| m.gateway_health(&key, now().unix_nanos()))
+    });
+    let lane = StoredValue::new(lane);
+    view! {
+        <section class="health" role="region" aria-label=format!("Health of {label}")>
+            {move || health.with(|h| body(viewer, lane, h))}
+        </section>
+    }
+}
+
+fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView {
+    let recent: u32 = h.per_minute.iter().sum();
+    let unknown = h.devices.iter().filter(|d| d.device.is_none()).count();
+    let devices = h
+        .devices
+        .iter()
+        .take(12)
+        .map(|d| {
+            view! {
+                <tr>
+                    <th scope="row" class="mono">{d.dev_addr.clone()}</th>
+                    <td>{d.device.clone().unwrap_or_else(|| "not followed here".to_owned())}</td>
+                    <td>{d.uplinks}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let connections = h
+        .connections
+        .iter()
+        .rev()
+        .take(8)
+        .map(|c| {
+            view! {
+                <li class:failed=!c.connected>
+                    <span class="muted">{clock(viewer, c.time)}</span>" "
+                    {if c.connected { "connected" } else { "disconnected" }}
+                </li>
+            }
+        })
+        .collect_view();
+    let status = h.status.as_ref().map(|(t, facts)| {
+        let facts = facts
+            .iter()
+            .map(|f| format!("{} {}", f.label, f.value).trim().to_owned())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        format!("at {}: {facts}", clock(viewer, *t))
+    });
+    let failures = h
+        .downlink_failures
+        .iter()
+        .map(|(why, n)| format!("{why} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <dl class="health-grid">
+            <dt>"Uplinks"</dt>
+            <dd>
+                {format!("{} in memory · {recent} in the last {MINUTES} min", h.uplinks)}
+                <div class="plots"><Bars label=format!("Uplinks per minute, last {MINUTES} minutes") values=h.per_minute.clone() /></div>
+            </dd>
+            <dt>"Devices heard"</dt>
+            <dd>{format!("{} DevAddrs, {unknown} not followed here", h.devices.len())}</dd>
+            <dt>"Last status"</dt>
+            <dd>{status.unwrap_or_else(|| "none in memory".to_owned())}</dd>
+            <dt>"Downlinks"</dt>
+            <dd>{format!("{} sent", h.downlinks_sent)}{(!failures.is_empty()).then(|| format!(" · failed: {failures}"))}</dd>
+        </dl>
+        {(!h.devices.is_empty()).then(|| view! {
+            <table class="health-table">
+                <caption>"Devices heard"</caption>
+                <thead><tr><th scope="col">"DevAddr"</th><th scope="col">"Device"</th><th scope="col">"Uplinks"</th></tr></thead>
+                <tbody>{devices}</tbody>
+            </table>
+        })}
+        {(!h.connections.is_empty()).then(|| view! {
+            <div class="health-part"><h4>"Connections"</h4><ul class="health-list">{connections}</ul></div>
+        })}
+        {super::health_parts::problems(viewer, lane, &h.problems)}
+    }
+    .into_any()
+}
