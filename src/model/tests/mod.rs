@@ -5,6 +5,7 @@
 
 mod connection;
 mod failures;
+mod health;
 mod journey;
 mod viewing;
 

@@ -1,0 +1,72 @@
+//! Health views: opening panels, sorting the fleet, and the filters behind
+//! the numbers.
+
+use super::*;
+use crate::insight::{Column, Gap};
+
+fn with_device() -> Model {
+    let mut m = Model::new();
+    let e = r#"{"name":"as.up.data.forward","time":"2024-10-28T09:15:14.845Z","identifiers":[{"device_ids":{"device_id":"soil-node-01","application_ids":{"application_id":"soil-sensors"}}}],"unique_id":"U1"}"#;
+    if let Ok(e) = Event::from_json(e.as_bytes()) {
+        m.store.push(e);
+    }
+    m
+}
+
+#[test]
+fn health_panels_open_per_lane() {
+    let mut m = with_device();
+    assert!(!m.shows_health("soil-sensors/soil-node-01"));
+    m.toggle_health("soil-sensors/soil-node-01");
+    assert!(m.shows_health("soil-sensors/soil-node-01"));
+    m.toggle_health("soil-sensors/soil-node-01");
+    assert!(!m.shows_health("soil-sensors/soil-node-01"));
+}
+
+#[test]
+fn the_fleet_sorts_worst_first_and_flips_on_a_second_click() {
+    let mut m = with_device();
+    m.toggle_fleet();
+    assert!(m.fleet_view().open);
+    assert_eq!(
+        (m.fleet_view().by, m.fleet_view().descending),
+        (Column::Missed, true)
+    );
+    m.sort_fleet(Column::Device);
+    assert_eq!(
+        (m.fleet_view().by, m.fleet_view().descending),
+        (Column::Device, false)
+    );
+    m.sort_fleet(Column::Device);
+    assert!(m.fleet_view().descending);
+    m.sort_fleet(Column::Snr);
+    assert_eq!(
+        (m.fleet_view().by, m.fleet_view().descending),
+        (Column::Snr, true)
+    );
+    assert_eq!(m.fleet_rows(0).len(), 1);
+}
+
+#[test]
+fn numbers_filter_to_the_events_behind_them() {
+    let mut m = with_device();
+    let gap = Gap {
+        from: 13,
+        to: 14,
+        count: 2,
+        time: 0,
+    };
+    m.filter_gap("soil-sensors/soil-node-01", &gap);
+    assert_eq!(m.filter_text(), "\"soil-node-01\" fcnt:12..15");
+    m.filter_reason(
+        "soil-sensors/soil-node-01",
+        "ns.up.data.drop",
+        "data is \"outdated\"",
+    );
+    assert_eq!(
+        m.filter_text(),
+        "\"soil-node-01\" name:ns.up.data.drop \"data is outdated\""
+    );
+    m.open_event("soil-sensors/soil-node-01", 0);
+    assert_eq!(m.selected(), Some("U1"));
+}
