@@ -165,7 +165,14 @@ impl Source {
                 Arc::clone(&pool.events[i].event)
             }
             None => {
-                let ev = hub.wrap(self.generator.next_event(now()));
+                // Stamped now, like a pooled event's frame (the generator's own clock runs at
+                // its planned rate, far slower than a flood).
+                let t = now();
+                let mut v = self.generator.next_event(t);
+                if let Some(m) = v.as_object_mut() {
+                    m.insert("time".into(), Value::String(format_rfc3339(t)));
+                }
+                let ev = hub.wrap(v);
                 self.current = Current::Fresh(Arc::clone(&ev));
                 ev
             }

@@ -2,7 +2,9 @@
 //! store (per entity: last 100 events / 24 h; per correlation ID: last 100, like TTS's Redis store
 //! defaults, API.md §3.2; the per-entity count is adjustable like TTS's
 //! `events.redis.store.entity-count`), optionally appended to a capture file (`--record`), and is
-//! broadcast to every open stream.
+//! broadcast to every open stream. FindRelated (API.md §7.1) only finds events while their
+//! payloads are retained (TTS: 10 min after storing, `--related-ttl`), and the store keeps at most
+//! [`RELATED_CAPACITY`] of them (more than a viewer holds, so a journey it evicted can be fetched).
 //!
 //! Exists so that `tail`/`after`, FindRelated and live streams all see the same events in the same
 //! order. It must never block a publisher on a slow subscriber: lagging receivers lose events.
@@ -16,13 +18,17 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::catalog::catalog;
-use crate::clock::{parse_rfc3339, Nanos};
+use crate::clock::{now, parse_rfc3339, Nanos};
 use crate::ids::{event_identifiers, EntityKind, EntityRef};
 
 /// Default per-entity and per-correlation-ID history limit.
 pub const HISTORY_LIMIT: usize = 100;
 /// History retention (24 h).
 pub const HISTORY_TTL: Nanos = 24 * 3600 * 1_000_000_000;
+/// How long FindRelated finds an event after it was stored (TTS's payload TTL, 10 min).
+pub const RELATED_TTL: Nanos = 10 * 60 * 1_000_000_000;
+/// At most this many events are retained for FindRelated (the viewer holds 100,000).
+pub const RELATED_CAPACITY: usize = 200_000;
 
 /// One event with what streams need to route and filter it, serialised once.
 #[derive(Debug)]
@@ -94,8 +100,18 @@ impl SimEvent {
         })
     }
 
+    /// The Event object (parsed again from its JSON when the hub let go of the parsed form).
+    pub fn to_value(&self) -> Value {
+        if self.value.is_null() {
+            serde_json::from_str(&self.json).unwrap_or(Value::Null)
+        } else {
+            self.value.clone()
+        }
+    }
+
     /// The reduced form FindRelated returns for events the caller may not see.
     pub fn redacted(&self) -> Value {
+        let value = self.to_value();
         let mut m = serde_json::Map::new();
         for k in [
             "name",
@@ -105,7 +121,7 @@ impl SimEvent {
             "visibility",
             "unique_id",
         ] {
-            if let Some(v) = self.value.get(k) {
+            if let Some(v) = value.get(k) {
                 m.insert(k.into(), v.clone());
             }
         }
@@ -117,12 +133,48 @@ fn store_key(e: &EntityRef) -> String {
     e.to_string()
 }
 
+/// An event with the time it was stored (FindRelated's retention counts from there).
+type Stored = (Nanos, Arc<SimEvent>);
+
 #[derive(Default)]
 struct Store {
     by_entity: HashMap<String, VecDeque<Arc<SimEvent>>>,
-    by_correlation: HashMap<String, VecDeque<Arc<SimEvent>>>,
+    by_correlation: HashMap<String, VecDeque<Stored>>,
+    /// Every event the correlation index holds, oldest first (for retention and capacity).
+    related: VecDeque<Stored>,
     /// `--record`: every published event, one JSON line each, in publication order.
     record: Option<Box<dyn Write + Send>>,
+}
+
+impl Store {
+    /// Indexes `ev` by its correlation IDs (at most `HISTORY_LIMIT` per ID), then lets go of
+    /// events stored before `at - ttl` and of the oldest beyond `capacity`.
+    fn relate(&mut self, ev: &Arc<SimEvent>, at: Nanos, ttl: Nanos, capacity: usize) {
+        for c in &ev.correlation_ids {
+            let q = self.by_correlation.entry(c.clone()).or_default();
+            q.push_back((at, Arc::clone(ev)));
+            if q.len() > HISTORY_LIMIT {
+                q.pop_front();
+            }
+        }
+        self.related.push_back((at, Arc::clone(ev)));
+        while let Some((stored, old)) = self.related.front().cloned() {
+            if self.related.len() <= capacity && at - stored <= ttl {
+                break;
+            }
+            self.related.pop_front();
+            for c in &old.correlation_ids {
+                if let Some(q) = self.by_correlation.get_mut(c) {
+                    while q.front().is_some_and(|(_, e)| e.seq == old.seq) {
+                        q.pop_front();
+                    }
+                    if q.is_empty() {
+                        self.by_correlation.remove(c);
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn push(q: &mut VecDeque<Arc<SimEvent>>, ev: &Arc<SimEvent>, limit: usize) {
@@ -141,6 +193,10 @@ pub struct Hub {
     with_store: bool,
     /// Events kept per entity (the per-correlation-ID index keeps [`HISTORY_LIMIT`]).
     entity_limit: usize,
+    /// How long FindRelated finds an event after it was stored.
+    related_ttl: Nanos,
+    /// At most this many events are kept for FindRelated.
+    related_capacity: usize,
     store: Mutex<Store>,
     tx: broadcast::Sender<Arc<SimEvent>>,
 }
@@ -153,6 +209,8 @@ impl Hub {
             seq: AtomicU64::new(1),
             with_store,
             entity_limit: HISTORY_LIMIT,
+            related_ttl: RELATED_TTL,
+            related_capacity: RELATED_CAPACITY,
             store: Mutex::new(Store::default()),
             tx,
         }
@@ -162,6 +220,15 @@ impl Hub {
     #[must_use]
     pub fn with_entity_limit(mut self, limit: usize) -> Self {
         self.entity_limit = limit.max(1);
+        self
+    }
+
+    /// FindRelated finds an event for `ttl` after it was stored (at least 1 ns), and at most
+    /// `capacity` events are retained for it (at least 1).
+    #[must_use]
+    pub fn with_related(mut self, ttl: Nanos, capacity: usize) -> Self {
+        self.related_ttl = ttl.max(1);
+        self.related_capacity = capacity.max(1);
         self
     }
 
@@ -189,12 +256,21 @@ impl Hub {
 
     /// Stores and broadcasts one Event JSON object.
     pub fn publish(&self, value: Value) -> Arc<SimEvent> {
+        self.publish_at(value, now())
+    }
+
+    /// [`Hub::publish`], stored at `at` (wall clock).
+    pub fn publish_at(&self, value: Value, at: Nanos) -> Arc<SimEvent> {
         // The lock orders seq assignment, storage and broadcast against `subscribe`.
         let mut guard = self
             .store
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let ev = self.wrap(value);
+        let mut ev = SimEvent::from_value(self.seq.fetch_add(1, Ordering::Relaxed), value);
+        // Streams read the parsed fields and the JSON; FindRelated parses again: the store holds
+        // many events, the parsed form would triple what each costs.
+        ev.value = Value::Null;
+        let ev = Arc::new(ev);
         if let Some(out) = guard.record.as_mut() {
             let written = out
                 .write_all(ev.json.as_bytes())
@@ -218,13 +294,7 @@ impl Hub {
                 for k in keys {
                     push(s.by_entity.entry(k).or_default(), &ev, self.entity_limit);
                 }
-                for c in &ev.correlation_ids {
-                    push(
-                        s.by_correlation.entry(c.clone()).or_default(),
-                        &ev,
-                        HISTORY_LIMIT,
-                    );
-                }
+                s.relate(&ev, at, self.related_ttl, self.related_capacity);
             }
         }
         let _ = self.tx.send(Arc::clone(&ev));
@@ -284,15 +354,106 @@ impl Hub {
         out
     }
 
-    /// Events with correlation ID `cid`, newest first (FindRelated).
+    /// Events with correlation ID `cid`, newest first, at most [`HISTORY_LIMIT`], only those
+    /// still retained (FindRelated).
     pub fn related(&self, cid: &str) -> Vec<Arc<SimEvent>> {
+        self.related_at(cid, now())
+    }
+
+    /// [`Hub::related`] as seen at wall-clock time `at`.
+    pub fn related_at(&self, cid: &str, at: Nanos) -> Vec<Arc<SimEvent>> {
         let s = self
             .store
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         s.by_correlation
             .get(cid)
-            .map(|q| q.iter().rev().cloned().collect())
+            .map(|q| {
+                q.iter()
+                    .rev()
+                    .filter(|(stored, _)| at - stored <= self.related_ttl)
+                    .take(HISTORY_LIMIT)
+                    .map(|(_, e)| Arc::clone(e))
+                    .collect()
+            })
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const SEC: Nanos = 1_000_000_000;
+
+    fn event(n: u64, cids: &[&str]) -> Value {
+        json!({
+            "name": "as.up.data.forward",
+            "time": "2024-10-28T09:15:14Z",
+            "identifiers": [{"application_ids": {"application_id": "soil-sensors"}}],
+            "correlation_ids": cids,
+            "unique_id": format!("U{n}"),
+        })
+    }
+
+    fn uids(evs: &[Arc<SimEvent>]) -> Vec<String> {
+        evs.iter().map(|e| e.unique_id.clone()).collect()
+    }
+
+    #[test]
+    fn related_is_newest_first_and_at_most_100() {
+        let hub = Hub::new(true);
+        for n in 0..150 {
+            hub.publish_at(event(n, &["as:up:A"]), 1000 * SEC);
+        }
+        let found = hub.related_at("as:up:A", 1000 * SEC);
+        assert_eq!(found.len(), HISTORY_LIMIT);
+        assert_eq!(found[0].unique_id, "U149");
+        assert_eq!(found[99].unique_id, "U50");
+        // The full event comes back, parsed again from its JSON.
+        assert_eq!(found[0].to_value()["correlation_ids"], json!(["as:up:A"]));
+        assert!(found[0].redacted().get("correlation_ids").is_none());
+    }
+
+    #[test]
+    fn related_forgets_events_past_the_retention() {
+        let hub = Hub::new(true).with_related(10 * SEC, RELATED_CAPACITY);
+        hub.publish_at(event(1, &["ns:uplink:A", "gs:conn:C"]), 100 * SEC);
+        hub.publish_at(event(2, &["ns:uplink:B", "gs:conn:C"]), 105 * SEC);
+        assert_eq!(uids(&hub.related_at("ns:uplink:A", 110 * SEC)), ["U1"]);
+        assert!(
+            hub.related_at("ns:uplink:A", 111 * SEC).is_empty(),
+            "past the TTL"
+        );
+        assert_eq!(uids(&hub.related_at("gs:conn:C", 111 * SEC)), ["U2"]);
+        // A later event lets go of what expired, index entries included.
+        hub.publish_at(event(3, &["ns:uplink:D"]), 116 * SEC);
+        let s = hub
+            .store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        assert!(!s.by_correlation.contains_key("ns:uplink:A"));
+        assert!(!s.by_correlation.contains_key("ns:uplink:B"));
+        assert_eq!(s.related.len(), 1);
+    }
+
+    #[test]
+    fn related_keeps_at_most_its_capacity() {
+        let hub = Hub::new(true).with_related(3600 * SEC, 3);
+        for n in 0..5 {
+            hub.publish_at(event(n, &["gs:conn:C", &format!("ns:uplink:{n}")]), SEC);
+        }
+        assert_eq!(uids(&hub.related_at("gs:conn:C", SEC)), ["U4", "U3", "U2"]);
+        assert!(hub.related_at("ns:uplink:1", SEC).is_empty());
+        assert_eq!(uids(&hub.related_at("ns:uplink:2", SEC)), ["U2"]);
+    }
+
+    #[test]
+    fn without_a_store_nothing_is_related() {
+        let hub = Hub::new(false);
+        hub.publish_at(event(1, &["as:up:A"]), SEC);
+        assert!(hub.related_at("as:up:A", SEC).is_empty());
     }
 }

@@ -197,26 +197,31 @@ pub fn spawn_traffic(state: &AppState) -> Option<JoinHandle<()>> {
     }
 }
 
+/// How far the live generator may fall behind the wall clock before it skips ahead (its
+/// remaining events move later) instead of catching up in a burst.
+const MAX_LAG: Duration = Duration::from_secs(1);
+
 async fn live(state: AppState, rate: f64, limit: Option<u64>) {
     // Each gateway reports connection stats about once a minute (API.md §3.5), staggered.
     let stats_every = (rate * 60.0).max(1.0) as u64;
-    let mut g = generator::Generator::new(state.fleet.clone(), state.config.seed, stats_every);
-    let tick = Duration::from_secs_f64((1.0 / rate).max(0.01));
-    let started = tokio::time::Instant::now();
-    // `slot`: how far the schedule (rate × time) has been served; `published`: events sent,
-    // which `--limit` counts.
-    let mut slot: u64 = 0;
+    let mut g = generator::Generator::new(state.fleet.clone(), state.config.seed, stats_every)
+        .with_rate(rate);
+    // Virtual time 0 of the generator is now: an event is published when the wall clock reaches
+    // its planned time, stamped with that time (flows overlap, hops take milliseconds).
+    g.start(clock::now());
+    let lag = MAX_LAG.as_nanos() as i64;
+    // `published`: events sent, which `--limit` counts.
     let mut published: u64 = 0;
     let mut shutdown = state.shutdown.subscribe();
     loop {
-        let due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
-        // At most 100 ms of traffic at once: a simulator that cannot keep up (a debug build
-        // on a busy machine) sends later instead of starving its streams while it catches up.
-        let burst = ((rate / 10.0) as u64).max(1);
-        slot = slot.max(due.saturating_sub(burst));
-        while slot < due && limit.is_none_or(|l| published < l) {
-            state.hub.publish(g.next_event(clock::now()));
-            slot += 1;
+        let now = clock::now();
+        // A simulator that cannot keep up (a debug build on a busy machine) sends later instead
+        // of starving its streams while it catches up.
+        if let Some(behind) = g.due().map(|due| now - due).filter(|b| *b > lag) {
+            g.delay(behind - lag / 10);
+        }
+        while limit.is_none_or(|l| published < l) && g.due().is_some_and(|due| due <= now) {
+            state.hub.publish(g.next_event(now));
             published += 1;
             if published.is_multiple_of(64) {
                 tokio::task::yield_now().await;
@@ -227,8 +232,13 @@ async fn live(state: AppState, rate: f64, limit: Option<u64>) {
             println!("traffic: generated {published} events (--limit), no more live traffic");
             return;
         }
+        // Until the next event is due (at most 100 ms, at least 1 ms).
+        let wait = g
+            .due()
+            .map_or(100_000_000, |due| due - clock::now())
+            .clamp(1_000_000, 100_000_000);
         tokio::select! {
-            _ = tokio::time::sleep(tick) => {}
+            _ = tokio::time::sleep(Duration::from_nanos(wait as u64)) => {}
             _ = shutdown.wait_for(|s| *s) => return,
         }
     }

@@ -39,6 +39,18 @@ CONTROL ENDPOINT: POST /sim/faults {\"end_after\":3,\"chunk\":true,\"streams\":2
   several); DELETE /sim/faults clears. (JSON keys = query names; 429 is \"status_429_retry\": S;
   {\"status\":502,\"body\":\"html\"} answers a proxy's error page.)
 
+LIVE TRAFFIC (--rate R events/s on average): flows as TTS runs them, overlapping, each event sent at its
+  planned time and stamped with it: a data uplink heard by 1-3 gateways (every gs.up.receive carries the same
+  raw_payload; the NS and AS events carry the first reception's gs:conn/gs:up:host/gs:uplink plus their own
+  IDs; NS de-duplication ~200 ms), OTAA joins (js.join.accept carries only its NsJs RPC ID; the join-accept
+  goes out in the Rx1 window 5 s after the join-request; now and then js.join.reject), confirmed downlinks
+  (queued, sent through the best gateway 1 s after the device's next uplink, acknowledged or not by the one
+  after). The same --seed gives the same sequence of events and entities; only times differ.
+
+FIND RELATED: GET /api/v3/events/related?correlation_id=ID  newest first, at most 100 (per ID), only events
+  stored in the last --related-ttl seconds (TTS: while payloads are retained, 10 min); at most
+  --related-capacity events in all. 400 storage_disabled with --no-store (--no-event-store).
+
 WRONG SERVERS (what a viewer pointed at the wrong place meets):
   --fault-status 502 --fault-body-html   a reverse proxy's HTML error page (CORS headers still sent)
   --no-cors                              no CORS headers: another origin's page gets a network error
@@ -69,7 +81,9 @@ struct Cli {
     /// Number of gateways.
     #[arg(long, default_value_t = 3)]
     gateways: usize,
-    /// Live traffic rate in events per second (0 = no traffic).
+    /// Live traffic rate in events per second, on average (0 = no traffic). Flows overlap and
+    /// each event is sent at its planned time (hops of milliseconds, receive windows of 1 s and
+    /// 5 s), stamped with that time.
     #[arg(long, default_value_t = 5.0)]
     rate: f64,
     /// Stop the live traffic after N events (prints "traffic: generated N events …" then).
@@ -92,12 +106,21 @@ struct Cli {
     /// Replay in a loop.
     #[arg(long = "loop")]
     looped: bool,
-    /// Disable the events store: no history, `X-Warning` on tail/after, FindRelated 400.
-    #[arg(long)]
+    /// Disable the events store (TTS's default `internal` backend): no history, `X-Warning` on
+    /// tail/after, /api/v3/events/related answers 400 storage_disabled.
+    #[arg(long, visible_alias = "no-event-store")]
     no_store: bool,
     /// Events the store keeps per entity (TTS's events.redis.store.entity-count; 24 h at most).
     #[arg(long, value_name = "N", default_value_t = eventline_sim::hub::HISTORY_LIMIT)]
     history_limit: usize,
+    /// How long /api/v3/events/related finds an event after it was stored, in seconds (TTS
+    /// returns events only while their payloads are retained, 10 min by default).
+    #[arg(long, value_name = "SECS", default_value_t = 600.0)]
+    related_ttl: f64,
+    /// At most N events are retained for /api/v3/events/related (oldest go first; at most 100
+    /// per correlation ID, like TTS).
+    #[arg(long, value_name = "N", default_value_t = eventline_sim::hub::RELATED_CAPACITY)]
+    related_capacity: usize,
     /// API keys file (TOML or JSON, see below); default: the demo keys.
     #[arg(long, value_name = "FILE")]
     keys: Option<PathBuf>,
@@ -215,6 +238,8 @@ async fn main() -> std::process::ExitCode {
         gateways: cli.gateways,
         store: !cli.no_store,
         history_limit: cli.history_limit,
+        related_ttl: (cli.related_ttl.max(0.0) * 1e9) as i64,
+        related_capacity: cli.related_capacity,
         record: cli.record.clone(),
         traffic,
         faults: Faults {

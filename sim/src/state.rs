@@ -11,10 +11,11 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::watch;
 
 use crate::auth::KeyStore;
+use crate::clock::Nanos;
 use crate::faults::{FaultControl, Faults};
 use crate::fleet::Fleet;
 use crate::flood::{Pool, POOL_EVENTS};
-use crate::hub::{Hub, HISTORY_LIMIT};
+use crate::hub::{Hub, HISTORY_LIMIT, RELATED_CAPACITY, RELATED_TTL};
 use crate::seen::SeenRequests;
 
 /// Where events come from.
@@ -56,6 +57,10 @@ pub struct Config {
     pub store: bool,
     /// Events the history keeps per entity (TTS: `events.redis.store.entity-count`, 100).
     pub history_limit: usize,
+    /// How long FindRelated finds an event after it was stored (TTS's payload TTL, 10 min).
+    pub related_ttl: Nanos,
+    /// At most this many events are retained for FindRelated.
+    pub related_capacity: usize,
     /// Write every published event to this file, created anew (JSONL, a capture `--replay` reads).
     pub record: Option<PathBuf>,
     /// Traffic source.
@@ -90,6 +95,8 @@ impl Default for Config {
             gateways: 3,
             store: true,
             history_limit: HISTORY_LIMIT,
+            related_ttl: RELATED_TTL,
+            related_capacity: RELATED_CAPACITY,
             record: None,
             traffic: Traffic::Live {
                 rate: 5.0,
@@ -167,7 +174,9 @@ impl SimState {
             .keys
             .clone()
             .unwrap_or_else(|| KeyStore::demo(&fleet));
-        let mut hub = Hub::new(config.store).with_entity_limit(config.history_limit);
+        let mut hub = Hub::new(config.store)
+            .with_entity_limit(config.history_limit)
+            .with_related(config.related_ttl, config.related_capacity);
         if let Some(out) = record {
             hub = hub.recording_to(out);
         }

@@ -70,7 +70,8 @@ pub async fn not_found(headers: HeaderMap) -> Response {
     TtsError::plain(5, "Not Found").into_response_with(Framing::from_headers(&headers).content_type)
 }
 
-/// `GET /api/v3/events/related?correlation_id=…` (newest first; invisible events reduced).
+/// `GET /api/v3/events/related?correlation_id=…`: newest first, at most 100, only while retained
+/// (`--related-ttl`), invisible events reduced; 400 `storage_disabled` without an events store.
 pub async fn find_related(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
@@ -106,7 +107,7 @@ pub async fn find_related(
         .iter()
         .map(|e| {
             if caller.can_see(&e.ids, &e.visibility) {
-                e.value.clone()
+                e.to_value()
             } else {
                 e.redacted()
             }

@@ -462,15 +462,53 @@ async fn find_related_newest_first_and_redacted() {
         ..quiet()
     })
     .await;
-    let v = request(nostore.addr, "GET", &path, &[], "")
-        .await
-        .json()
-        .await;
+    let mut r = request(nostore.addr, "GET", &path, &[("Authorization", &auth)], "").await;
+    assert_eq!(r.status, 400);
+    let v = r.json().await;
     assert_eq!(
         v["message"],
         "error:pkg/events/grpc:storage_disabled (events storage is not not enabled)"
     );
     assert_eq!(v["code"], 9);
+}
+
+#[tokio::test]
+async fn find_related_only_while_payloads_are_retained() {
+    let sim = start(Config {
+        related_ttl: 400_000_000,
+        ..quiet()
+    })
+    .await;
+    let mut g = eventline_sim::generator::Generator::new(sim.state.fleet.clone(), 4, 1000);
+    let mut cid = String::new();
+    while cid.is_empty() {
+        let ev = sim
+            .state
+            .hub
+            .publish(g.next_event(eventline_sim::clock::now()));
+        if let Some(c) = ev
+            .correlation_ids
+            .iter()
+            .find(|c| c.starts_with("ns:uplink:"))
+        {
+            cid = c.clone();
+        }
+    }
+    let path = format!("/api/v3/events/related?correlation_id={cid}");
+    let auth = bearer(DEMO_API_KEY);
+    let v = request(sim.addr, "GET", &path, &[("Authorization", &auth)], "")
+        .await
+        .json()
+        .await;
+    assert!(v["events"].as_array().is_some_and(|a| !a.is_empty()), "{v}");
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let mut r = request(sim.addr, "GET", &path, &[("Authorization", &auth)], "").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.json().await,
+        serde_json::json!({"events": []}),
+        "past the TTL"
+    );
 }
 
 #[tokio::test]

@@ -396,10 +396,42 @@ async fn join_flow_in_documented_order() {
         })
         .unwrap_or_default()
         .to_string();
+    // The Join Server's answer carries only its own RPC ID (as in TTS): it belongs to the flow
+    // as the first answer for the device after the cluster attempt.
+    let device = &events[join]["identifiers"][0]["device_ids"]["device_id"];
+    let of_flow = |e: &Value| e["correlation_ids"].to_string().contains(&uplink);
+    let attempt = events
+        .iter()
+        .position(|e| e["name"] == "ns.up.join.cluster.attempt" && of_flow(e))
+        .unwrap_or(0);
+    let answer = events
+        .iter()
+        .enumerate()
+        .skip(attempt)
+        .find(|(_, e)| {
+            e["name"] == "js.join.accept"
+                && &e["identifiers"][0]["device_ids"]["device_id"] == device
+        })
+        .map(|(i, _)| i);
     let flow: Vec<&Value> = events
         .iter()
-        .filter(|e| e["correlation_ids"].to_string().contains(&uplink))
+        .enumerate()
+        .filter(|(i, e)| of_flow(e) || Some(*i) == answer)
+        .map(|(_, e)| e)
         .collect();
+    let js: Vec<&&Value> = flow
+        .iter()
+        .filter(|e| e["name"] == "js.join.accept")
+        .collect();
+    assert_eq!(js.len(), 1, "one Join Server answer");
+    let js_ids = js[0]["correlation_ids"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(js_ids.len(), 1);
+    assert!(js_ids[0]
+        .as_str()
+        .is_some_and(|c| c.starts_with("rpc:/ttn.lorawan.v3.NsJs/HandleJoin:")));
     let flow_names: Vec<&str> = flow
         .iter()
         .map(|e| e["name"].as_str().unwrap_or_default())
@@ -517,6 +549,9 @@ async fn binary_prints_the_ready_line_first() {
         "--replay",
         "--speed",
         "--no-store",
+        "--no-event-store",
+        "--related-ttl",
+        "--related-capacity",
         "--keys",
         "--serve",
         "--base",

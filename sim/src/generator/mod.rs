@@ -1,26 +1,39 @@
 //! The deterministic traffic generator: turns a `Fleet` and a seed into an endless sequence of
-//! internally consistent TTS events — OTAA joins, uplinks heard by 1–3 gateways, confirmed
-//! downlinks (ack/nack/failure), gateway connect/status/stats/disconnect, drops and decode
-//! failures, registry events — following the flows of API.md §8.
+//! internally consistent TTS events — OTAA joins (accepted or rejected), uplinks heard by 1–3
+//! gateways, confirmed downlinks sent in the Rx1 window of the device's next uplink and
+//! acknowledged (or not) by the one after, gateway connect/status/stats/disconnect, drops and
+//! decode failures, registry events — following the flows and correlation IDs of API.md §8 and
+//! `data/example-events.jsonl`.
+//!
+//! Flows run on a virtual clock (`schedule.rs`): each starts at a virtual time, its events hop at
+//! realistic delays (milliseconds between components, the NS de-duplication window, the 1 s and
+//! 5 s receive windows), flows overlap, and events leave in time order, stamped with their planned
+//! time. Virtual time 0 is anchored to the wall clock when the generator starts; on average
+//! `rate` events are planned per virtual second.
 //!
 //! Exists so the viewer can be developed and benchmarked without a real network. The same seed
 //! must always give the same sequence of names and entity choices; only `time` and the time part
 //! of ULIDs come from the clock. It must never panic, whatever the fleet size (even empty).
 
+mod downlink;
 mod flows;
+mod join;
 mod payload;
+mod schedule;
 pub mod template;
 #[cfg(test)]
 mod tests;
-
-use std::collections::VecDeque;
+#[cfg(test)]
+mod tests_flows;
+mod uplink;
 
 use serde_json::{json, Value};
 
 use crate::clock::Nanos;
 use crate::fleet::{Device, Fleet, Gateway, SensorKind};
 use crate::prng::{base64, Prng};
-use template::{finalize, instantiate, Rx, Subst};
+use schedule::{Edit, Planned, Queue, SEC};
+use template::{finalize, instantiate, Subst};
 
 /// The `origin` of generated events (a self-hosted open-source server's hostname).
 pub const ORIGIN: &str = "eventline-sim";
@@ -33,13 +46,35 @@ struct GatewayState {
     stats_due: u64,
 }
 
+/// A confirmed application downlink on its way: pushed, then sent in the Rx1 window of the
+/// device's next uplink, then acknowledged (or not) by the uplink after that.
+#[derive(Debug, Clone)]
+struct Downlink {
+    /// `as:downlink:` and `rpc:/ttn.lorawan.v3.AppAs/DownlinkQueuePush:`.
+    ids: Vec<String>,
+    f_port: u32,
+    frm_payload: Vec<u8>,
+    /// Application downlink frame counter.
+    f_cnt: u32,
+    /// Whether the gateway transmitted it (a failed transmission is never acknowledged).
+    delivered: bool,
+    /// Virtual time of the transmission: only an uplink after it can acknowledge it.
+    on_air: Nanos,
+}
+
 struct DeviceState {
     dev: Device,
     app_index: usize,
     dev_addr: String,
     f_cnt: u32,
+    down_f_cnt: u32,
     session_key_id: String,
-    last_gateway: usize,
+    /// Virtual time when the device's last planned flow ends.
+    busy_until: Nanos,
+    /// Pushed, waiting for an uplink to be sent after.
+    pending: Option<Downlink>,
+    /// Sent, waiting for the next uplink to acknowledge it.
+    awaiting: Option<Downlink>,
 }
 
 /// The generator. Call [`Generator::next_event`] forever.
@@ -48,8 +83,13 @@ pub struct Generator {
     fleet: Fleet,
     gateways: Vec<GatewayState>,
     devices: Vec<DeviceState>,
-    queue: VecDeque<Value>,
-    emitted: u64,
+    queue: Queue,
+    /// Virtual time at which the next flow starts.
+    next_flow: Nanos,
+    /// Wall-clock time of virtual time 0 (set when the generator starts).
+    anchor: Option<Nanos>,
+    /// Events planned per virtual second, on average.
+    rate: f64,
     stats_every: u64,
     token_id: String,
 }
@@ -62,7 +102,8 @@ fn ids(id_key: &str, id: &str) -> Value {
 
 impl Generator {
     /// A generator for `fleet`; `stats_every` = events between two connection-stats messages of
-    /// one gateway (≈ one per gateway per minute at the configured rate).
+    /// one gateway. It plans `stats_every / 60` events per second (so each gateway reports about
+    /// once a minute) unless [`Generator::with_rate`] says otherwise.
     pub fn new(fleet: Fleet, seed: u64, stats_every: u64) -> Self {
         let mut p = Prng::new(seed);
         let stats_every = stats_every.max(1);
@@ -87,8 +128,11 @@ impl Generator {
             .map(|(app_index, dev)| DeviceState {
                 dev_addr: dev.dev_addr.clone(),
                 f_cnt: p.below(2000) as u32,
+                down_f_cnt: p.below(50) as u32,
                 session_key_id: base64(&p.bytes(16)),
-                last_gateway: 0,
+                busy_until: 0,
+                pending: None,
+                awaiting: None,
                 app_index,
                 dev,
             })
@@ -103,38 +147,114 @@ impl Generator {
             fleet,
             gateways,
             devices,
-            queue: VecDeque::new(),
-            emitted: 0,
+            queue: Queue::default(),
+            next_flow: 0,
+            anchor: None,
+            rate: (stats_every as f64 / 60.0).max(0.01),
             stats_every,
             token_id,
         }
     }
 
-    /// The next event, stamped with `now` (RFC 3339 `time`, time-ordered `unique_id`).
-    pub fn next_event(&mut self, now: Nanos) -> Value {
-        let mut guard = 0;
-        while self.queue.is_empty() && guard < 100 {
-            self.plan(now);
-            guard += 1;
+    /// Plans `rate` events per virtual second on average (ignored unless positive and finite).
+    #[must_use]
+    pub fn with_rate(mut self, rate: f64) -> Self {
+        if rate.is_finite() && rate > 0.0 {
+            self.rate = rate;
         }
-        let mut v = self
-            .queue
-            .pop_front()
-            .unwrap_or_else(|| json!({"name": "gs.up.drop"}));
+        self
+    }
+
+    /// Anchors virtual time 0 to the wall-clock time `at` (only the first call counts).
+    pub fn start(&mut self, at: Nanos) {
+        self.anchor.get_or_insert(at);
+    }
+
+    /// Moves every event not yet taken `by` later (a source that fell behind skips ahead).
+    pub fn delay(&mut self, by: Nanos) {
+        if let Some(a) = self.anchor.as_mut() {
+            *a += by.max(0);
+        }
+    }
+
+    /// The wall-clock time of the next event; `None` before [`Generator::start`].
+    pub fn due(&mut self) -> Option<Nanos> {
+        let anchor = self.anchor?;
+        self.fill();
+        self.queue.next_at().map(|at| anchor + at)
+    }
+
+    /// The next event in time order, stamped with its planned time. The first call anchors
+    /// virtual time 0 to `now` (see [`Generator::start`]); later calls ignore `now`.
+    pub fn next_event(&mut self, now: Nanos) -> Value {
+        self.start(now);
+        for _ in 0..1000 {
+            self.fill();
+            match self.queue.pop() {
+                Some(planned) => {
+                    if let Some(v) = self.emit(planned) {
+                        return v;
+                    }
+                }
+                None => break,
+            }
+        }
+        let mut v = json!({"name": "gs.up.drop"});
         let uid = self.p.ulid(now);
         finalize(&mut v, now, uid, ORIGIN, &self.token_id);
-        self.emitted += 1;
         v
     }
 
-    fn push(&mut self, name: &str, nth: usize, s: &Subst) {
-        if let Some(v) = instantiate(name, nth, s, &mut self.p) {
-            self.queue.push_back(v);
+    /// Plans flows until no flow still to plan could start before the earliest waiting event.
+    fn fill(&mut self) {
+        for _ in 0..1000 {
+            if self.queue.next_at().is_some_and(|at| at < self.next_flow) {
+                return;
+            }
+            self.plan();
         }
     }
 
+    fn emit(&mut self, planned: Planned) -> Option<Value> {
+        let anchor = self.anchor.unwrap_or(0);
+        let t = anchor + planned.at;
+        let s = planned.subst.shifted(anchor);
+        let mut v = instantiate(planned.name, planned.nth, &s, &mut self.p)?;
+        for e in &planned.edits {
+            e.apply(&mut v);
+        }
+        let uid = self.p.ulid(t);
+        finalize(&mut v, t, uid, ORIGIN, &self.token_id);
+        Some(v)
+    }
+
+    /// Plans `name` at virtual time `at` with `s` (its `time` set to `at`).
+    fn put(&mut self, at: Nanos, name: &'static str, nth: usize, s: &Subst) {
+        self.put_edited(at, name, nth, s, Vec::new());
+    }
+
+    fn put_edited(
+        &mut self,
+        at: Nanos,
+        name: &'static str,
+        nth: usize,
+        s: &Subst,
+        edits: Vec<Edit>,
+    ) {
+        let mut s = s.clone();
+        s.time = at;
+        self.queue.push(at, name, nth, s, edits);
+    }
+
+    /// A ULID for virtual time `t`.
     fn ulid(&mut self, t: Nanos) -> String {
-        self.p.ulid(t)
+        self.p.ulid(self.anchor.unwrap_or(0) + t)
+    }
+
+    /// A random delay between `lo` and `hi` milliseconds (microsecond steps).
+    fn ms(&mut self, lo: f64, hi: f64) -> Nanos {
+        let (lo, hi) = ((lo * 1000.0) as i64, (hi * 1000.0) as i64);
+        self.p.range(lo, hi) * 1000
     }
 
     /// `base` plus one new correlation ID per prefix (`ns:uplink:`, `rpc:/…:`),
@@ -147,12 +267,9 @@ impl Generator {
         ids
     }
 
-    fn device_subst(&self, d: usize, t: Nanos) -> Subst {
+    fn device_subst(&self, d: usize) -> Subst {
         let Some(ds) = self.devices.get(d) else {
-            return Subst {
-                time: t,
-                ..Subst::default()
-            };
+            return Subst::default();
         };
         Subst {
             device: Some(json!({
@@ -167,18 +284,16 @@ impl Generator {
             dev_addr: Some(ds.dev_addr.clone()),
             session_key_id: Some(ds.session_key_id.clone()),
             application: Some(json!({"application_id": ds.dev.application_id})),
-            time: t,
-            ..self.entity_subst(t)
+            ..self.entity_subst()
         }
     }
 
-    fn entity_subst(&self, t: Nanos) -> Subst {
+    fn entity_subst(&self) -> Subst {
         Subst {
             user: Some(ids("user_id", &self.fleet.user_id)),
             organization: Some(ids("organization_id", &self.fleet.organization_id)),
             client: Some(ids("client_id", &self.fleet.client_id)),
             gateway: self.gateways.first().map(|g| self.gw_ids(&g.gw)),
-            time: t,
             ..Subst::default()
         }
     }
@@ -195,69 +310,58 @@ impl Generator {
         s
     }
 
-    fn plan(&mut self, now: Nanos) {
+    /// Plans the next flow at `next_flow`, then moves `next_flow` on by as many events as the
+    /// flow planned, at `rate` (±50 %).
+    fn plan(&mut self) {
+        let t0 = self.next_flow;
+        let before = self.queue.planned();
+        self.plan_at(t0);
+        let k = (self.queue.planned() - before).max(1);
+        let gap = k as f64 / self.rate * (0.5 + self.p.unit());
+        self.next_flow = t0 + ((gap * SEC as f64) as Nanos).max(1);
+    }
+
+    fn plan_at(&mut self, t0: Nanos) {
         if let Some(g) = self.gateways.iter().position(|g| !g.connected) {
-            return self.connect(g, now);
+            return self.connect(g, t0);
         }
-        if let Some(g) = self
-            .gateways
-            .iter()
-            .position(|g| g.stats_due <= self.emitted)
-        {
-            return self.stats(g, now);
+        let planned = self.queue.planned();
+        if let Some(g) = self.gateways.iter().position(|g| g.stats_due <= planned) {
+            return self.stats(g, t0);
         }
         if self.devices.is_empty() || self.gateways.is_empty() {
-            return self.registry(now);
+            return self.registry(t0);
         }
-        let d = self.p.below(self.devices.len() as u64) as usize;
+        let d = self.pick_device(t0);
         match self.p.below(100) {
-            0..=59 => self.uplink(d, now, false),
-            60..=67 => self.downlink(d, now),
-            68..=73 => self.join(d, now),
-            74..=76 => self.uplink(d, now, true),
-            77..=79 => self.gs_drop(now),
-            80..=82 => self.ns_drop(d, now),
-            83..=84 => self.as_drop(d, now),
-            85..=98 => self.registry(now),
-            _ => self.reconnect(now),
+            0..=59 => self.uplink(d, t0, uplink::UpKind::Normal),
+            60..=67 => self.push_downlink(d, t0),
+            68..=72 => self.join(d, t0, true),
+            73 => self.join(d, t0, false),
+            74..=76 => self.uplink(d, t0, uplink::UpKind::DecodeFail),
+            77..=79 => self.gs_drop(t0),
+            80..=82 => self.ns_drop(d, t0),
+            83..=84 => self.uplink(d, t0, uplink::UpKind::AsDrop),
+            85..=98 => self.registry(t0),
+            _ => self.reconnect(t0),
         }
     }
 
-    fn connect(&mut self, g: usize, now: Nanos) {
-        let (conn, host) = (
-            format!("gs:conn:{}", self.ulid(now)),
-            format!("gs:up:host:{}", self.ulid(now)),
-        );
-        let Some(gs) = self.gateways.get_mut(g) else {
-            return;
-        };
-        gs.connected = true;
-        gs.conn = conn;
-        gs.host = host;
-        let nth = usize::from(gs.gw.protocol != "udp");
-        let s = self.with_gateway(self.entity_subst(now), g);
-        self.push("gs.gateway.connect", nth, &s);
-        self.push("gs.status.receive", 0, &s);
+    /// A random device, or the next one that is not in the middle of a flow (a device sends
+    /// one frame at a time) when there is one.
+    fn pick_device(&mut self, t0: Nanos) -> usize {
+        let n = self.devices.len();
+        let d = self.p.below(n as u64) as usize;
+        (0..n)
+            .map(|i| (d + i) % n)
+            .find(|&c| self.devices.get(c).is_some_and(|ds| ds.busy_until <= t0))
+            .unwrap_or(d)
     }
 
-    fn stats(&mut self, g: usize, now: Nanos) {
-        let every = self.stats_every;
-        if let Some(gs) = self.gateways.get_mut(g) {
-            gs.stats_due = gs.stats_due.saturating_add(every);
-        }
-        let s = self.with_gateway(self.entity_subst(now), g);
-        self.push("gs.gateway.connection.stats", 0, &s);
-        if self.p.below(2) == 0 {
-            self.push("gs.status.receive", 0, &s);
-        }
-    }
-
-    fn reconnect(&mut self, now: Nanos) {
-        let g = self.p.below(self.gateways.len() as u64) as usize;
-        let s = self.with_gateway(self.entity_subst(now), g);
-        self.push("gs.gateway.disconnect", 0, &s);
-        if let Some(gs) = self.gateways.get_mut(g) {
-            gs.connected = false;
+    /// Marks device `d` busy until `t` (virtual).
+    fn busy(&mut self, d: usize, t: Nanos) {
+        if let Some(ds) = self.devices.get_mut(d) {
+            ds.busy_until = ds.busy_until.max(t);
         }
     }
 
@@ -271,29 +375,15 @@ impl Generator {
         out
     }
 
-    fn receptions(&mut self, gws: &[usize]) -> Vec<Rx> {
-        let mut rx = Vec::new();
-        for &g in gws {
-            let (rssi, snr) = payload::signal(&mut self.p);
-            let timestamp = self.p.next_u64() as u32;
-            let channel_index = self.p.below(8) as i64;
-            if let Some(gs) = self.gateways.get(g) {
-                rx.push(Rx {
-                    gateway_ids: self.gw_ids(&gs.gw),
-                    rssi,
-                    snr,
-                    timestamp,
-                    channel_index,
-                });
-            }
-        }
-        rx
-    }
-
     fn sensor(&self, d: usize) -> SensorKind {
         self.devices
             .get(d)
             .and_then(|ds| self.fleet.applications.get(ds.app_index))
             .map_or(SensorKind::Generic, |a| a.sensor)
     }
+}
+
+/// `"0.792413s"`: a protobuf `Duration` in JSON.
+fn duration(d: Nanos) -> Value {
+    json!(format!("{:.6}s", d.max(0) as f64 / SEC as f64))
 }

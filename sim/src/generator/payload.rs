@@ -95,3 +95,86 @@ pub fn signal(p: &mut Prng) -> (i64, f64) {
     let snr = p.range(-60, 40) as f64 / 4.0;
     (rssi, snr)
 }
+
+/// MHDR of an unconfirmed data uplink.
+pub const UNCONFIRMED_UP: u8 = 0x40;
+/// MHDR of a confirmed data downlink.
+pub const CONFIRMED_DOWN: u8 = 0xA0;
+
+/// The bytes of a hex string (a bad pair reads as 0).
+fn hex_bytes(s: &str) -> Vec<u8> {
+    s.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// A hex identifier (DevAddr, EUI) as LoRaWAN sends it: little-endian.
+fn le(hex: &str) -> Vec<u8> {
+    let mut b = hex_bytes(hex);
+    b.reverse();
+    b
+}
+
+/// A data frame: MHDR | DevAddr | FCtrl (ADR, ACK) | FCnt | FPort | FRMPayload | MIC.
+pub fn data_frame(
+    mhdr: u8,
+    dev_addr: &str,
+    ack: bool,
+    f_cnt: u32,
+    f_port: u32,
+    payload: &[u8],
+    p: &mut Prng,
+) -> Vec<u8> {
+    let mut f = vec![mhdr];
+    f.extend(le(dev_addr));
+    let adr = if mhdr == UNCONFIRMED_UP { 0x80 } else { 0 };
+    f.push(adr | if ack { 0x20 } else { 0 });
+    f.extend_from_slice(&(f_cnt as u16).to_le_bytes());
+    f.push(f_port as u8);
+    f.extend_from_slice(payload);
+    f.extend(p.bytes(4));
+    f
+}
+
+/// A join-request: MHDR | JoinEUI | DevEUI | DevNonce | MIC (23 bytes).
+pub fn join_request(join_eui: &str, dev_eui: &str, dev_nonce: &str, p: &mut Prng) -> Vec<u8> {
+    let mut f = vec![0x00];
+    f.extend(le(join_eui));
+    f.extend(le(dev_eui));
+    f.extend(le(dev_nonce));
+    f.extend(p.bytes(4));
+    f
+}
+
+/// An (encrypted) join-accept with a CFList: MHDR and 32 bytes.
+pub fn join_accept(p: &mut Prng) -> Vec<u8> {
+    let mut f = vec![0x20];
+    f.extend(p.bytes(32));
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_have_the_lorawan_layout() {
+        let mut p = Prng::new(1);
+        let f = data_frame(UNCONFIRMED_UP, "260B1C4F", true, 1843, 2, &[9, 9], &mut p);
+        assert_eq!(
+            &f[..9],
+            &[0x40, 0x4F, 0x1C, 0x0B, 0x26, 0xA0, 0x33, 0x07, 2]
+        );
+        assert_eq!(f.len(), 9 + 2 + 4);
+        let j = join_request("0000000000000000", "70B3D57ED0061A2C", "01A7", &mut p);
+        assert_eq!(j.len(), 23);
+        assert_eq!(&j[9..17], &[0x2C, 0x1A, 0x06, 0xD0, 0x7E, 0xD5, 0xB3, 0x70]);
+        assert_eq!(&j[17..19], &[0xA7, 0x01]);
+    }
+}

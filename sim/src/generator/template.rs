@@ -48,7 +48,7 @@ pub fn templates() -> &'static Templates {
     })
 }
 
-/// One gateway's reception of an uplink.
+/// One gateway's reception of an uplink: the same in every event that lists it.
 #[derive(Debug, Clone)]
 pub struct Rx {
     /// `gateway_ids` JSON.
@@ -57,10 +57,14 @@ pub struct Rx {
     pub rssi: i64,
     /// SNR (dB, 0.25 steps).
     pub snr: f64,
-    /// Concentrator timestamp.
+    /// Concentrator timestamp (µs).
     pub timestamp: u32,
     /// Channel index.
     pub channel_index: i64,
+    /// The Gateway Server's `uplink_token` for this reception (base64).
+    pub uplink_token: String,
+    /// When the Gateway Server received it.
+    pub received_at: Nanos,
 }
 
 /// Values of one uplink that vary between messages.
@@ -74,6 +78,8 @@ pub struct Uplink {
     pub frm_payload: Vec<u8>,
     /// Decoded payload, `None` when decoding failed.
     pub decoded: Option<Value>,
+    /// Whether the frame acknowledges a confirmed downlink (`f_ctrl.ack`).
+    pub ack: bool,
 }
 
 /// What to put into a template.
@@ -111,8 +117,30 @@ pub struct Subst {
     pub correlation_ids: Option<Vec<String>>,
     /// Replacement `data` (e.g. field-mask paths), when the template's is not wanted.
     pub data_value: Option<Value>,
+    /// The LoRaWAN frame (`raw_payload`, and `mic` from its last 4 bytes); `None` = random.
+    pub raw_payload: Option<Vec<u8>>,
+    /// `uplink_token` of downlink paths (outside `rx_metadata`); `None` = random.
+    pub uplink_token: Option<String>,
+    /// `received_at` outside `rx_metadata` (the component's receipt); `None` = shortly before
+    /// `time`.
+    pub received_at: Option<Nanos>,
+    /// DevNonce of a join-request (upper-case hex).
+    pub dev_nonce: Option<String>,
     /// Base time for nested timestamps.
     pub time: Nanos,
+}
+
+impl Subst {
+    /// The same substitution with every time moved by `by` (virtual time → wall clock).
+    #[must_use]
+    pub fn shifted(mut self, by: Nanos) -> Self {
+        self.time += by;
+        self.received_at = self.received_at.map(|t| t + by);
+        for rx in &mut self.rx {
+            rx.received_at += by;
+        }
+        self
+    }
 }
 
 fn is_time_key(k: &str) -> bool {
@@ -146,11 +174,9 @@ impl Walker<'_> {
                 o.insert("channel_rssi".into(), json!(rx.rssi));
                 o.insert("snr".into(), json!(rx.snr));
                 o.shift_remove("location");
-                let token = self.p.bytes(32);
-                o.insert("uplink_token".into(), json!(base64(&token)));
+                o.insert("uplink_token".into(), json!(rx.uplink_token));
                 o.insert("channel_index".into(), json!(rx.channel_index));
-                let at = self.stamp();
-                o.insert("received_at".into(), at);
+                o.insert("received_at".into(), json!(format_rfc3339(rx.received_at)));
             }
             out.push(m);
         }
@@ -183,11 +209,33 @@ impl Walker<'_> {
                 "spreading_factor" => s.radio.map(|r| json!(r.0)),
                 "frequency" if v.is_string() => s.radio.map(|r| json!(r.1.to_string())),
                 "timestamp" if v.is_number() => s.radio.map(|r| json!(r.2)),
-                "raw_payload" if v.is_string() => {
-                    let n = s.uplink.as_ref().map_or(17, |u| u.frm_payload.len() + 13);
-                    Some(json!(base64(&self.p.bytes(n))))
+                "raw_payload" if v.is_string() => match &s.raw_payload {
+                    Some(raw) => Some(json!(base64(raw))),
+                    None => {
+                        let n = s.uplink.as_ref().map_or(17, |u| u.frm_payload.len() + 13);
+                        Some(json!(base64(&self.p.bytes(n))))
+                    }
+                },
+                "mic" if v.is_string() => s
+                    .raw_payload
+                    .as_ref()
+                    .filter(|r| r.len() >= 4)
+                    .map(|r| json!(base64(&r[r.len() - 4..]))),
+                "dev_nonce" if v.is_string() => s.dev_nonce.clone().map(Value::from),
+                "f_ctrl" if v.is_object() && s.uplink.as_ref().is_some_and(|u| u.ack) => {
+                    let mut f = v.clone();
+                    if let Value::Object(m) = &mut f {
+                        m.insert("ack".into(), json!(true));
+                    }
+                    Some(f)
                 }
-                "uplink_token" if v.is_string() => Some(json!(base64(&self.p.bytes(32)))),
+                "uplink_token" if v.is_string() => Some(json!(s
+                    .uplink_token
+                    .clone()
+                    .unwrap_or_else(|| base64(&self.p.bytes(32))))),
+                "received_at" if v.is_string() && s.received_at.is_some() => {
+                    s.received_at.map(|t| json!(format_rfc3339(t)))
+                }
                 k if is_time_key(k) && v.is_string() => Some(self.stamp()),
                 _ => None,
             };
