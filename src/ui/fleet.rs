@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::health::percent;
+use super::health_parts::percent;
 use super::state::{now, Viewer};
 use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow};
 use crate::journey::span;

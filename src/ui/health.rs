@@ -6,18 +6,14 @@
 
 use leptos::prelude::*;
 
+use super::health_parts::percent;
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
-use super::time;
 use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
 use crate::journey::span;
 use crate::tts::preview::decimal;
 
 /// `33.3 %`.
-pub fn percent(p: f64) -> String {
-    format!("{} %", decimal(p * 100.0, 1))
-}
-
 fn db(v: Option<f64>, unit: &str) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{} {unit}", decimal(v, 1)))
 }
@@ -155,13 +151,4 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         {super::health_parts::problems(viewer, lane, &h.problems)}
     }
     .into_any()
-}
-
-/// "10:42:07" in the viewer's time zone.
-pub fn clock(viewer: Viewer, ns: i64) -> String {
-    time::display(
-        crate::tts::Timestamp::from_unix_nanos(ns),
-        viewer.with_untracked(|m| m.settings().utc),
-    )
-    .1
 }

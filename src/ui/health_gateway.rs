@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::health::clock;
+use super::health_parts::clock;
 use super::plot::Bars;
 use super::state::{now, Viewer};
 use crate::insight::{GatewayHealth, MINUTES};

@@ -4,10 +4,24 @@
 
 use leptos::prelude::*;
 
-use super::health::{clock, percent};
 use super::state::Viewer;
+use super::time;
 use crate::insight::{snr_quality, DeviceHealth, Outcome, Problem};
 use crate::tts::preview::decimal;
+
+/// "12.5 %" from a ratio.
+pub fn percent(p: f64) -> String {
+    format!("{} %", decimal(p * 100.0, 1))
+}
+
+/// "10:42:07" in the viewer's time zone.
+pub fn clock(viewer: Viewer, ns: i64) -> String {
+    time::display(
+        crate::tts::Timestamp::from_unix_nanos(ns),
+        viewer.with_untracked(|m| m.settings().utc),
+    )
+    .1
+}
 
 pub fn reception(h: &DeviceHealth) -> impl IntoView {
     let max = h
