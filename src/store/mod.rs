@@ -7,19 +7,23 @@
 //! Plain data, no signals: the UI wraps the whole store in one signal and
 //! reads it. Nothing here may panic on what a server sent.
 
+mod fields;
 mod filter;
+mod glob;
 mod ids;
 mod lane;
 mod marker;
 mod ordered;
+mod predicate;
 mod preview;
 mod timeline;
 
+pub use fields::{Fields, Heard};
 pub use filter::Filter;
 pub use lane::{Lane, NO_ENTITY};
 pub use marker::{Marker, MarkerKind};
 pub use ordered::{Ordered, Seq};
-pub use preview::RowPreview;
+pub use preview::{LazyRow, RowPreview};
 pub use timeline::{Timeline, DEFAULT_CAPACITY};
 
 /// A stored event's reference (its arrival number).

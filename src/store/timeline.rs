@@ -9,7 +9,7 @@ use super::ids::{fnv, IdIndex};
 use super::lane::{kind_rank, lane_keys, merge_ids, Lane};
 use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
-use super::preview::RowPreview;
+use super::preview::{LazyRow, RowPreview};
 use crate::tts::{EntityIds, Event, Timestamp};
 
 /// How many events the timeline keeps unless told otherwise.
@@ -27,7 +27,7 @@ struct Active {
 pub struct Timeline {
     events: VecDeque<Event>,
     /// What each event's row shows (computed once, at arrival), beside it.
-    shown: VecDeque<RowPreview>,
+    shown: VecDeque<LazyRow>,
     /// The `Seq` of `events[0]`.
     base: Seq,
     /// `unique_id` → seq.
@@ -100,11 +100,11 @@ impl Timeline {
         }
         let seq = self.base + self.events.len() as u64;
         let time = event.time.unix_nanos();
-        let preview = RowPreview::of(&event);
+        let preview = LazyRow::default();
         let matched = self
             .active
             .as_ref()
-            .is_some_and(|a| a.filter.matches(&event, preview.text()));
+            .is_some_and(|a| a.filter.matches(&event, &preview));
         for (i, key) in lane_keys(&event).into_iter().enumerate() {
             let at = match self.lane_index.get(&key) {
                 Some(&at) => at,
@@ -219,10 +219,22 @@ impl Timeline {
         self.events.get(at)
     }
 
-    /// What the row of the event stored as `seq` shows (computed once, when it arrived).
+    /// What the row of the event stored as `seq` shows (computed the first
+    /// time it is asked for, then kept).
     pub fn preview(&self, seq: Seq) -> Option<&RowPreview> {
         let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
-        self.shown.get(at)
+        Some(self.shown.get(at)?.get(self.events.get(at)?))
+    }
+
+    /// How many rows have their preview computed (tests: ingest computes none).
+    #[cfg(test)]
+    pub(crate) fn previews_computed(&self) -> usize {
+        self.shown.iter().filter(|r| r.is_ready()).count()
+    }
+
+    fn event_and_row(&self, seq: Seq) -> Option<(&Event, &LazyRow)> {
+        let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        Some((self.events.get(at)?, self.shown.get(at)?))
     }
 
     /// Lanes, applications first, then devices, gateways, organizations,
@@ -351,9 +363,8 @@ impl Timeline {
         };
         let mut flat = Ordered::default();
         for (time, seq) in candidates {
-            let shown = self.preview(seq).map_or("", RowPreview::text);
-            let keys = match self.event(seq) {
-                Some(event) if filter.matches(event, shown) => lane_keys(event),
+            let keys = match self.event_and_row(seq) {
+                Some((event, row)) if filter.matches(event, row) => lane_keys(event),
                 _ => continue,
             };
             for key in keys {

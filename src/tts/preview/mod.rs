@@ -61,9 +61,16 @@ pub struct Preview {
 impl Preview {
     /// Computes the preview of an event (reads `data` once).
     pub fn of(event: &Event) -> Preview {
+        let data = event.data.as_ref().and_then(|d| d.to_value().ok());
+        Self::of_data(event, data.as_ref())
+    }
+
+    /// The preview of an event whose `data` the caller has already parsed
+    /// (`None`: absent or not JSON), so it can read other things from the same tree.
+    pub fn of_data(event: &Event, data: Option<&Value>) -> Preview {
         let mut out = Facts::default();
-        if let Some(data) = event.data.as_ref().and_then(|d| d.to_value().ok()) {
-            describe(event, &data, &mut out);
+        if let Some(data) = data {
+            describe(event, data, &mut out);
         }
         if out.is_empty() && !event.is_stream_start() {
             registry::identifiers(event, &mut out);
