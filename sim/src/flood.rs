@@ -105,7 +105,7 @@ pub struct Pool {
 impl Pool {
     /// Generates `n` events for `fleet` from `seed` (a second or so; call it off the runtime).
     pub fn generate(fleet: Fleet, seed: u64, n: usize) -> Self {
-        let mut g = Generator::new(fleet, seed, 300);
+        let mut g = Generator::new(fleet, seed, 300).without_scenarios();
         let mut events = Vec::with_capacity(n);
         while events.len() < n {
             events.extend(Pooled::new(g.next_event(now())));
@@ -145,7 +145,7 @@ impl Source {
     pub fn new(fleet: Fleet, seed: u64) -> Self {
         Self {
             pool: None,
-            generator: Generator::new(fleet, seed, 300),
+            generator: Generator::new(fleet, seed, 300).without_scenarios(),
             p: Prng::new(seed),
             next: (seed % POOL_EVENTS as u64) as usize,
             current: Current::None,

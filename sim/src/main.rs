@@ -47,6 +47,23 @@ LIVE TRAFFIC (--rate R events/s on average): flows as TTS runs them, overlapping
   (queued, sent through the best gateway 1 s after the device's next uplink, acknowledged or not by the one
   after). The same --seed gives the same sequence of events and entities; only times differ.
 
+DEMO SCENARIOS (live traffic of the default fleet, whatever the --seed; times from the start):
+  cold-chain/fridge-02        lossy: FCnt gaps from its 3rd uplink on (1-3 missed uplinks, e.g.
+                              \"2 missed (FCnt 13-14)\"), again every 4 uplinks
+  soil-sensors/soil-node-02   rejoins at 5 s, then every 2 min: js.join.reject \"DevNonce is too small\"
+                              (dev_nonce_too_small, the NS's ns.up.join.cluster.fail says the same),
+                              accepted 6.5-9 s later (new DevAddr, FCnt 0)
+  cold-chain/fridge-01        from 3 s, then every 2 min: 3 confirmed downlinks, each sent after an
+                              uplink: acked, nacked, too late (gs.down.tx.fail TOO_LATE,
+                              as.down.data.failed.forward), in turn
+  soil-sensors/soil-node-01   heard by every connected gateway: rooftop-gw-01 near (-85..-70 dBm),
+                              warehouse-ttig mid (-105..-95 dBm), parking-gw-north far (-120..-112 dBm)
+  cold-chain/fridge-03        weak: every reception below -110 dBm, SF11/SF12
+  parking-gw-north            gs.gateway.disconnect at 40 s, then every 3 min; gs.gateway.connect
+                              (a new connection) about 60 s later; hears nothing in between
+  consumed_airtime is LoRa time on air (Semtech's formula: SF, 125 kHz, CR 4/5, frame length).
+  --flood streams play no scenario.
+
 FIND RELATED: GET /api/v3/events/related?correlation_id=ID  newest first, at most 100 (per ID), only events
   stored in the last --related-ttl seconds (TTS: while payloads are retained, 10 min); at most
   --related-capacity events in all. 400 storage_disabled with --no-store (--no-event-store).

@@ -12,6 +12,13 @@ use super::{payload, Generator};
 use crate::clock::Nanos;
 
 impl Generator {
+    /// Marks gateway `g` busy until `t` (virtual): it does not disconnect before.
+    pub(super) fn gateway_busy(&mut self, g: usize, t: Nanos) {
+        if let Some(gs) = self.gateways.get_mut(g) {
+            gs.busy_until = gs.busy_until.max(t);
+        }
+    }
+
     pub(super) fn connect(&mut self, g: usize, t0: Nanos) {
         let (conn, host) = (
             format!("gs:conn:{}", self.ulid(t0)),
@@ -28,6 +35,7 @@ impl Generator {
         self.put(t0, "gs.gateway.connect", nth, &s);
         let t = t0 + self.ms(30.0, 50.0);
         self.put(t, "gs.status.receive", 0, &s);
+        self.gateway_busy(g, t);
     }
 
     pub(super) fn stats(&mut self, g: usize, t0: Nanos) {
@@ -40,36 +48,57 @@ impl Generator {
         if self.p.below(2) == 0 {
             let t = t0 + self.ms(1.0, 50.0);
             self.put(t, "gs.status.receive", 0, &s);
+            self.gateway_busy(g, t);
         }
     }
 
+    /// A gateway (not the scenario's flaky one, which keeps its timetable) loses its
+    /// connection and connects again with the next flow.
     pub(super) fn reconnect(&mut self, t0: Nanos) {
-        let g = self.p.below(self.gateways.len() as u64) as usize;
+        let flaky = self.cast.flaky;
+        let candidates: Vec<usize> = (0..self.gateways.len())
+            .filter(|&g| Some(g) != flaky && self.gateways.get(g).is_some_and(|gs| gs.connected))
+            .collect();
+        let i = self.p.below(candidates.len() as u64) as usize;
+        if let Some(&g) = candidates.get(i) {
+            self.disconnect(g, t0, t0);
+        }
+    }
+
+    /// Gateway `g` disconnects at `t0` (a gateway event with its connection's ID); it hears
+    /// nothing from now on, until it connects again, with a new connection, at `back_at` or
+    /// later (with the next flow; `Nanos::MAX`: when the timetable says).
+    pub(super) fn disconnect(&mut self, g: usize, t0: Nanos, back_at: Nanos) {
         let s = self.with_gateway(self.entity_subst(), g);
         self.put(t0, "gs.gateway.disconnect", 0, &s);
         if let Some(gs) = self.gateways.get_mut(g) {
             gs.connected = false;
+            gs.back_at = back_at;
         }
     }
 
     pub(super) fn gs_drop(&mut self, t0: Nanos) {
-        let g = self.p.below(self.gateways.len() as u64) as usize;
+        let Some(&g) = self.pick_gateways(1).first() else {
+            return self.registry(t0);
+        };
         let mut s = self.with_gateway(self.entity_subst(), g);
         let conn = s.gateway_conn.clone().unwrap_or_default();
         s.correlation_ids = Some(vec![conn, format!("gs:uplink:{}", self.ulid(t0))]);
         self.put(t0, "gs.up.drop", 0, &s);
+        self.gateway_busy(g, t0);
     }
 
     /// A frame of device `d` the Network Server drops (e.g. a replayed frame counter).
     pub(super) fn ns_drop(&mut self, d: usize, t0: Nanos) {
-        let gws = self.pick_gateways(1);
-        let heard = self.hear(&gws, t0);
-        let radio = payload::radio(&mut self.p);
+        let gws = self.audience(d, 1);
+        let heard = self.hear(d, &gws, t0);
+        let radio = self.radio_of(d);
         let (f_port, bytes, _) = payload::reading(self.sensor(d), &mut self.p);
         let (Some(first), Some(ds)) = (heard.first(), self.devices.get(d)) else {
             return;
         };
-        let (dev_addr, f_cnt) = (ds.dev_addr.clone(), ds.f_cnt);
+        // A replay of its last frame counter.
+        let (dev_addr, f_cnt) = (ds.dev_addr.clone(), ds.f_cnt.saturating_sub(1));
         let mut s = self.device_subst(d);
         s.radio = Some((radio.0, radio.1, first.rx.timestamp));
         s.raw_payload = Some(payload::data_frame(

@@ -17,13 +17,30 @@ use crate::prng::base64;
 
 const NS_JS_JOIN: &str = "rpc:/ttn.lorawan.v3.NsJs/HandleJoin:";
 
+/// The Join Server's answer to a join-request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Answer {
+    /// Accepted: a new DevAddr and session.
+    Accept,
+    /// Rejected with the templates' error, `reuse_dev_nonce` ("DevNonce has already been used").
+    ReuseDevNonce,
+    /// Rejected, `dev_nonce_too_small` ("DevNonce is too small"): a LoRaWAN 1.0.4/1.1 device
+    /// whose DevNonce did not increase.
+    DevNonceTooSmall,
+}
+
 impl Generator {
-    /// Device `d` sends a join-request at `t0`; the Join Server accepts it (`accept`) or not.
-    pub(super) fn join(&mut self, d: usize, t0: Nanos, accept: bool) {
-        let gws = self.pick_gateways(1);
-        let heard = self.hear(&gws, t0);
-        let radio = payload::radio(&mut self.p);
-        let dev_nonce = self.p.hex(2);
+    /// Device `d` sends a join-request at `t0`; the Join Server answers `answer`.
+    pub(super) fn join(&mut self, d: usize, t0: Nanos, answer: Answer) {
+        let accept = answer == Answer::Accept;
+        let gws = self.audience(d, 1);
+        let heard = self.hear(d, &gws, t0);
+        let radio = self.radio_of(d);
+        let dev_nonce = if self.cast.rejoiner == Some(d) {
+            self.cast.rejoin_nonce(accept)
+        } else {
+            self.p.hex(2)
+        };
         let new_addr = format!("260B{}", self.p.hex(2));
         let new_skey = base64(&self.p.bytes(16));
         let (Some(first), Some(ds)) = (heard.first(), self.devices.get_mut(d)) else {
@@ -32,7 +49,7 @@ impl Generator {
         if accept {
             ds.dev_addr = new_addr;
             ds.session_key_id = new_skey;
-            ds.f_cnt = 0;
+            ds.f_cnt = 0; // the new session's first uplink has FCnt 0
             ds.down_f_cnt = 0;
             ds.pending = None;
             ds.awaiting = None;
@@ -60,14 +77,23 @@ impl Generator {
         js.correlation_ids = Some(vec![format!("{NS_JS_JOIN}{}", self.ulid(t))]);
         let t_ns = t + self.ms(0.5, 2.0);
         if !accept {
-            // The templates' error (`reuse_dev_nonce`), with an error correlation ID of its own.
-            let error = Edit::set(
+            // The Join Server's error, with an error correlation ID of its own; the Network
+            // Server reports the same error (as it got it over gRPC).
+            let mut error = vec![Edit::set(
                 "/data",
                 "correlation_id",
                 json!(self.p.hex(16).to_lowercase()),
-            );
-            self.put_edited(t, "js.join.reject", 0, &js, vec![error.clone()]);
-            self.put_edited(t_ns, "ns.up.join.cluster.fail", 0, &s, vec![error]);
+            )];
+            if answer == Answer::DevNonceTooSmall {
+                error.push(Edit::set("/data", "name", json!("dev_nonce_too_small")));
+                error.push(Edit::set(
+                    "/data",
+                    "message_format",
+                    json!("DevNonce is too small"),
+                ));
+            }
+            self.put_edited(t, "js.join.reject", 0, &js, error.clone());
+            self.put_edited(t_ns, "ns.up.join.cluster.fail", 0, &s, error);
             return self.busy(d, t_ns);
         }
         self.put(t, "js.join.accept", 0, &js);
@@ -106,7 +132,7 @@ impl Generator {
         self.put(t, "as.up.join.receive", 0, &s);
         let t = t + self.ms(1.0, 3.0);
         self.put(t, "as.up.join.forward", 0, &s);
-        let end = self.transmit(&mut dl, &served, tx, true);
+        let end = self.transmit(&mut dl, &served, tx, None);
         self.busy(d, end.max(t));
     }
 }

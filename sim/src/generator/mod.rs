@@ -11,20 +11,29 @@
 //! time. Virtual time 0 is anchored to the wall clock when the generator starts; on average
 //! `rate` events are planned per virtual second.
 //!
+//! The demo fleet plays named scenarios on a timetable (`cast.rs`, `scenario.rs`): a lossy
+//! device, a rejoining device whose first attempt is rejected, confirmed downlinks acked, nacked
+//! and too late, a device heard near, mid and far, a weak device, a gateway that disconnects.
+//!
 //! Exists so the viewer can be developed and benchmarked without a real network. The same seed
 //! must always give the same sequence of names and entity choices; only `time` and the time part
 //! of ULIDs come from the clock. It must never panic, whatever the fleet size (even empty).
 
+mod cast;
 mod downlink;
+mod entities;
 mod flows;
 mod join;
 mod payload;
+mod scenario;
 mod schedule;
 pub mod template;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_flows;
+#[cfg(test)]
+mod tests_scenarios;
 mod uplink;
 
 use serde_json::{json, Value};
@@ -32,6 +41,9 @@ use serde_json::{json, Value};
 use crate::clock::Nanos;
 use crate::fleet::{Device, Fleet, Gateway, SensorKind};
 use crate::prng::{base64, Prng};
+use cast::{Cast, Outcome};
+use join::Answer;
+use scenario::Timetable;
 use schedule::{Edit, Planned, Queue, SEC};
 use template::{finalize, instantiate, Subst};
 
@@ -41,6 +53,10 @@ pub const ORIGIN: &str = "eventline-sim";
 struct GatewayState {
     gw: Gateway,
     connected: bool,
+    /// Virtual time from which a disconnected gateway connects again.
+    back_at: Nanos,
+    /// Virtual time of its last planned event.
+    busy_until: Nanos,
     conn: String,
     host: String,
     stats_due: u64,
@@ -60,12 +76,15 @@ struct Downlink {
     delivered: bool,
     /// Virtual time of the transmission: only an uplink after it can acknowledge it.
     on_air: Nanos,
+    /// What it comes to, when a scenario says (else chance decides).
+    outcome: Option<Outcome>,
 }
 
 struct DeviceState {
     dev: Device,
     app_index: usize,
     dev_addr: String,
+    /// The FCnt of its next uplink.
     f_cnt: u32,
     down_f_cnt: u32,
     session_key_id: String,
@@ -92,18 +111,16 @@ pub struct Generator {
     rate: f64,
     stats_every: u64,
     token_id: String,
-}
-
-fn ids(id_key: &str, id: &str) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert(id_key.into(), json!(id));
-    Value::Object(m)
+    /// The named scenarios' parts and timetable (empty without them).
+    cast: Cast,
+    timetable: Timetable,
 }
 
 impl Generator {
     /// A generator for `fleet`; `stats_every` = events between two connection-stats messages of
     /// one gateway. It plans `stats_every / 60` events per second (so each gateway reports about
-    /// once a minute) unless [`Generator::with_rate`] says otherwise.
+    /// once a minute) unless [`Generator::with_rate`] says otherwise. The parts of the named
+    /// scenarios the fleet has play them (see [`Generator::without_scenarios`]).
     pub fn new(fleet: Fleet, seed: u64, stats_every: u64) -> Self {
         let mut p = Prng::new(seed);
         let stats_every = stats_every.max(1);
@@ -115,6 +132,8 @@ impl Generator {
             .map(|(i, g)| GatewayState {
                 gw: g.clone(),
                 connected: false,
+                back_at: 0,
+                busy_until: 0,
                 conn: String::new(),
                 host: String::new(),
                 stats_due: stats_every * (i as u64 + 1) / n_gw,
@@ -142,7 +161,8 @@ impl Generator {
             .nth(1)
             .unwrap_or_default()
             .to_string();
-        Self {
+        let cast = Cast::of(&fleet, 0x0100 + p.below(0x0F00) as u16);
+        let mut g = Self {
             p,
             fleet,
             gateways,
@@ -153,7 +173,19 @@ impl Generator {
             rate: (stats_every as f64 / 60.0).max(0.01),
             stats_every,
             token_id,
-        }
+            cast,
+            timetable: Timetable::default(),
+        };
+        g.timetable();
+        g
+    }
+
+    /// Plays no named scenario: every device and gateway gets the generic random choices.
+    #[must_use]
+    pub fn without_scenarios(mut self) -> Self {
+        self.cast = Cast::default();
+        self.timetable = Timetable::default();
+        self
     }
 
     /// Plans `rate` events per virtual second on average (ignored unless positive and finite).
@@ -208,11 +240,23 @@ impl Generator {
     /// Plans flows until no flow still to plan could start before the earliest waiting event.
     fn fill(&mut self) {
         for _ in 0..1000 {
-            if self.queue.next_at().is_some_and(|at| at < self.next_flow) {
+            if self
+                .queue
+                .next_at()
+                .is_some_and(|at| at < self.next_start())
+            {
                 return;
             }
             self.plan();
         }
+    }
+
+    /// When the next flow starts: a scenario step due before the next random flow starts on
+    /// time.
+    fn next_start(&self) -> Nanos {
+        self.timetable
+            .next_at()
+            .map_or(self.next_flow, |at| at.min(self.next_flow))
     }
 
     fn emit(&mut self, planned: Planned) -> Option<Value> {
@@ -267,77 +311,47 @@ impl Generator {
         ids
     }
 
-    fn device_subst(&self, d: usize) -> Subst {
-        let Some(ds) = self.devices.get(d) else {
-            return Subst::default();
-        };
-        Subst {
-            device: Some(json!({
-                "device_id": ds.dev.device_id,
-                "application_ids": {"application_id": ds.dev.application_id},
-                "dev_eui": ds.dev.dev_eui,
-                "join_eui": ds.dev.join_eui,
-                "dev_addr": ds.dev_addr,
-            })),
-            dev_eui: Some(ds.dev.dev_eui.clone()),
-            join_eui: Some(ds.dev.join_eui.clone()),
-            dev_addr: Some(ds.dev_addr.clone()),
-            session_key_id: Some(ds.session_key_id.clone()),
-            application: Some(json!({"application_id": ds.dev.application_id})),
-            ..self.entity_subst()
-        }
-    }
-
-    fn entity_subst(&self) -> Subst {
-        Subst {
-            user: Some(ids("user_id", &self.fleet.user_id)),
-            organization: Some(ids("organization_id", &self.fleet.organization_id)),
-            client: Some(ids("client_id", &self.fleet.client_id)),
-            gateway: self.gateways.first().map(|g| self.gw_ids(&g.gw)),
-            ..Subst::default()
-        }
-    }
-
-    fn gw_ids(&self, g: &Gateway) -> Value {
-        json!({"gateway_id": g.gateway_id, "eui": g.eui})
-    }
-
-    fn with_gateway(&self, mut s: Subst, g: usize) -> Subst {
-        if let Some(gs) = self.gateways.get(g) {
-            s.gateway = Some(self.gw_ids(&gs.gw));
-            s.gateway_conn = Some(gs.conn.clone());
-        }
-        s
-    }
-
-    /// Plans the next flow at `next_flow`, then moves `next_flow` on by as many events as the
+    /// Plans the next flow at its start, then moves `next_flow` on by as many events as the
     /// flow planned, at `rate` (±50 %).
     fn plan(&mut self) {
-        let t0 = self.next_flow;
+        let t0 = self.next_start();
         let before = self.queue.planned();
         self.plan_at(t0);
         let k = (self.queue.planned() - before).max(1);
         let gap = k as f64 / self.rate * (0.5 + self.p.unit());
-        self.next_flow = t0 + ((gap * SEC as f64) as Nanos).max(1);
+        self.next_flow = self.next_flow.max(t0) + ((gap * SEC as f64) as Nanos).max(1);
     }
 
     fn plan_at(&mut self, t0: Nanos) {
-        if let Some(g) = self.gateways.iter().position(|g| !g.connected) {
+        let back = |g: &GatewayState| !g.connected && g.back_at <= t0;
+        if let Some(g) = self.gateways.iter().position(back) {
             return self.connect(g, t0);
         }
         let planned = self.queue.planned();
-        if let Some(g) = self.gateways.iter().position(|g| g.stats_due <= planned) {
+        let due = |g: &GatewayState| g.connected && g.stats_due <= planned;
+        if let Some(g) = self.gateways.iter().position(due) {
             return self.stats(g, t0);
+        }
+        if self.play(t0) {
+            return;
         }
         if self.devices.is_empty() || self.gateways.is_empty() {
             return self.registry(t0);
         }
         let d = self.pick_device(t0);
+        // The rejoiner joins, and the downlink device gets downlinks, on their own timetable
+        // only (a random join would also drop the downlink device's queued downlink).
+        let (rejoiner, downlinks) = (
+            self.cast.rejoiner == Some(d),
+            self.cast.downlinks == Some(d),
+        );
         match self.p.below(100) {
             0..=59 => self.uplink(d, t0, uplink::UpKind::Normal),
+            60..=67 if downlinks => self.uplink(d, t0, uplink::UpKind::Normal),
             60..=67 => self.push_downlink(d, t0),
-            68..=72 => self.join(d, t0, true),
-            73 => self.join(d, t0, false),
+            68..=73 if rejoiner || downlinks => self.uplink(d, t0, uplink::UpKind::Normal),
+            68..=72 => self.join(d, t0, Answer::Accept),
+            73 => self.join(d, t0, Answer::ReuseDevNonce),
             74..=76 => self.uplink(d, t0, uplink::UpKind::DecodeFail),
             77..=79 => self.gs_drop(t0),
             80..=82 => self.ns_drop(d, t0),
@@ -363,16 +377,6 @@ impl Generator {
         if let Some(ds) = self.devices.get_mut(d) {
             ds.busy_until = ds.busy_until.max(t);
         }
-    }
-
-    fn pick_gateways(&mut self, n: usize) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..self.gateways.len()).collect();
-        let mut out = Vec::new();
-        while out.len() < n && !all.is_empty() {
-            let i = self.p.below(all.len() as u64) as usize;
-            out.push(all.remove(i));
-        }
-        out
     }
 
     fn sensor(&self, d: usize) -> SensorKind {

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use crate::clock::Nanos;
 use crate::fleet::SensorKind;
 use crate::prng::Prng;
 
@@ -96,6 +97,43 @@ pub fn signal(p: &mut Prng) -> (i64, f64) {
     (rssi, snr)
 }
 
+/// Bandwidth (Hz) of every generated transmission (the templates' `data_rate`).
+pub const BANDWIDTH_HZ: i64 = 125_000;
+/// The `x` of the templates' coding rate 4/x.
+pub const CODING_RATE: i64 = 5;
+
+/// LoRa time on air of an uplink of `len` PHYPayload bytes at spreading factor `sf` (125 kHz,
+/// coding rate 4/5), what TTS reports as `consumed_airtime`: Semtech's formula (SX127x
+/// datasheet, AN1200.13) with 8 preamble symbols, an explicit header, the payload CRC, and low
+/// data rate optimisation when a symbol lasts more than 16 ms (SF11, SF12). Exact in whole
+/// nanoseconds: counted in quarter symbols.
+pub fn airtime(sf: u32, len: usize) -> Nanos {
+    let sf = i64::from(sf.clamp(6, 12));
+    let symbol_ns = (1i64 << sf) * 1_000_000_000 / BANDWIDTH_HZ;
+    let ldro = i64::from(symbol_ns > 16_000_000);
+    let num = 8 * len as i64 - 4 * sf + 28 + 16;
+    let den = 4 * (sf - 2 * ldro);
+    let blocks = ((num + den - 1).div_euclid(den)).max(0);
+    // Preamble 8 + 4.25 symbols, then 8 + blocks × (4/x) payload symbols.
+    let quarters = 4 * 8 + 17 + 4 * (8 + blocks * CODING_RATE);
+    quarters * (1i64 << sf) * 1_000_000_000 / (4 * BANDWIDTH_HZ)
+}
+
+/// A duration as protobuf JSON writes it: 0, 3, 6 or 9 fractional digits (`"0.185344s"`).
+pub fn proto_duration(d: Nanos) -> String {
+    let d = d.max(0);
+    let (secs, nanos) = (d / 1_000_000_000, d % 1_000_000_000);
+    if nanos == 0 {
+        format!("{secs}s")
+    } else if nanos % 1_000_000 == 0 {
+        format!("{secs}.{:03}s", nanos / 1_000_000)
+    } else if nanos % 1000 == 0 {
+        format!("{secs}.{:06}s", nanos / 1000)
+    } else {
+        format!("{secs}.{nanos:09}s")
+    }
+}
+
 /// MHDR of an unconfirmed data uplink.
 pub const UNCONFIRMED_UP: u8 = 0x40;
 /// MHDR of a confirmed data downlink.
@@ -176,5 +214,19 @@ mod tests {
         assert_eq!(j.len(), 23);
         assert_eq!(&j[9..17], &[0x2C, 0x1A, 0x06, 0xD0, 0x7E, 0xD5, 0xB3, 0x70]);
         assert_eq!(&j[17..19], &[0xA7, 0x01]);
+    }
+
+    #[test]
+    fn airtime_is_lora_time_on_air_as_tts_writes_it() {
+        // The example uplink: SF9, a 20-byte PHYPayload (TTS: 0.185344s).
+        assert_eq!(proto_duration(airtime(9, 20)), "0.185344s");
+        assert_eq!(proto_duration(airtime(7, 23)), "0.061696s");
+        assert_eq!(proto_duration(airtime(10, 23)), "0.370688s");
+        // SF11/SF12: low data rate optimisation.
+        assert_eq!(proto_duration(airtime(12, 23)), "1.482752s");
+        assert_eq!(proto_duration(airtime(11, 23)), "0.823296s");
+        assert_eq!(proto_duration(2 * 1_000_000_000), "2s");
+        assert_eq!(proto_duration(1_500_000_000), "1.500s");
+        assert_eq!(proto_duration(1), "0.000000001s");
     }
 }

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
+use super::payload::{airtime, proto_duration};
 use crate::clock::{format_rfc3339, Nanos};
 use crate::prng::{base64, Prng};
 
@@ -222,6 +223,11 @@ impl Walker<'_> {
                     .filter(|r| r.len() >= 4)
                     .map(|r| json!(base64(&r[r.len() - 4..]))),
                 "dev_nonce" if v.is_string() => s.dev_nonce.clone().map(Value::from),
+                // TTS computes it from the frame's length and data rate.
+                "consumed_airtime" if v.is_string() => match (&s.radio, &s.raw_payload) {
+                    (Some(r), Some(raw)) => Some(json!(proto_duration(airtime(r.0, raw.len())))),
+                    _ => None,
+                },
                 "f_ctrl" if v.is_object() && s.uplink.as_ref().is_some_and(|u| u.ack) => {
                     let mut f = v.clone();
                     if let Value::Object(m) = &mut f {

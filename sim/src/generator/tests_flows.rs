@@ -87,7 +87,13 @@ fn one_uplink_heard_by_several_gateways() {
         by_frame.entry(raw).or_default().push(r);
     }
     let mut counts = BTreeSet::new();
-    for process in named(&events, "ns.up.data.process") {
+    // Flows the stream ends in the middle of are incomplete: only those processed 1 s before.
+    let end = events.last().map_or(0, time);
+    let done = |e: &&Value| time(e) + 1000 * MS < end;
+    for process in named(&events, "ns.up.data.process")
+        .into_iter()
+        .filter(done)
+    {
         let rx = process["data"]["rx_metadata"]
             .as_array()
             .cloned()
@@ -182,8 +188,13 @@ fn the_join_server_answers_with_its_rpc_id_only() {
         assert_eq!(c.len(), 1, "{c:?}");
         assert!(c[0].starts_with("rpc:/ttn.lorawan.v3.NsJs/HandleJoin:"));
     }
+    // The rejoining device of the demo scenarios: DevNonce too small; the others: reused.
+    let error = |e: &Value| match e["identifiers"][0]["device_ids"]["device_id"].as_str() {
+        Some("soil-node-02") => "dev_nonce_too_small",
+        _ => "reuse_dev_nonce",
+    };
     for e in &rejects {
-        assert_eq!(e["data"]["name"], "reuse_dev_nonce");
+        assert_eq!(e["data"]["name"], error(e));
     }
     // A rejected join: the NS reports the failure with the uplink's IDs, and schedules nothing.
     for fail in named(&events, "ns.up.join.cluster.fail") {
@@ -200,7 +211,7 @@ fn the_join_server_answers_with_its_rpc_id_only() {
                 "ns.up.join.cluster.fail"
             ]
         );
-        assert_eq!(fail["data"]["name"], "reuse_dev_nonce");
+        assert_eq!(fail["data"]["name"], error(fail));
     }
 }
 
@@ -285,11 +296,28 @@ fn confirmed_downlinks(events: &[Value]) {
             success["data"]["downlink_path"]["uplink_token"],
             best["uplink_token"]
         );
-        let sent = find("as.down.data.sent.forward").unwrap_or(&Value::Null);
-        assert_eq!(one(sent, "as:downlink:"), dl);
         let acked = find("gs.txack.receive").unwrap_or(&Value::Null);
-        one(acked, "gs:tx_ack:");
-        assert!(find("gs.down.tx.success").is_some() || find("gs.down.tx.fail").is_some());
+        let tx_ack = one(acked, "gs:tx_ack:");
+        // As the Network Server's ReportTxAcknowledgment: transmitted and sent, or failed.
+        let (ns, app) = if find("gs.down.tx.success").is_some() {
+            ("ns.down.transmission.success", "as.down.data.sent.forward")
+        } else {
+            assert!(find("gs.down.tx.fail").is_some(), "no tx result for {dl}");
+            ("ns.down.transmission.fail", "as.down.data.failed.forward")
+        };
+        let ns = find(ns).unwrap_or_else(|| panic!("no {ns} for {dl}"));
+        let app = find(app).unwrap_or_else(|| panic!("no {app} for {dl}"));
+        for e in [ns, app] {
+            assert_eq!(one(e, "as:downlink:"), dl);
+            assert_eq!(one(e, "gs:tx_ack:"), tx_ack);
+            assert!(time(e) > time(acked));
+        }
+        if app["name"] == "as.down.data.failed.forward" {
+            let error = &app["data"]["downlink_failed"]["error"];
+            assert_eq!(error["name"], "transmission");
+            assert_eq!(error["attributes"]["result"], acked["data"]["result"]);
+            assert_eq!(ns["data"]["correlation_id"], error["correlation_id"]);
+        }
         // The data downlink goes out in Rx1: 1 s after the gateway received the uplink.
         let received = best["received_at"].clone();
         let window = time(acked) - at(&received);
@@ -332,8 +360,10 @@ fn confirmed_downlinks(events: &[Value]) {
             );
         }
     }
-    assert!(!named(events, "as.down.data.ack.forward").is_empty());
-    assert!(!named(events, "as.down.data.nack.forward").is_empty());
+    // Nacks come from the scenario device (tests_scenarios) and by chance here.
+    let answers = named(events, "as.down.data.ack.forward").len()
+        + named(events, "as.down.data.nack.forward").len();
+    assert!(answers > 0, "no downlink was acknowledged or not");
     assert!(!named(events, "gs.down.tx.fail").is_empty());
     assert!(!named(events, "as.down.data.failed.forward").is_empty());
 }

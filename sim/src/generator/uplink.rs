@@ -12,9 +12,9 @@
 
 use serde_json::{json, Value};
 
-use super::schedule::Edit;
+use super::schedule::{Edit, SEC};
 use super::template::{Rx, Subst, Uplink};
-use super::{payload, Downlink, Generator};
+use super::{payload, Downlink, Generator, Outcome};
 use crate::clock::Nanos;
 use crate::prng::base64;
 
@@ -22,6 +22,8 @@ pub(super) const NS_UPLINK: &str = "ns:uplink:";
 pub(super) const GS_NS_UPLINK: &str = "rpc:/ttn.lorawan.v3.GsNs/HandleUplink:";
 pub(super) const AS_UP: &str = "as:up:";
 pub(super) const NS_AS_UPLINK: &str = "rpc:/ttn.lorawan.v3.NsAs/HandleUplink:";
+
+const MS: Nanos = SEC / 1000;
 
 /// What happens to an uplink at the Application Server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,14 +54,14 @@ impl Heard {
 }
 
 impl Generator {
-    /// Receptions of one frame sent at `t0` by the gateways `gws`, in the order the Gateway
-    /// Server received them (the first at `t0`, the others up to ~45 ms apart), each with a
-    /// fresh `gs:uplink:` ID.
-    pub(super) fn hear(&mut self, gws: &[usize], t0: Nanos) -> Vec<Heard> {
+    /// Receptions of one frame device `d` sent at `t0` by the gateways `gws`, in the order the
+    /// Gateway Server received them (the first at `t0`, the others up to ~45 ms apart), each
+    /// with a fresh `gs:uplink:` ID.
+    pub(super) fn hear(&mut self, d: usize, gws: &[usize], t0: Nanos) -> Vec<Heard> {
         let mut out = Vec::new();
         let mut at = t0;
-        for &g in gws {
-            let (rssi, snr) = payload::signal(&mut self.p);
+        let signals = self.signals(d, gws);
+        for (&g, &(rssi, snr)) in gws.iter().zip(&signals) {
             let timestamp = self.p.next_u64() as u32;
             let channel_index = self.p.below(8) as i64;
             let uplink_token = base64(&self.p.bytes(36));
@@ -67,6 +69,8 @@ impl Generator {
                 at += self.ms(1.0, 45.0);
             }
             let up = format!("gs:uplink:{}", self.ulid(at));
+            // Its own events of this frame end with the NS's answer, ~250 ms later.
+            self.gateway_busy(g, at + 400 * MS);
             let Some(gs) = self.gateways.get(g) else {
                 continue;
             };
@@ -122,15 +126,21 @@ impl Generator {
     /// Data uplink of device `d`, sent at `t0`.
     pub(super) fn uplink(&mut self, d: usize, t0: Nanos, kind: UpKind) {
         let n = 1 + self.p.below(3) as usize;
-        let gws = self.pick_gateways(n);
-        let heard = self.hear(&gws, t0);
-        let radio = payload::radio(&mut self.p);
+        let gws = self.audience(d, n);
+        let heard = self.hear(d, &gws, t0);
+        let radio = self.radio_of(d);
         let (f_port, bytes, decoded) = payload::reading(self.sensor(d), &mut self.p);
+        // A lossy device's uplinks that never reach a gateway still count.
+        let lost = if heard.is_empty() {
+            0
+        } else {
+            self.cast.lost_after(d)
+        };
         let (Some(first), Some(ds)) = (heard.first(), self.devices.get_mut(d)) else {
             return;
         };
-        ds.f_cnt = ds.f_cnt.wrapping_add(1);
         let (f_cnt, dev_addr) = (ds.f_cnt, ds.dev_addr.clone());
+        ds.f_cnt = ds.f_cnt.wrapping_add(1 + lost);
         // Only a downlink already on air can be acknowledged (flows of one device may overlap
         // at high rates).
         let acked = match &ds.awaiting {
@@ -142,8 +152,13 @@ impl Generator {
         } else {
             None
         };
-        // A confirmed downlink the device received is acknowledged (most of the time).
-        let ack = acked.as_ref().is_some_and(|a| a.delivered) && self.p.below(6) != 0;
+        // A confirmed downlink the device received is acknowledged (most of the time, or as
+        // the scenario says).
+        let ack = match acked.as_ref().map(|a| (a.delivered, a.outcome)) {
+            Some((_, Some(outcome))) => outcome == Outcome::Ack,
+            Some((delivered, None)) => delivered && self.p.below(4) != 0,
+            None => false,
+        };
         let raw = payload::data_frame(
             payload::UNCONFIRMED_UP,
             &dev_addr,
