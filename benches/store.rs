@@ -12,7 +12,7 @@
 mod native {
     use criterion::{criterion_group, BatchSize, Criterion, Throughput};
     use eventline::store::{Filter, Timeline};
-    use eventline::tts::{Event, Timestamp};
+    use eventline::tts::{EntityIds, Event, Timestamp};
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::hint::black_box;
     use std::sync::atomic::{AtomicIsize, Ordering};
@@ -98,6 +98,33 @@ mod native {
         group.bench_function("insert_100k", |b| {
             b.iter_batched(
                 || events.clone(),
+                |batch| {
+                    let mut t = Timeline::new();
+                    for e in batch {
+                        t.push(e);
+                    }
+                    t
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        // A real application: 10,000 devices, so 10,000 lanes (issue: scale in entities).
+        let spread: Vec<Event> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut e = e.clone();
+                for ids in &mut e.identifiers {
+                    if let EntityIds::Device { device_id, .. } = ids {
+                        *device_id = format!("dev-{:05}", i % 10_000);
+                    }
+                }
+                e
+            })
+            .collect();
+        group.bench_function("insert_100k_over_10k_devices", |b| {
+            b.iter_batched(
+                || spread.clone(),
                 |batch| {
                     let mut t = Timeline::new();
                     for e in batch {

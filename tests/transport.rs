@@ -148,7 +148,8 @@ async fn an_unreachable_cluster_is_a_network_error() {
 
 #[wasm_bindgen_test]
 async fn a_stalled_stream_is_silent_after_the_limit() {
-    arm(r#"{"stall_after": 1, "streams": 1}"#).await;
+    // Stalled right after the start: nothing depends on when the generator sends its first.
+    arm(r#"{"stall_after": 0, "streams": 1}"#).await;
     let mut stream = EventStream::open(&sim().events_url(), DEMO_KEY, whole_fleet())
         .await
         .expect("stream opens");
@@ -156,26 +157,19 @@ async fn a_stalled_stream_is_silent_after_the_limit() {
     let mut events = 0;
     let mut last_byte = now();
     let limit = std::time::Duration::from_millis(600);
-    let mut waits = 0;
     loop {
         match stream.next_chunk_within(Some(limit)).await {
             Ok(Read::Bytes(bytes)) => {
                 last_byte = now();
                 events += decoder.feed(&bytes).len();
             }
-            // The stall comes after the start and one event; the generator's first event
-            // may itself take longer than the limit to come.
-            Ok(Read::Silent) if events >= 2 => break,
-            Ok(Read::Silent) => {
-                waits += 1;
-                assert!(waits < 20, "no event within 12 s: {events}");
-            }
+            Ok(Read::Silent) => break,
             other => panic!("a stall neither ends nor breaks: {other:?}"),
         }
     }
     let quiet = now() - last_byte;
     assert!((550.0..3_000.0).contains(&quiet), "silent after {quiet} ms");
-    assert_eq!(events, 2, "the start and one event, then nothing");
+    assert_eq!(events, 1, "the start, then nothing");
 }
 
 #[wasm_bindgen_test]

@@ -9,19 +9,20 @@ use std::sync::OnceLock;
 use super::fields::Fields;
 use crate::tts::{Event, Preview};
 
-/// An event's [`RowPreview`], computed the first time anything asks for it.
+/// An event's [`RowPreview`], computed the first time anything asks for it
+/// (boxed: 16 bytes per event until then).
 #[derive(Debug, Default)]
-pub struct LazyRow(OnceLock<RowPreview>);
+pub struct LazyRow(OnceLock<Box<RowPreview>>);
 
 impl LazyRow {
     /// Already computed (tests, and rows built elsewhere).
     pub fn ready(row: RowPreview) -> Self {
-        LazyRow(OnceLock::from(row))
+        LazyRow(OnceLock::from(Box::new(row)))
     }
 
     /// The preview of `event` (which must be the event this row belongs to).
     pub fn get(&self, event: &Event) -> &RowPreview {
-        self.0.get_or_init(|| RowPreview::of(event))
+        self.0.get_or_init(|| Box::new(RowPreview::of(event)))
     }
 
     /// Whether it has been computed.
