@@ -12,6 +12,7 @@ mod filter;
 mod glob;
 mod ids;
 mod lane;
+mod lanes;
 mod marker;
 mod ordered;
 mod predicate;

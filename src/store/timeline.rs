@@ -6,11 +6,12 @@ use std::collections::{HashMap, VecDeque};
 
 use super::filter::Filter;
 use super::ids::{fnv, IdIndex};
-use super::lane::{kind_rank, lane_keys, merge_ids, Lane};
+use super::lane::{lane_keys, merge_ids, Lane};
+use super::lanes::Lanes;
 use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
 use super::preview::{LazyRow, RowPreview};
-use crate::tts::{EntityIds, Event, Timestamp};
+use crate::tts::{Event, Timestamp};
 
 /// How many events the timeline keeps unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -34,8 +35,7 @@ pub struct Timeline {
     ids: IdIndex,
     /// FNV-1a of a correlation ID → its events in arrival order.
     correlations: HashMap<u64, VecDeque<Seq>>,
-    lanes: Vec<Lane>,
-    lane_index: HashMap<String, usize>,
+    lanes: Lanes,
     flat: Ordered,
     markers: Vec<Marker>,
     duplicates: u64,
@@ -63,8 +63,7 @@ impl Timeline {
             base: 0,
             ids: IdIndex::default(),
             correlations: HashMap::new(),
-            lanes: Vec::new(),
-            lane_index: HashMap::new(),
+            lanes: Lanes::default(),
             flat: Ordered::default(),
             markers: Vec::new(),
             duplicates: 0,
@@ -106,11 +105,17 @@ impl Timeline {
             .as_ref()
             .is_some_and(|a| a.filter.matches(&event, &preview));
         for (i, key) in lane_keys(&event).into_iter().enumerate() {
-            let at = match self.lane_index.get(&key) {
-                Some(&at) => at,
-                None => self.add_lane(key, event.identifiers.get(i)),
+            let at = match self.lanes.slot_of(&key) {
+                Some(at) => at,
+                None => self.lanes.add(Lane {
+                    key,
+                    entity: event.identifiers.get(i).cloned(),
+                    last_seen: Timestamp::from_unix_nanos(i64::MIN),
+                    all: Ordered::default(),
+                    matched: Ordered::default(),
+                }),
             };
-            if let Some(lane) = self.lanes.get_mut(at) {
+            if let Some(lane) = self.lanes.at_mut(at) {
                 if let (Some(known), Some(seen)) = (lane.entity.as_mut(), event.identifiers.get(i))
                 {
                     merge_ids(known, seen);
@@ -142,31 +147,6 @@ impl Timeline {
         true
     }
 
-    fn add_lane(&mut self, key: String, ids: Option<&EntityIds>) -> usize {
-        let lane = Lane {
-            key,
-            entity: ids.cloned(),
-            last_seen: Timestamp::from_unix_nanos(i64::MIN),
-            all: Ordered::default(),
-            matched: Ordered::default(),
-        };
-        let rank = |l: &Lane| (kind_rank(l.entity.as_ref()), l.key.clone());
-        let new_rank = rank(&lane);
-        let pos = self.lanes.partition_point(|l| rank(l) < new_rank);
-        self.lanes.insert(pos, lane);
-        self.reindex_lanes();
-        pos
-    }
-
-    fn reindex_lanes(&mut self) {
-        self.lane_index = self
-            .lanes
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.key.clone(), i))
-            .collect();
-    }
-
     /// Forgets the oldest retained event and everything that points at it.
     fn evict_oldest(&mut self) {
         let Some(event) = self.events.pop_front() else {
@@ -177,21 +157,15 @@ impl Timeline {
         self.base += 1;
         self.evicted += 1;
         let time = event.time.unix_nanos();
-        let mut emptied = false;
         for key in lane_keys(&event) {
-            if let Some(lane) = self
-                .lane_index
-                .get(&key)
-                .and_then(|&i| self.lanes.get_mut(i))
-            {
+            let emptied = self.lanes.get_mut(&key).is_some_and(|lane| {
                 lane.all.remove(time, seq);
                 lane.matched.remove(time, seq);
-                emptied |= lane.all.is_empty();
+                lane.all.is_empty()
+            });
+            if emptied {
+                self.lanes.remove(&key);
             }
-        }
-        if emptied {
-            self.lanes.retain(|l| !l.all.is_empty());
-            self.reindex_lanes();
         }
         self.flat.remove(time, seq);
         if let Some(active) = self.active.as_mut() {
@@ -249,7 +223,7 @@ impl Timeline {
 
     /// The lane with this key.
     pub fn lane(&self, key: &str) -> Option<&Lane> {
-        self.lanes.get(*self.lane_index.get(key)?)
+        self.lanes.get(key)
     }
 
     /// The rows of a lane (or, for `None`, of the flat view): all events, or
@@ -338,7 +312,7 @@ impl Timeline {
     /// Applies a filter to every retained event (and to those that arrive
     /// later); an empty filter removes it.
     pub fn set_filter(&mut self, filter: Filter) {
-        for lane in &mut self.lanes {
+        for lane in self.lanes.iter_mut() {
             lane.matched.clear();
         }
         if filter.is_empty() {
@@ -368,11 +342,7 @@ impl Timeline {
                 _ => continue,
             };
             for key in keys {
-                if let Some(lane) = self
-                    .lane_index
-                    .get(&key)
-                    .and_then(|&i| self.lanes.get_mut(i))
-                {
+                if let Some(lane) = self.lanes.get_mut(&key) {
                     lane.matched.insert(time, seq);
                 }
             }

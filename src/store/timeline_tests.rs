@@ -2,6 +2,7 @@
 //! eviction, the correlation index, and filtering as events arrive.
 
 use super::*;
+use crate::tts::EntityIds;
 
 fn event(name: &str, time: &str, ids: &str, unique: &str) -> Event {
     let json = format!(
