@@ -83,13 +83,10 @@ impl Model {
     pub fn filter_gap(&mut self, lane: &str, gap: &Gap) {
         let device = self.device_term(lane);
         let from = gap.from.saturating_sub(1);
-        let to = if gap.to < gap.from {
-            gap.to + 1
-        } else {
-            gap.to.saturating_add(1)
-        };
-        let (lo, hi) = if to < from { (to, from) } else { (from, to) };
-        self.set_filter(&format!("{device} fcnt:{lo}..{hi}"));
+        // A gap across the counter's wrap (65534 → 1) reads `fcnt:65534..2`:
+        // a range that wraps, as the filter takes it.
+        let to = gap.to.saturating_add(1);
+        self.set_filter(&format!("{device} fcnt:{from}..{to}"));
     }
 
     /// Shows a lane's events of one kind and reason (a problem, a failure).

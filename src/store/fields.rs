@@ -130,9 +130,14 @@ impl Fields {
         self.f_port = self
             .f_port
             .or_else(|| whole(m.get("f_port"), 255).map(|n| n as u8));
-        self.f_cnt = self
-            .f_cnt
-            .or_else(|| whole(m.get("f_cnt"), u32::MAX.into()).map(|n| n as u32));
+        // TTS leaves zero values out of its JSON: an application uplink with
+        // an FPort and no FCnt has FCnt 0.
+        let uplink = m.get("f_port").is_some() && m.get("rx_metadata").is_some();
+        self.f_cnt = self.f_cnt.or_else(|| {
+            whole(m.get("f_cnt"), u32::MAX.into())
+                .map(|n| n as u32)
+                .or(uplink.then_some(0))
+        });
         self.confirmed |= m.get("confirmed").and_then(Value::as_bool) == Some(true);
         self.dev_addr = self
             .dev_addr
@@ -149,14 +154,19 @@ impl Fields {
                 .dev_addr
                 .or_else(|| hex(f_hdr, "dev_addr", 4).map(|a| a as u32));
             let full = whole(mac.get("full_f_cnt"), u32::MAX.into());
-            let header = whole(f_hdr.get("f_cnt"), u32::MAX.into());
+            // Zero values are left out of TTS's JSON: a frame header without
+            // an FCnt has FCnt 0, a frame with a payload and no FPort FPort 0.
+            let header =
+                whole(f_hdr.get("f_cnt"), u32::MAX.into()).or(f_hdr.is_object().then_some(0));
             if self.f_cnt.is_none() {
                 self.f_cnt = full.or(header).map(|n| n as u32);
                 self.f_cnt_16 = full.is_none() && header.is_some_and(|n| n <= 0xFFFF);
             }
-            self.f_port = self
-                .f_port
-                .or_else(|| whole(mac.get("f_port"), 255).map(|n| n as u8));
+            self.f_port = self.f_port.or_else(|| {
+                whole(mac.get("f_port"), 255)
+                    .map(|n| n as u8)
+                    .or(mac.get("frm_payload").map(|_| 0))
+            });
         }
         for key in ["join_request_payload", "rejoin_request_payload"] {
             if let Some(join) = payload.get(key).filter(|j| j.is_object()) {

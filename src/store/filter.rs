@@ -131,6 +131,17 @@ fn find_ignoring_case(hay: &[u8], lower: &[u8], anchor: usize) -> bool {
     false
 }
 
+/// The value after `keyword:` (any case; `=` too, as the field terms take
+/// it), so `Kind:device` or `name=as.up.*` never silently become text.
+fn strip_keyword<'a>(word: &'a str, keyword: &str) -> Option<&'a str> {
+    let head = word.get(..keyword.len())?;
+    let rest = word.get(keyword.len()..)?;
+    if !head.eq_ignore_ascii_case(keyword) {
+        return None;
+    }
+    rest.strip_prefix(':').or_else(|| rest.strip_prefix('='))
+}
+
 fn kind_named(word: &str) -> Option<EntityKind> {
     Some(match word.to_ascii_lowercase().as_str() {
         "application" | "app" | "applications" => EntityKind::Application,
@@ -224,18 +235,18 @@ impl Filter {
                 }
                 continue;
             }
-            let cond = if let Some(kind) = word.strip_prefix("kind:") {
+            let cond = if let Some(kind) = strip_keyword(word, "kind") {
                 Cond::Kind(kind_named(kind).ok_or_else(|| {
                     format!(
                         "“{kind}” is not an entity kind: use application, device, gateway, organization, user or client."
                     )
                 })?)
-            } else if let Some(name) = word.strip_prefix("name:") {
+            } else if let Some(name) = strip_keyword(word, "name") {
                 if name.is_empty() {
                     return Err("“name:” needs an event name or a pattern like as.up.*".into());
                 }
                 Cond::Name(name_pattern(name)?)
-            } else if let Some(id) = word.strip_prefix("corr:") {
+            } else if let Some(id) = strip_keyword(word, "corr") {
                 if id.is_empty() {
                     return Err("“corr:” needs a correlation ID.".into());
                 }
@@ -381,6 +392,10 @@ mod tests {
         assert!(hit("kind:device soil", &up));
         assert!(!hit("kind:device rooftop", &up));
         assert!(hit("-kind:device", &gw) && !hit("-kind:device", &up));
+        // Keywords in any case, or with `=`, are keywords, never text.
+        assert!(hit("Kind:Device", &up) && !hit("KIND:device", &gw));
+        assert!(hit("kind=gateway", &gw) && hit("NAME:as.up.*", &up));
+        assert!(Filter::parse("Kind:nothing").is_err());
         assert!(hit("corr:as:up:01JBK0", &up) && !hit("corr:as:up:01JBK", &up));
         assert!(hit("\"data forward\"", &event("data forward", GW, "{}")));
     }

@@ -27,7 +27,7 @@ struct Active {
 #[derive(Debug)]
 pub struct Timeline {
     events: VecDeque<Event>,
-    /// What each event's row shows (computed once, at arrival), beside it.
+    /// What each event's row shows (computed on first need, then kept), beside it.
     shown: VecDeque<LazyRow>,
     /// The `Seq` of `events[0]`.
     base: Seq,

@@ -58,6 +58,16 @@ fn numbers_filter_to_the_events_behind_them() {
     };
     m.filter_gap("soil-sensors/soil-node-01", &gap);
     assert_eq!(m.filter_text(), "\"soil-node-01\" fcnt:12..15");
+    // Across the 16-bit wrap (65535 and 0 missing): a range that wraps.
+    let wrap = Gap {
+        from: 65_535,
+        to: 0,
+        count: 2,
+        time: 0,
+    };
+    m.filter_gap("soil-sensors/soil-node-01", &wrap);
+    assert_eq!(m.filter_text(), "\"soil-node-01\" fcnt:65534..1");
+    assert_eq!(m.filter_error(), None);
     m.filter_reason(
         "soil-sensors/soil-node-01",
         "ns.up.data.drop",

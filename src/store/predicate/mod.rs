@@ -137,14 +137,10 @@ fn number_matches(field: Numeric, b: &Bounds, f: &Fields) -> bool {
         Numeric::Dr => f.dr.is_some_and(|v| b.contains(v.into())),
         Numeric::FPort => f.f_port.is_some_and(|v| b.contains(v.into())),
         Numeric::Freq => f.freq_hz.is_some_and(|v| b.contains(v.into())),
-        Numeric::FCnt => f.f_cnt.is_some_and(|v| {
-            // A gateway's copy holds only the low 16 bits of a 32-bit count.
-            let low16 = b
-                .point()
-                .filter(|p| f.f_cnt_16 && *p > 65_535.0)
-                .is_some_and(|p| (p as u32) & 0xFFFF == v);
-            b.contains(v.into()) || low16
-        }),
+        // A gateway's copy holds only the low 16 bits of a 32-bit count.
+        Numeric::FCnt => f
+            .f_cnt
+            .is_some_and(|v| b.contains(v.into()) || (f.f_cnt_16 && b.has_low16(v))),
     }
 }
 

@@ -51,6 +51,7 @@ fn b(lo: f64, hi: f64, lo_open: bool, hi_open: bool) -> Bounds {
         hi,
         lo_open,
         hi_open,
+        wrap: false,
     }
 }
 
@@ -205,7 +206,7 @@ fn bad_values_get_a_sentence() {
     let cases = [
         ("fcnt:5..", "a number on each side"),
         ("fcnt:..5", "a number on each side"),
-        ("fcnt:200..100", "from the smaller number to the larger"),
+        ("fport:20..10", "from the smaller number to the larger"),
         ("fcnt:-1", "whole frame count"),
         ("fcnt:1.5", "whole frame count"),
         ("fcnt>=1..2", "whole frame count"),
@@ -367,6 +368,26 @@ fn frame_counters_of_16_and_32_bits() {
         "70000 = 4464 + 65536"
     );
     assert!(!hit("fcnt>=70000", &header) && !hit("fcnt:4465", &header));
+    // Ranges too: 70,000 is 4,464 in 16 bits, inside 69,990..70,010, not 69,000..69,100.
+    assert!(hit("fcnt:69990..70010", &header) && !hit("fcnt:69000..69100", &header));
+    // A range across a 16-bit boundary, and one that wraps (a gap around 65535).
+    assert!(hit("fcnt:65530..70000", &header));
+    let low = frame(r#"{"f_hdr":{"f_cnt":2},"f_port":1}"#);
+    assert!(hit("fcnt:65534..3", &low) && hit("fcnt:65530..65540", &low));
+    assert!(!hit("fcnt:65534..1", &low) && !hit("fcnt:65534..65535", &low));
+    assert!(
+        Filter::parse("sf:12..7").is_err(),
+        "only a frame counter wraps"
+    );
+    // TTS leaves zeros out: a header without FCnt is FCnt 0, a payload without FPort port 0.
+    let zero = frame(r#"{"f_hdr":{"dev_addr":"260BB94F"},"frm_payload":"AQ=="}"#);
+    assert!(hit("fcnt:0", &zero) && hit("fport:0", &zero) && !hit("-fcnt:0", &zero));
+    let first = event(
+        "as.up.data.forward",
+        "",
+        r#"{"@type":"type.googleapis.com/ttn.lorawan.v3.ApplicationUp","uplink_message":{"f_port":1,"rx_metadata":[{"gateway_ids":{"gateway_id":"g"},"rssi":-80}]}}"#,
+    );
+    assert!(hit("fcnt:0", &first), "a session's first uplink");
     assert!(hit("confirmed", &header) && hit("devaddr:260bb94f fport:10", &header));
     let full = frame(r#"{"f_hdr":{"f_cnt":4464},"full_f_cnt":"70000"}"#);
     assert!(hit("fcnt:70000", &full) && hit("fcnt>65535", &full) && !hit("fcnt:4464", &full));

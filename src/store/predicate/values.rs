@@ -27,10 +27,15 @@ pub struct Bounds {
     pub hi: f64,
     pub lo_open: bool,
     pub hi_open: bool,
+    /// `fcnt:a..b` with `a > b`: from `a` up through the counter's wrap to `b`.
+    pub wrap: bool,
 }
 
 impl Bounds {
     pub fn contains(&self, v: f64) -> bool {
+        if self.wrap {
+            return v >= self.lo || v <= self.hi;
+        }
         let above = if self.lo_open {
             v > self.lo
         } else {
@@ -44,9 +49,16 @@ impl Bounds {
         above && below
     }
 
-    /// The one value of `=`/`:` without a range.
-    pub fn point(&self) -> Option<f64> {
-        (self.lo == self.hi).then_some(self.lo)
+    /// Whether a gateway's copy of a frame counter (its low 16 bits, `v`)
+    /// can be a count within these bounds: `fcnt:70000` finds 4464 and
+    /// `fcnt:65530..65540` finds 65530–65535 and 0–4.
+    pub fn has_low16(&self, v: u32) -> bool {
+        if self.wrap || !(self.lo.is_finite() && self.hi.is_finite()) || self.hi <= 65_535.0 {
+            return false;
+        }
+        let (lo, hi) = (self.lo as u64, self.hi as u64);
+        let width = hi.saturating_sub(lo);
+        width >= 0xFFFF || (u64::from(v) + 0x1_0000 - (lo & 0xFFFF)) & 0xFFFF <= width
     }
 }
 
@@ -129,6 +141,15 @@ pub fn bounds(field: Numeric, op: Op, value: &str, word: &str) -> Result<Bounds,
                     ));
                 }
                 let (a, b) = (read(a)?, read(b)?);
+                if a > b && field == Numeric::FCnt {
+                    return Ok(Bounds {
+                        lo: a,
+                        hi: b,
+                        lo_open: closed,
+                        hi_open: closed,
+                        wrap: true,
+                    });
+                }
                 if a > b {
                     return Err(format!(
                         "“{word}”: a range goes from the smaller number to the larger, e.g. {}:100..200",
@@ -148,6 +169,7 @@ pub fn bounds(field: Numeric, op: Op, value: &str, word: &str) -> Result<Bounds,
         hi,
         lo_open,
         hi_open,
+        wrap: false,
     })
 }
 
