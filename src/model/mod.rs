@@ -52,6 +52,11 @@ use crate::tts::Event;
 /// (a hidden tab gets no animation frames).
 pub const MAX_QUEUED: usize = 20_000;
 
+/// The least time between two flushes (ms): at most ten redraws a second
+/// while events pour in, so drawing never crowds out reading the stream; a
+/// first event after a quiet spell is drawn at the next frame.
+pub const FLUSH_EVERY_MS: f64 = 100.0;
+
 /// Where events come from now.
 #[derive(Debug)]
 enum Source {
@@ -70,6 +75,8 @@ pub struct Model {
     stats: Stats,
     /// Decoded, accepted events not yet applied (see the module comment).
     incoming: Vec<Event>,
+    /// When the last flush applied events (ms), for [`Model::flush_wait`].
+    last_flush_ms: f64,
     paused: bool,
     /// Events that arrived while paused.
     pending: Vec<Event>,
@@ -120,6 +127,7 @@ impl Model {
             store: Timeline::new(),
             stats: Stats::default(),
             incoming: Vec::new(),
+            last_flush_ms: f64::NEG_INFINITY,
             paused: false,
             pending: Vec::new(),
             source: Source::Nothing,
@@ -211,12 +219,19 @@ impl Model {
 
     // --- events into the timeline ------------------------------------------
 
+    /// How long (ms) the shell should wait before the next flush, at `now_ms`:
+    /// 0 after a quiet spell, up to [`FLUSH_EVERY_MS`] while events pour in.
+    pub fn flush_wait(&self, now_ms: f64) -> f64 {
+        (self.last_flush_ms + FLUSH_EVERY_MS - now_ms).clamp(0.0, FLUSH_EVERY_MS)
+    }
+
     /// Applies the events waiting since the last flush, at `now_ms`: into the
     /// store, or the pause buffer while paused; counted as received here.
     pub fn flush(&mut self, now_ms: f64) {
         if self.incoming.is_empty() {
             return;
         }
+        self.last_flush_ms = now_ms;
         let batch = std::mem::take(&mut self.incoming);
         let n = batch.iter().filter(|e| !e.is_stream_start()).count() as u64;
         self.stats.record(now_ms, n);

@@ -144,7 +144,15 @@ impl Viewer {
         } else if !self.flush_scheduled.get_value() {
             self.flush_scheduled.set_value(true);
             let this = *self;
-            request_animation_frame(move || this.flush());
+            let wait = self.model.with_untracked(|m| m.flush_wait(now_ms()));
+            if wait <= 0.0 {
+                request_animation_frame(move || this.flush());
+            } else {
+                set_timeout(
+                    move || request_animation_frame(move || this.flush()),
+                    std::time::Duration::from_millis(wait.ceil() as u64),
+                );
+            }
         }
     }
 

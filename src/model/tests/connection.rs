@@ -27,6 +27,18 @@ fn connect_opens_the_users_request_and_events_count_once_shown() {
         "the stream start is a marker, not an event"
     );
     assert_eq!(m.store().markers().len(), 1);
+    // Drawn at most ten times a second while events pour in; at once after a quiet spell.
+    assert_eq!(m.flush_wait(1_030.0), 70.0);
+    assert_eq!(m.flush_wait(1_200.0), 0.0);
+    let more = frame("c", 50);
+    m.bytes(open.conn, at(60), more.as_bytes());
+    m.flush(1_250.0);
+    assert_eq!((numbers(&m), m.flush_wait(1_250.0)), ((3, 3), 100.0));
+}
+
+#[test]
+fn the_first_events_are_drawn_without_waiting() {
+    assert_eq!(Model::new().flush_wait(0.0), 0.0);
 }
 
 #[test]
