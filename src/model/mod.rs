@@ -245,6 +245,12 @@ impl Model {
         self.touch();
     }
 
+    /// Computes up to `n` row previews not computed yet (idle time); returns
+    /// whether some remain. Nothing visible changes, so nothing redraws.
+    pub fn warm_previews(&mut self, n: usize) -> bool {
+        self.store.warm_previews(n) > 0
+    }
+
     /// Queues accepted events for the next flush.
     fn queue(&mut self, events: impl IntoIterator<Item = Event>) {
         self.incoming.extend(events);

@@ -31,6 +31,8 @@ pub struct Timeline {
     shown: VecDeque<LazyRow>,
     /// The `Seq` of `events[0]`.
     base: Seq,
+    /// The next event whose preview [`Timeline::warm_previews`] computes.
+    warm: Seq,
     /// `unique_id` → seq.
     ids: IdIndex,
     /// FNV-1a of a correlation ID → its events in arrival order.
@@ -61,6 +63,7 @@ impl Timeline {
             events: VecDeque::new(),
             shown: VecDeque::new(),
             base: 0,
+            warm: 0,
             ids: IdIndex::default(),
             correlations: HashMap::new(),
             lanes: Lanes::default(),
@@ -204,6 +207,22 @@ impl Timeline {
     #[cfg(test)]
     pub(crate) fn previews_computed(&self) -> usize {
         self.shown.iter().filter(|r| r.is_ready()).count()
+    }
+
+    /// Computes the previews of up to `n` events not yet warmed, oldest
+    /// first; returns how many events remain after them.
+    pub fn warm_previews(&mut self, n: usize) -> usize {
+        let end = self.base + self.events.len() as u64;
+        let mut seq = self.warm.max(self.base);
+        let stop = seq.saturating_add(n as u64).min(end);
+        while seq < stop {
+            if let Some((event, row)) = self.event_and_row(seq) {
+                row.get(event);
+            }
+            seq += 1;
+        }
+        self.warm = seq;
+        usize::try_from(end - seq).unwrap_or(usize::MAX)
     }
 
     fn event_and_row(&self, seq: Seq) -> Option<(&Event, &LazyRow)> {

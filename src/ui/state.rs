@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 use crate::model::{FormModel, Model, MAX_QUEUED};
 
@@ -74,6 +76,7 @@ pub struct Viewer {
     /// (list key, `""` for the flat view; the event's seq).
     pub pending_focus: RwSignal<Option<(String, crate::store::Seq)>>,
     flush_scheduled: StoredValue<bool>,
+    warm_scheduled: StoredValue<bool>,
 }
 
 impl Viewer {
@@ -86,6 +89,7 @@ impl Viewer {
             viewport: RwSignal::new(Viewport::default()),
             pending_focus: RwSignal::new(None),
             flush_scheduled: StoredValue::new(false),
+            warm_scheduled: StoredValue::new(false),
         }
     }
 
@@ -164,5 +168,33 @@ impl Viewer {
             m.flush(now);
             (m.take_dirty(), ())
         });
+        self.schedule_warm();
+    }
+
+    /// Computes row previews while the page is idle, a few hundred at a
+    /// time, so a first text or field filter finds them ready (ingest never
+    /// computes them, and a page busy with a flood is never idle).
+    fn schedule_warm(&self) {
+        if !cfg!(target_arch = "wasm32") || self.warm_scheduled.get_value() {
+            return;
+        }
+        self.warm_scheduled.set_value(true);
+        let this = *self;
+        let work = Closure::once_into_js(move |deadline: web_sys::IdleDeadline| {
+            this.warm_scheduled.set_value(false);
+            let mut more = true;
+            while more && deadline.time_remaining() > 2.0 {
+                more = this
+                    .model
+                    .try_update_untracked(|m| m.warm_previews(256))
+                    .unwrap_or(false);
+            }
+            if more {
+                this.schedule_warm();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_idle_callback(work.unchecked_ref());
+        }
     }
 }

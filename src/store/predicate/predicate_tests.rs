@@ -505,4 +505,16 @@ fn previews_are_computed_when_a_row_or_a_term_needs_them_and_once() {
         "a field term reads every row once"
     );
     assert_eq!(t.shown(), 10, "and matches as if computed at arrival");
+    // Idle time computes them ahead of any filter, a batch at a time.
+    let mut idle = Timeline::new();
+    for (i, line) in EXAMPLES.lines().enumerate() {
+        let mut e = Event::from_json(line.as_bytes()).expect("example");
+        e.unique_id = format!("U{i}");
+        idle.push(e);
+    }
+    assert_eq!(idle.warm_previews(50), n - 50);
+    assert_eq!(idle.previews_computed(), 50);
+    assert_eq!(idle.warm_previews(50), 0);
+    assert_eq!(idle.previews_computed(), n);
+    assert_eq!(idle.warm_previews(50), 0, "nothing left");
 }
