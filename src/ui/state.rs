@@ -182,11 +182,14 @@ impl Viewer {
         let this = *self;
         let work = Closure::once_into_js(move |deadline: web_sys::IdleDeadline| {
             this.warm_scheduled.set_value(false);
+            // Small batches, and never more than 20 ms a callback: idle time
+            // must not turn into a long task when events start again.
+            let until = now_ms() + deadline.time_remaining().min(20.0) - 3.0;
             let mut more = true;
-            while more && deadline.time_remaining() > 2.0 {
+            while more && now_ms() < until {
                 more = this
                     .model
-                    .try_update_untracked(|m| m.warm_previews(256))
+                    .try_update_untracked(|m| m.warm_previews(32))
                     .unwrap_or(false);
             }
             if more {
