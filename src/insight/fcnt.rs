@@ -23,6 +23,9 @@ pub struct Gap {
     pub count: u32,
     /// The time of the uplink after the gap (ns).
     pub time: i64,
+    /// The session's DevAddr (hex), when the uplinks name it: FCnt alone
+    /// does not tell one session's uplinks from another's.
+    pub session: Option<String>,
 }
 
 impl Gap {
@@ -145,6 +148,7 @@ pub fn counters(uplinks: &[Uplink]) -> Counters {
                     to,
                     count: ahead - 1,
                     time: up.time,
+                    session: session.or(ps).map(str::to_owned),
                 });
                 c.missed += ahead - 1;
             }

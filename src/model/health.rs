@@ -84,9 +84,16 @@ impl Model {
         let device = self.device_term(lane);
         let from = gap.from.saturating_sub(1);
         // A gap across the counter's wrap (65534 → 1) reads `fcnt:65534..2`:
-        // a range that wraps, as the filter takes it.
+        // a range that wraps, as the filter takes it. The session's DevAddr
+        // keeps another session's uplinks with the same FCnts out.
         let to = gap.to.saturating_add(1);
-        self.set_filter(&format!("{device} fcnt:{from}..{to}"));
+        let session = gap
+            .session
+            .as_deref()
+            .filter(|a| a.len() == 8 && a.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|a| format!(" devaddr:{a}"))
+            .unwrap_or_default();
+        self.set_filter(&format!("{device}{session} fcnt:{from}..{to}"));
     }
 
     /// Shows a lane's events of one kind and reason (a problem, a failure).

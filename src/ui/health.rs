@@ -56,11 +56,17 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         .iter()
         .rev()
         .take(8)
-        .map(|g| {
+        .enumerate()
+        .map(|(i, g)| {
             let gap = g.clone();
             let text = format!("{} missed ({})", g.count, g.range());
+            let title = match &g.session {
+                Some(addr) => format!("Show the uplinks around this gap (session DevAddr {addr})"),
+                None => "Show the uplinks around this gap".to_owned(),
+            };
             view! {
-                <button type="button" class="link" title="Show the uplinks around this gap"
+                {(i > 0).then_some(", ")}
+                <button type="button" class="link" title=title
                     on:click=move |_| lane.with_value(|l| viewer.act(|m| m.filter_gap(l, &gap)))>{text}</button>
             }
         })

@@ -25,6 +25,10 @@ fn gaps_are_named_with_their_ranges_and_per_follows() {
     assert_eq!(c.received, 6);
     assert_eq!(c.missed, 3);
     assert_eq!(c.missed_text(), "3 missed (FCnt 13–14, 17)");
+    assert!(
+        c.gaps.iter().all(|g| g.session.as_deref() == Some("A")),
+        "each gap names its session"
+    );
     assert_eq!(c.per().map(|p| (p * 1000.0).round()), Some(333.0));
     assert_eq!(c.range, Some((10, 18)));
     assert_eq!(

@@ -55,6 +55,7 @@ fn numbers_filter_to_the_events_behind_them() {
         to: 14,
         count: 2,
         time: 0,
+        session: None,
     };
     m.filter_gap("soil-sensors/soil-node-01", &gap);
     assert_eq!(m.filter_text(), "\"soil-node-01\" fcnt:12..15");
@@ -64,9 +65,21 @@ fn numbers_filter_to_the_events_behind_them() {
         to: 0,
         count: 2,
         time: 0,
+        session: None,
     };
     m.filter_gap("soil-sensors/soil-node-01", &wrap);
     assert_eq!(m.filter_text(), "\"soil-node-01\" fcnt:65534..1");
+    assert_eq!(m.filter_error(), None);
+    // With its session's DevAddr: the same FCnts of another session stay out.
+    let of_session = Gap {
+        session: Some("260BCCA0".into()),
+        ..gap.clone()
+    };
+    m.filter_gap("soil-sensors/soil-node-01", &of_session);
+    assert_eq!(
+        m.filter_text(),
+        "\"soil-node-01\" devaddr:260BCCA0 fcnt:12..15"
+    );
     assert_eq!(m.filter_error(), None);
     m.filter_reason(
         "soil-sensors/soil-node-01",
