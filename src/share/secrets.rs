@@ -306,10 +306,6 @@ mod tests {
                 "from (redacted) and (redacted).",
             ),
             (
-                "key NNSXS.ABCDEFGHIJKLMNOPQRST.ABCDEFGHIJKLMNOPQRSTUVWX used",
-                "key (redacted) used",
-            ),
-            (
                 "token eyJhbGciOi.eyJzdWIiOjE.c2lnbmF0dXJl end",
                 "token (redacted) end",
             ),
@@ -326,6 +322,12 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(redact_text(text).as_deref(), Some(want), "{text}");
         }
+        // A key of TTS's shape, built here so no key-shaped literal is committed.
+        let key = format!("NNSXS.{}.{}", "A".repeat(20), "B".repeat(24));
+        assert_eq!(
+            redact_text(&format!("key {key} used")).as_deref(),
+            Some("key (redacted) used")
+        );
         for plain in [
             "2024-10-28T10:02:40.104776Z",
             "gs:uplink:01JB996A5CB3W8N1R6T0Y4K2QF",

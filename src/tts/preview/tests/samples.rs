@@ -270,7 +270,7 @@ pub fn data_for(name: &str, data_type: &str) -> Value {
         }
         "Notification" => {
             json!({"id": "3f1c", "created_at": "2024-10-28T09:00:00Z", "entity_ids": {"application_ids": {"application_id": "app-1"}},
-            "notification_type": "api_key_created", "data": {"@type": "type.googleapis.com/ttn.lorawan.v3.APIKey", "key": "NNSXS.ABCDEFGHIJKLMNOPQRSTUVWXYZ234567.ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH"},
+            "notification_type": "api_key_created", "data": {"@type": "type.googleapis.com/ttn.lorawan.v3.APIKey", "key": format!("NNSXS.{}.{}", "A".repeat(32), "B".repeat(40))},
             "sender_ids": {"user_id": "alice"}, "receivers": ["NOTIFICATION_RECEIVER_COLLABORATOR"], "email": true})
         }
         "UpdateNotificationStatusRequest" => {
