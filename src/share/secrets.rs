@@ -13,6 +13,8 @@
 //! follows `Bearer `. Each is replaced by `(redacted)`, the rest of the text
 //! stays readable. Pure; never panics.
 
+use crate::tts::sensitive::{address_runs, key_spans};
+
 /// What a redacted part of a text becomes.
 pub const REDACTED: &str = "(redacted)";
 
@@ -92,84 +94,13 @@ pub fn is_ip_address(text: &str) -> bool {
             .is_some_and(|t| unzoned(t).parse::<IpAddr>().is_ok())
 }
 
-/// A byte that can be part of an address token (digits, hex, `:`, `.`, `%`, brackets).
-fn address_byte(b: u8) -> bool {
-    b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'%' | b'[' | b']')
-}
-
-/// A byte of a base32 or base64url word (keys, tokens).
-fn word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
-}
-
-/// `NNSXS.<base32>.<base32>` (a TTS API key or token) or `eyJ….….…` (a JWT).
-fn is_key_or_token(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    if parts.len() != 3 {
-        return false;
-    }
-    let base32 = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
-    };
-    let tts = parts[0].len() == 5
-        && parts[0].bytes().all(|b| b.is_ascii_uppercase())
-        && parts[1].len() >= 16
-        && parts[2].len() >= 16
-        && parts.iter().all(|p| base32(p));
-    let jwt = parts[0].starts_with("eyJ") && parts[1].len() >= 4;
-    tts || jwt
-}
-
 /// The spans (start, end) of `text` to redact, in order, not overlapping.
 fn secret_spans(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::new();
-    // Runs of address bytes that are addresses.
-    let mut i = 0;
-    while i < bytes.len() {
-        if !address_byte(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && address_byte(bytes[i]) {
-            if bytes[i] == b'%' {
-                // An IPv6 zone (`%eth0`) is part of the address.
-                i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                continue;
-            }
-            i += 1;
-        }
-        // `1.2.3.4.` at a sentence's end: the trailing dot is not the address's.
-        let mut end = i;
-        while end > start && matches!(bytes[end - 1], b'.' | b':') {
-            end -= 1;
-        }
-        if text.get(start..end).is_some_and(is_ip_address) {
-            spans.push((start, end));
-        }
-    }
-    // Words that are keys or tokens.
-    let mut i = 0;
-    while i < bytes.len() {
-        if !word_byte(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && word_byte(bytes[i]) {
-            i += 1;
-        }
-        let word = text.get(start..i).unwrap_or_default().trim_end_matches('.');
-        if is_key_or_token(word) {
-            spans.push((start, start + word.len()));
-        }
-    }
+    let mut spans: Vec<(usize, usize)> = address_runs(text)
+        .into_iter()
+        .filter(|&(start, end)| text.get(start..end).is_some_and(is_ip_address))
+        .collect();
+    spans.extend(key_spans(text));
     // `scheme://user:password@host`, `?token=…`, `Bearer …`.
     let mut from = 0;
     while let Some(at) = text.get(from..).and_then(|t| t.find("://")) {

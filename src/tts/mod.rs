@@ -15,6 +15,7 @@ mod paste;
 pub mod presets;
 pub mod preview;
 mod request;
+pub(crate) mod sensitive;
 mod summary;
 mod timestamp;
 

@@ -9,6 +9,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use crate::tts::sensitive::{address_runs, key_spans};
+
 /// The kind of network an address belongs to, for people.
 pub fn category(ip: IpAddr) -> &'static str {
     match ip {
@@ -83,55 +85,12 @@ fn is_trivial(token: &str, ip: IpAddr) -> bool {
     token.len() < 3 && ip == IpAddr::V6(Ipv6Addr::UNSPECIFIED)
 }
 
-/// A byte that can be part of an address token.
-fn address_byte(b: u8) -> bool {
-    b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'%' | b'[' | b']')
-}
-
-/// `NNSXS.<base32>.<base32>` (a TTS key or token) or `eyJ….….…` (a JWT).
-fn is_key_or_token(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    if parts.len() != 3 {
-        return false;
-    }
-    let base32 = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
-    };
-    let tts = parts[0].len() == 5 && parts[1].len() >= 16 && parts.iter().all(|p| base32(p));
-    let jwt = parts[0].starts_with("eyJ") && parts[1].len() >= 4;
-    tts || jwt
-}
-
 /// `text` with every IP address replaced by `(its category)` (unless
 /// `versions`: then `1.2.3.4` is a firmware version, left alone) and every
 /// key or token by `(redacted)`.
 pub fn scrub(text: &str, versions: bool) -> String {
-    let bytes = text.as_bytes();
     let mut spans: Vec<(usize, usize, String)> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !address_byte(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && address_byte(bytes[i]) {
-            if bytes[i] == b'%' {
-                // An IPv6 zone (`%eth0`) is part of the address.
-                i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                continue;
-            }
-            i += 1;
-        }
-        let mut end = i;
-        while end > start && matches!(bytes[end - 1], b'.' | b':') {
-            end -= 1;
-        }
+    for (start, end) in address_runs(text) {
         let token = text.get(start..end).unwrap_or_default();
         if let Some(ip) = parse_ip(token).filter(|ip| !is_trivial(token, *ip)) {
             if !(versions && ip.is_ipv4()) {
@@ -139,21 +98,8 @@ pub fn scrub(text: &str, versions: bool) -> String {
             }
         }
     }
-    let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
-    let mut i = 0;
-    while i < bytes.len() {
-        if !word(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && word(bytes[i]) {
-            i += 1;
-        }
-        let found = text.get(start..i).unwrap_or_default().trim_end_matches('.');
-        if is_key_or_token(found) {
-            spans.push((start, start + found.len(), "(redacted)".into()));
-        }
+    for (start, end) in key_spans(text) {
+        spans.push((start, end, "(redacted)".into()));
     }
     if spans.is_empty() {
         return text.to_owned();
