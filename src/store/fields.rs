@@ -14,7 +14,7 @@
 use serde_json::Value;
 
 use crate::tts::preview::codec::hex_or_base64;
-use crate::tts::preview::{number, text};
+use crate::tts::preview::{beats, number, rx_signal, text};
 use crate::tts::{family, Event, Family};
 
 /// One gateway that heard an uplink (an entry of `rx_metadata`).
@@ -190,18 +190,8 @@ impl Fields {
             let id = text(rx, &["gateway_ids", "gateway_id"])
                 .or_else(|| text(rx, &["gateway_ids", "eui"]))
                 .unwrap_or_default();
-            let rssi = number(rx.get("rssi")).or_else(|| number(rx.get("channel_rssi")));
-            let snr = number(rx.get("snr"));
-            let better = match best {
-                None => true,
-                Some((best_rssi, best_snr)) => match (snr, best_snr) {
-                    (Some(a), Some(b)) => a > b,
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => rssi.unwrap_or(f64::MIN) > best_rssi.unwrap_or(f64::MIN),
-                },
-            };
-            if better {
+            let (rssi, snr) = rx_signal(rx);
+            if beats((rssi, snr), best) {
                 best = Some((rssi, snr));
             }
             heard.push(Heard {

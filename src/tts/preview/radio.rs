@@ -69,18 +69,8 @@ pub fn reception(rx_metadata: Option<&Value>) -> Reception {
         if !ids.contains(&id) {
             ids.push(id);
         }
-        let rssi = number(rx.get("rssi")).or_else(|| number(rx.get("channel_rssi")));
-        let snr = number(rx.get("snr"));
-        let better = match best {
-            None => true,
-            Some((best_rssi, best_snr)) => match (snr, best_snr) {
-                (Some(a), Some(b)) => a > b,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => rssi.unwrap_or(f64::MIN) > best_rssi.unwrap_or(f64::MIN),
-            },
-        };
-        if better {
+        let (rssi, snr) = rx_signal(rx);
+        if beats((rssi, snr), best) {
             best = Some((rssi, snr));
         }
     }
@@ -168,6 +158,31 @@ pub fn class_name(class: &str) -> String {
     match class.strip_prefix("CLASS_") {
         Some(letter) => format!("Class {letter}"),
         None => class.to_owned(),
+    }
+}
+
+/// A gateway's (RSSI, SNR) from one `rx_metadata` entry (`channel_rssi`
+/// when `rssi` is absent).
+pub fn rx_signal(rx: &Value) -> (Option<f64>, Option<f64>) {
+    let rssi = number(rx.get("rssi")).or_else(|| number(rx.get("channel_rssi")));
+    (rssi, number(rx.get("snr")))
+}
+
+/// Whether a gateway's (RSSI, SNR) beats the best so far: the highest SNR,
+/// a gateway with an SNR before one without, else the highest RSSI. The row
+/// and the filter's `rssi`/`snr` both mean this gateway.
+pub fn beats(
+    (rssi, snr): (Option<f64>, Option<f64>),
+    best: Option<(Option<f64>, Option<f64>)>,
+) -> bool {
+    match best {
+        None => true,
+        Some((best_rssi, best_snr)) => match (snr, best_snr) {
+            (Some(a), Some(b)) => a > b,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => rssi.unwrap_or(f64::MIN) > best_rssi.unwrap_or(f64::MIN),
+        },
     }
 }
 
