@@ -135,3 +135,64 @@ test('a lower capacity evicts the oldest events and says how many were dropped',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('thousands of entities: only lanes near the viewport exist, the lane list jumps to any of them', async () => {
+  const many = await startSim(['--serve', DIST, '--viewer-config', '--applications', '1',
+    '--devices-per-application', '3000', '--gateways', '20', '--rate', '2000', '--limit', '15000']);
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(`${many.url}/`);
+    await page.waitForFunction(() => document.querySelector('#api-key')?.value !== '');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const list = page.getByRole('navigation', { name: 'Lanes' });
+    await page.waitForFunction(() => {
+      const n = /\(([\d,]+)\)/.exec(document.querySelector('.lane-list h2')?.textContent ?? '')?.[1];
+      return n && Number(n.replace(/,/g, "")) >= 500;
+    }, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+    const lanes = count(await list.getByRole('heading').innerText());
+    const drawn = () => page.evaluate(() => ({
+      lanes: document.querySelectorAll('.lanes > section.lane').length,
+      entries: document.querySelectorAll('.lane-list li.lane-entry').length,
+      height: document.documentElement.scrollHeight,
+    }));
+    const top = await drawn();
+    assert.ok(top.lanes > 0 && top.lanes <= 60, `${top.lanes} of ${lanes} lanes in the DOM`);
+    assert.ok(top.entries > 0 && top.entries <= 150, `${top.entries} of ${lanes} lane-list entries in the DOM`);
+    assert.ok(top.height > lanes * 40, `the page stands for every lane: ${top.height} px for ${lanes} lanes`);
+
+    // Scrolled to the middle, the lanes there are drawn where the viewport is.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    await page.waitForFunction(() => [...document.querySelectorAll('.lanes > section.lane')].some((s) => {
+      const r = s.getBoundingClientRect();
+      return r.bottom > 0 && r.top < innerHeight;
+    }), null, { timeout: 5_000 });
+    const middle = await page.evaluate(() => [...document.querySelectorAll('.lanes > section.lane')].map((s) => s.getAttribute('aria-label')));
+    assert.ok(!middle.includes('application soil-sensors'), 'the first lane is no longer drawn in the middle of the page');
+
+    // The lane list's last entry: scroll the list there, jump, the lane's toggle has the focus, in view.
+    await list.locator('ul').evaluate((u) => { u.scrollTop = u.scrollHeight; });
+    const last = list.locator('li.lane-entry').last();
+    await page.waitForTimeout(300);
+    const id = await last.locator('.lane-id').innerText();
+    await last.getByRole('button').click();
+    await page.waitForFunction((id) => {
+      const lane = document.activeElement?.closest('section.lane');
+      if (!lane || !lane.querySelector('.lane-id')?.textContent.includes(id)) return false;
+      const r = lane.getBoundingClientRect();
+      return r.top < innerHeight && r.bottom > 0;
+    }, id, { timeout: 5_000 });
+
+    // Collapse all: still a handful of lanes in the DOM, and a shorter page.
+    await page.getByRole('button', { name: 'Collapse all lanes' }).click();
+    await page.waitForTimeout(300);
+    const collapsed = await drawn();
+    assert.ok(collapsed.lanes <= 60, `${collapsed.lanes} lanes in the DOM collapsed`);
+    assert.ok(collapsed.height < top.height, `collapsed page ${collapsed.height} px < ${top.height} px`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await many.stop();
+  }
+});

@@ -114,6 +114,10 @@ struct Cli {
     /// (or at the pace of the per-request `rate`, see below).
     #[arg(long, conflicts_with = "replay")]
     flood: bool,
+    /// Distinct generated events a flood replays (more spread them over more devices: about one
+    /// device per 10 events until every device is reached).
+    #[arg(long, value_name = "N", default_value_t = eventline_sim::flood::POOL_EVENTS)]
+    flood_pool: usize,
     /// Replay a capture (JSONL, one Event per line) instead of generated traffic.
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
@@ -249,7 +253,7 @@ async fn main() -> std::process::ExitCode {
     };
     let config = Config {
         seed: cli.seed,
-        flood_pool_events: eventline_sim::flood::POOL_EVENTS,
+        flood_pool_events: cli.flood_pool.max(1),
         applications: cli.applications,
         devices_per_application: cli.devices_per_application,
         gateways: cli.gateways,

@@ -22,6 +22,7 @@ mod failure;
 mod form;
 mod health;
 mod journey;
+pub mod lane_window;
 mod live;
 mod stats;
 mod status;

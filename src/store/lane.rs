@@ -30,6 +30,16 @@ impl Lane {
         self.all.len()
     }
 
+    /// How many of its events the lane shows: all, or (`filtered`) those
+    /// passing the active filter.
+    pub fn shown(&self, filtered: bool) -> usize {
+        if filtered {
+            self.matched.len()
+        } else {
+            self.all.len()
+        }
+    }
+
     /// Every retained event of the lane, in time order (the filter aside).
     pub fn all(&self) -> &Ordered {
         &self.all

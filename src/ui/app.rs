@@ -9,10 +9,11 @@ use leptos::prelude::*;
 
 use super::fleet::Fleet;
 use super::journey::JourneyPanel;
+use super::lane_list::LaneList;
 use super::live::Connection;
 use super::state::Viewer;
 use super::status_bar::{ErrorBanner, StatusBar};
-use super::timeline::{LaneList, Timeline};
+use super::timeline::Timeline;
 use super::toolbar::{FilterBox, Toolbar};
 use super::ConnectForm;
 use crate::config::{LoadedConfig, ViewerConfig};

@@ -17,6 +17,7 @@ mod import;
 mod journey;
 mod journey_fetch;
 mod json_tree;
+mod lane_list;
 mod live;
 mod messages;
 mod name_input;

@@ -31,6 +31,20 @@ pub struct Viewport {
     pub bands: HashMap<String, (f64, f64)>,
     /// Bumped by every measurement, so lists look again at where they are.
     pub tick: u64,
+    /// The visible band of the lane area, in px from its top (lanes view only).
+    pub lanes_band: Option<(f64, f64)>,
+    /// The last measured height (with its gap) of each lane drawn with a
+    /// panel open (health, messages): such lanes count with it.
+    pub lane_heights: HashMap<String, f64>,
+    /// Sizes of a lane's parts, for every other lane's height.
+    pub lane_sizes: crate::model::lane_window::LaneSizes,
+    /// The lane area's width when `lane_sizes` was measured.
+    pub lanes_width: f64,
+    /// A lane the lane list jumped to, drawn until it has been shown.
+    pub pinned_lane: Option<String>,
+    /// The lane list: (scroll offset, visible height) and an entry's height.
+    pub list_view: Option<(f64, f64)>,
+    pub list_item_h: f64,
 }
 
 impl Default for Viewport {
@@ -41,6 +55,13 @@ impl Default for Viewport {
             extra: 0.0,
             bands: HashMap::new(),
             tick: 0,
+            lanes_band: None,
+            lane_heights: HashMap::new(),
+            lane_sizes: Default::default(),
+            lanes_width: 0.0,
+            pinned_lane: None,
+            list_view: None,
+            list_item_h: 26.0,
         }
     }
 }

@@ -10,9 +10,11 @@ use super::format;
 use super::health::DeviceHealthPanel;
 use super::health_gateway::GatewayHealthPanel;
 use super::messages::MessageList;
-use super::state::Viewer;
+use super::state::{Viewer, Viewport};
 use super::time;
 use super::virtual_rows::VirtualRows;
+use crate::model::lane_window::{place_around, place_lanes};
+use crate::model::Model;
 use crate::store::MarkerKind;
 use crate::tts::EntityIds;
 
@@ -60,7 +62,7 @@ fn Markers() -> impl IntoView {
     }
 }
 
-fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<String>) {
+pub(super) fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<String>) {
     let Some(entity) = entity else {
         return ("events".into(), "without an entity".into(), Vec::new());
     };
@@ -96,8 +98,26 @@ fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<String>) {
     (kind, id, extra)
 }
 
+/// Every lane's height in listing order: from its rows and the measured
+/// sizes of a lane's parts, or as last measured for a lane with a panel open.
+fn lane_heights(m: &Model, v: &Viewport) -> Vec<f64> {
+    let filtered = m.store().filter().is_some();
+    let row_h = v.row_h.max(1.0);
+    m.store()
+        .lanes()
+        .map(|l| {
+            let collapsed = m.is_collapsed(&l.key);
+            let panel = !collapsed && (m.shows_health(&l.key) || m.shows_messages(&l.key));
+            match v.lane_heights.get(&l.key) {
+                Some(&h) if panel => h,
+                _ => v.lane_sizes.height(collapsed, l.shown(filtered), row_h),
+            }
+        })
+        .collect()
+}
+
 /// The id of a lane's section element (for the lane list's jumps).
-fn lane_dom_id(key: &str) -> String {
+pub(super) fn lane_dom_id(key: &str) -> String {
     let safe: String = key
         .chars()
         .map(|c| {
@@ -191,6 +211,7 @@ fn LaneView(
     };
     let body_id = format!("{}-rows", lane_dom_id(&key));
     let section_id = lane_dom_id(&key);
+    let data_key = key.clone();
     let focus_label = move || {
         if whole_page {
             "Back to all lanes".to_owned()
@@ -199,7 +220,8 @@ fn LaneView(
         }
     };
     view! {
-        <section class="lane" class:whole-page=whole_page role="region" aria-label=label id=section_id>
+        <section class="lane" class:whole-page=whole_page role="region" aria-label=label id=section_id
+            data-lane-key=data_key data-collapsed=move || collapsed.get().to_string()>
             <header class="lane-head">
                 <button type="button" class="lane-toggle"
                     aria-expanded=move || (!collapsed.get()).to_string()
@@ -260,86 +282,35 @@ fn LaneView(
     }
 }
 
-/// The lane list: every lane with its count and last activity; a click
-/// jumps to the lane (and expands it).
-#[component]
-pub fn LaneList() -> impl IntoView {
-    let viewer = Viewer::expect();
-    let lanes = Memo::new(move |_| {
-        viewer.with(|m| {
-            let utc = m.settings().utc;
-            m.store()
-                .lanes()
-                .map(|l| {
-                    let (kind, id, _) = lane_heading(l.entity.as_ref());
-                    (
-                        l.key.clone(),
-                        kind,
-                        id,
-                        l.count(),
-                        time::display(l.last_seen, utc).1,
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    let jump = move |key: String| {
-        viewer.act(|m| {
-            if m.focused_lane().is_some() {
-                m.focus_lane(Some(&key));
-            } else if m.is_collapsed(&key) {
-                m.toggle_lane(&key);
-            }
-        });
-        let id = lane_dom_id(&key);
-        request_animation_frame(move || {
-            let target = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(&id));
-            if let Some(el) = target {
-                el.scroll_into_view();
-                if let Ok(Some(button)) = el.query_selector(".lane-toggle") {
-                    if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
-                        let _ = b.focus();
-                    }
-                }
-            }
-        });
-    };
-    view! {
-        <Show when=move || !lanes.with(Vec::is_empty)>
-            <nav class="lane-list" aria-label="Lanes">
-                <h2>{move || format!("Lanes ({})", lanes.with(Vec::len))}</h2>
-                <ul>
-                    <For each=move || lanes.get() key=|l| l.clone() let:lane>
-                        {
-                            let (key, kind, id, count, last) = lane;
-                            let k = key.clone();
-                            let title = format!("{kind} {id}: {} · last {last}", format::events(count as u64));
-                            view! {
-                                <li>
-                                    <button type="button" class="link" on:click=move |_| jump(k.clone())
-                                        title=title>
-                                        <span class="lane-kind">{kind}</span>" "
-                                        <span class="lane-id">{id}</span>
-                                        <span class="lane-list-count">{format::count(count as u64)}</span>
-                                    </button>
-                                </li>
-                            }
-                        }
-                    </For>
-                </ul>
-            </nav>
-        </Show>
-    }
-}
-
 /// The timeline.
 #[component]
 pub fn Timeline() -> impl IntoView {
     let viewer = Viewer::expect();
-    let lane_keys = Memo::new(move |_| {
-        viewer.with(|m| m.store().lanes().map(|l| l.key.clone()).collect::<Vec<_>>())
+    // Only the lanes near what is visible are drawn (many entities: see
+    // `model::lane_window`); the spacers stand for the others.
+    let window = Memo::new(move |_| {
+        let heights = viewer
+            .viewport
+            .with(|v| viewer.with(|m| lane_heights(m, v)));
+        let (band, pinned) = viewer
+            .viewport
+            .with(|v| (v.lanes_band, v.pinned_lane.clone()));
+        let mut w = place_lanes(&heights, band);
+        if let Some(pinned) = pinned {
+            let index = viewer.with(|m| m.store().lanes().position(|l| l.key == pinned));
+            if let Some(i) = index.filter(|i| !(w.start..w.end).contains(i)) {
+                w = place_around(&heights, i);
+            }
+        }
+        let keys = viewer.with(|m| {
+            m.store()
+                .lanes()
+                .skip(w.start)
+                .take(w.end - w.start)
+                .map(|l| l.key.clone())
+                .collect::<Vec<_>>()
+        });
+        (keys, w.above, w.below, heights.iter().sum::<f64>())
     });
     let focused = Memo::new(move |_| {
         viewer.with(|m| {
@@ -354,10 +325,15 @@ pub fn Timeline() -> impl IntoView {
     let empty_text = move || viewer.with(|m| m.status().empty_timeline());
     let all_lanes = move || {
         view! {
-            <div class="lanes">
-                <For each=move || lane_keys.get() key=|k| k.clone() let:key>
+            // At least as tall as every lane: while the drawn lanes change
+            // (a spacer shrinks before the lanes replacing it are in), the
+            // page never gets shorter, so the browser never pulls it up.
+            <div class="lanes" style:min-height=move || format!("{}px", window.with(|w| w.3))>
+                <div class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.with(|w| w.1))></div>
+                <For each=move || window.with(|w| w.0.clone()) key=|k| k.clone() let:key>
                     <LaneView key=key />
                 </For>
+                <div class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.with(|w| w.2))></div>
             </div>
         }
     };

@@ -28,6 +28,7 @@ mod wasm {
     use wasm_bindgen::JsCast;
 
     use super::super::state::Viewer;
+    use crate::model::lane_window::LaneSizes;
 
     /// How far (px) the newest events may be out of view before following stops.
     const SLACK: f64 = 80.0;
@@ -61,12 +62,9 @@ mod wasm {
     }
 
     fn lane_bodies(doc: &web_sys::Document) -> Vec<web_sys::Element> {
-        let Ok(all) = doc.query_selector_all(".lane-body") else {
-            return Vec::new();
-        };
-        (0..all.length())
-            .filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok())
-            .collect()
+        doc.document_element()
+            .map(|root| elements(&root, ".lane-body"))
+            .unwrap_or_default()
     }
 
     /// Keeps the newest events in view.
@@ -93,6 +91,101 @@ mod wasm {
         } else {
             window.scroll_to_with_x_and_y(0.0, page_height(doc));
         }
+    }
+
+    /// The lane area's visible band and width, the smallest sizes of a lane's
+    /// parts seen in this frame, and the heights of lanes with a panel open.
+    struct LaneReads {
+        band: Option<(f64, f64)>,
+        width: f64,
+        collapsed: Option<f64>,
+        chrome: Option<f64>,
+        body_max: Option<f64>,
+        panels: Vec<(String, f64)>,
+    }
+
+    fn elements(parent: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+        let Ok(all) = parent.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..all.length())
+            .filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok())
+            .collect()
+    }
+
+    fn smaller(a: Option<f64>, b: f64) -> Option<f64> {
+        Some(a.map_or(b, |a| a.min(b)))
+    }
+
+    fn measure_lanes(window: &web_sys::Window, doc: &web_sys::Document, height: f64) -> LaneReads {
+        let mut reads = LaneReads {
+            band: None,
+            width: 0.0,
+            collapsed: None,
+            chrome: None,
+            body_max: None,
+            panels: Vec::new(),
+        };
+        let Some(area) = doc.query_selector(".lanes").ok().flatten() else {
+            return reads;
+        };
+        let rect = area.get_bounding_client_rect();
+        reads.band = Some((-rect.top(), height - rect.top()));
+        reads.width = rect.width();
+        for lane in elements(&area, ":scope > section.lane") {
+            // To the next element's top: the lane with the gap after it.
+            let Some(next) = lane.next_element_sibling() else {
+                continue;
+            };
+            let h = next.get_bounding_client_rect().top() - lane.get_bounding_client_rect().top();
+            if h <= 0.0 {
+                continue;
+            }
+            if lane
+                .query_selector(".health, .messages")
+                .ok()
+                .flatten()
+                .is_some()
+            {
+                let key = lane.get_attribute("data-lane-key").unwrap_or_default();
+                reads.panels.push((key, h));
+                continue;
+            }
+            match lane.query_selector(":scope > .lane-body").ok().flatten() {
+                Some(body) => {
+                    let body_h = body.get_bounding_client_rect().height();
+                    reads.chrome = smaller(reads.chrome, h - body_h);
+                    if reads.body_max.is_none() {
+                        reads.body_max = window
+                            .get_computed_style(&body)
+                            .ok()
+                            .flatten()
+                            .and_then(|s| s.get_property_value("max-height").ok())
+                            .and_then(|v| v.strip_suffix("px")?.parse::<f64>().ok());
+                    }
+                }
+                None => reads.collapsed = smaller(reads.collapsed, h),
+            }
+        }
+        reads
+    }
+
+    /// The lane list's (scroll offset, visible height, entry height).
+    fn measure_list(doc: &web_sys::Document) -> Option<(f64, f64, Option<f64>)> {
+        let list = doc.query_selector(".lane-list ul").ok().flatten()?;
+        let entries = elements(&list, ":scope > li.lane-entry");
+        let item_h = match entries.as_slice() {
+            [a, b, ..] => {
+                Some(b.get_bounding_client_rect().top() - a.get_bounding_client_rect().top())
+            }
+            _ => None,
+        }
+        .filter(|h| *h > 0.0);
+        Some((
+            f64::from(list.scroll_top()),
+            f64::from(list.client_height()),
+            item_h,
+        ))
     }
 
     /// One frame's reads: follow, then every measurement, then one signal update.
@@ -137,8 +230,33 @@ mod wasm {
                 bands.insert(key, (clip_top - top, clip_bottom - top));
             }
         }
+        let lanes = measure_lanes(&window, &doc, height);
+        let list = measure_list(&doc);
         let nothing_open = viewer.with_untracked(|m| m.selected().is_none());
         viewer.viewport.update(|v| {
+            v.lanes_band = lanes.band;
+            // The smallest size seen since the lane area last changed width:
+            // it never flips between lanes, so the window cannot chase it.
+            if lanes.width > 0.0 && (lanes.width - v.lanes_width).abs() > 0.5 {
+                v.lanes_width = lanes.width;
+                v.lane_sizes = LaneSizes {
+                    collapsed: lanes.collapsed.unwrap_or(v.lane_sizes.collapsed),
+                    chrome: lanes.chrome.unwrap_or(v.lane_sizes.chrome),
+                    ..v.lane_sizes
+                };
+            } else {
+                let s = &mut v.lane_sizes;
+                s.collapsed = lanes.collapsed.map_or(s.collapsed, |c| c.min(s.collapsed));
+                s.chrome = lanes.chrome.map_or(s.chrome, |c| c.min(s.chrome));
+            }
+            if let Some(max) = lanes.body_max {
+                v.lane_sizes.body_max = max;
+            }
+            v.lane_heights.extend(lanes.panels);
+            v.list_view = list.map(|l| (l.0, l.1));
+            if let Some(h) = list.and_then(|l| l.2) {
+                v.list_item_h = h;
+            }
             v.height = height;
             if let Some(h) = row {
                 v.row_h = h;
@@ -206,11 +324,15 @@ mod wasm {
                 });
             }
         };
-        // Following, the newest events are kept in view by scrolling to them;
-        // the browser's scroll anchoring (which keeps what is read in place
-        // when rows arrive above it) would fight that, so it is on only while
-        // not following.
+        // Following in the flat view (or one lane on the whole page), the
+        // newest events are kept in view by scrolling the page to them; the
+        // browser's scroll anchoring (which keeps what is read in place when
+        // rows arrive above it) would fight that, so it is off then.
         let follow_setting = Memo::new(move |_| viewer.with(|m| m.settings().follow));
+        let page_follows = Memo::new(move |_| {
+            viewer
+                .with(|m| m.settings().follow && (m.settings().flat || m.focused_lane().is_some()))
+        });
         Effect::new(move |loaded: Option<()>| {
             let follow = follow_setting.get();
             // Turned on (by the user or by Connect): go to the newest now, before
@@ -222,7 +344,9 @@ mod wasm {
                     scroll_to_newest(viewer, &window, &document());
                 }
             }
-            let anchor = if follow { "none" } else { "auto" };
+            // In the lanes view following scrolls each lane's box, not the page:
+            // anchoring stays on, so lanes growing above what is read do not move it.
+            let anchor = if page_follows.get() { "none" } else { "auto" };
             if let Some(root) = document().document_element() {
                 if let Ok(el) = root.dyn_into::<web_sys::HtmlElement>() {
                     let _ = el.style().set_property("overflow-anchor", anchor);
