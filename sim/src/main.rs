@@ -300,7 +300,7 @@ async fn main() -> std::process::ExitCode {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "eventline-sim listening on http://{addr}");
     let _ = out.flush();
-    for k in state.keys.keys() {
+    for k in state.keys.configured().keys() {
         let rights: Vec<String> = k
             .rights
             .iter()
