@@ -114,7 +114,8 @@ pub struct KeyStore {
     order: Vec<String>,
 }
 
-fn split_key(token: &str) -> Option<(&str, &str, &str)> {
+/// `<type>.<id>.<secret>` split in three (`pkg/auth` `SplitToken`), `None` when malformed.
+pub fn split_key(token: &str) -> Option<(&str, &str, &str)> {
     let mut parts = token.splitn(3, '.');
     let t = parts.next()?;
     let id = parts.next()?;
@@ -278,6 +279,11 @@ impl KeyStore {
             }
         }
         Ok(s)
+    }
+
+    /// The key with token ID `id`.
+    pub fn get(&self, id: &str) -> Option<&ApiKey> {
+        self.keys.get(id)
     }
 
     /// Keys in insertion order.

@@ -294,6 +294,17 @@ impl TtsError {
         )
         .attr("uid", uid)
     }
+    /// `pkg/auth/rights:insufficient_<kind>_rights` for entity `uid`, naming the `missing` rights.
+    pub fn insufficient_rights(kind_word: &str, uid: &str, missing: Vec<String>) -> Self {
+        Self::new(
+            7,
+            "pkg/auth/rights",
+            &format!("insufficient_{kind_word}_rights"),
+            &format!("insufficient rights for {kind_word} `{{uid}}`"),
+        )
+        .attr("missing", missing)
+        .attr("uid", uid)
+    }
     /// `pkg/ratelimit:rate_limit_exceeded` with the `X-Rate-Limit-*` headers.
     pub fn rate_limited(key_id: &str, retry_s: u64) -> Self {
         let mut e = Self::new(

@@ -74,7 +74,8 @@ impl EntityKind {
         }
     }
 
-    fn id_keys(self) -> (&'static str, &'static str) {
+    /// The ID key, snake_case and lowerCamelCase (`application_id`, `applicationId`).
+    pub fn id_keys(self) -> (&'static str, &'static str) {
         match self {
             Self::Application => ("application_id", "applicationId"),
             Self::Client => ("client_id", "clientId"),
@@ -85,7 +86,8 @@ impl EntityKind {
         }
     }
 
-    fn validation_name(self) -> &'static str {
+    /// The `name` attribute of this identifiers message's validation errors.
+    pub fn validation_name(self) -> &'static str {
         match self {
             Self::Application => "ApplicationIdentifiersValidationError",
             Self::Client => "ClientIdentifiersValidationError",
@@ -286,7 +288,8 @@ const ID_PATTERN: &str = "^[a-z0-9](?:[-]?[a-z0-9]){2,}$";
 const USER_ID_PATTERN: &str = "^[a-z0-9](?:[-]?[a-z0-9]){1,}$";
 
 /// Checks an ID like the PGV rules: length first, then the regex. Returns the reason.
-fn check_id(id: &str, min_alnum: usize) -> Option<String> {
+/// Why `id` is not a valid entity ID (PGV's reason), `None` when it is.
+pub fn check_id(id: &str, min_alnum: usize) -> Option<String> {
     if id.chars().count() > 36 {
         return Some("value length must be at most 36 runes".into());
     }
@@ -310,7 +313,8 @@ fn check_id(id: &str, min_alnum: usize) -> Option<String> {
     }
 }
 
-const EMBEDDED: &str = "embedded message failed validation";
+/// PGV's reason for a nested message that failed validation.
+pub const EMBEDDED: &str = "embedded message failed validation";
 
 /// Validates `identifiers[index]` and returns the nested validation error TTS would produce.
 pub fn validate(index: usize, ids: &RawIds) -> Result<(), TtsError> {

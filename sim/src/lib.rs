@@ -12,6 +12,8 @@
 // errors are the cold path of a request, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod api_key_request;
+pub mod api_keys;
 pub mod auth;
 pub mod catalog;
 pub mod clock;
@@ -24,6 +26,7 @@ pub mod framing;
 pub mod generator;
 pub mod hub;
 pub mod ids;
+pub mod keyring;
 pub mod prng;
 pub mod replay;
 pub mod request;
@@ -64,7 +67,7 @@ pub fn normalize_base(base: &str) -> String {
     }
 }
 
-/// The router: the events API, the fault control endpoint and (optionally) the static viewer;
+/// The router: the events API, the API keys of applications and gateways, the fault control endpoint and (optionally) the static viewer;
 /// with `plain_web_server`, a plain web server's 404 under `/api/` instead of the API.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
@@ -75,6 +78,19 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v3/events/related",
             get(web::find_related).fallback(web::method_not_allowed),
+        )
+        .route(
+            "/api/v3/applications/{application_id}/api-keys",
+            keys_collection(),
+        )
+        .route(
+            "/api/v3/applications/{application_id}/api-keys/{key_id}",
+            keys_item(),
+        )
+        .route("/api/v3/gateways/{gateway_id}/api-keys", keys_collection())
+        .route(
+            "/api/v3/gateways/{gateway_id}/api-keys/{key_id}",
+            keys_item(),
         )
         .route("/api/v3/{*rest}", axum::routing::any(web::not_found))
         .route("/sim/requests", get(web::requests_seen))
@@ -141,6 +157,21 @@ pub fn app(state: AppState) -> Router {
             .layer(from_fn(wrong_server::plain_web_server));
     }
     router.layer(from_fn_with_state(seen, seen::record))
+}
+
+/// `…/api-keys`: list and create (API.md §11).
+fn keys_collection() -> axum::routing::MethodRouter<AppState> {
+    get(api_keys::list)
+        .post(api_keys::create)
+        .fallback(web::method_not_allowed)
+}
+
+/// `…/api-keys/{key_id}`: get, update, delete (API.md §11).
+fn keys_item() -> axum::routing::MethodRouter<AppState> {
+    get(api_keys::get_key)
+        .put(api_keys::update)
+        .delete(api_keys::delete)
+        .fallback(web::method_not_allowed)
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then ends every open stream.

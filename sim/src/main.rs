@@ -39,6 +39,13 @@ CONTROL ENDPOINT: POST /sim/faults {\"end_after\":3,\"chunk\":true,\"streams\":2
   several); DELETE /sim/faults clears. (JSON keys = query names; 429 is \"status_429_retry\": S;
   {\"status\":502,\"body\":\"html\"} answers a proxy's error page.)
 
+API KEYS OF AN ENTITY (TTS's ApplicationAccess/GatewayAccess, docs/tts/API.md section 11), under /api/v3:
+  POST /applications/ID/api-keys {\"name\":\"viewer\",\"rights\":[\"RIGHT_APPLICATION_TRAFFIC_READ\"],\"expires_at\":\"2030-01-01T00:00:00Z\"}
+  answers the new key's token once (\"key\"); GET .../api-keys lists without secrets (X-Total-Count);
+  GET, PUT (empty rights deletes) and DELETE .../api-keys/KEY_ID; the same under /gateways/ID/. Needs
+  RIGHT_*_SETTINGS_API_KEYS on the entity and every right handed out. Created keys stream with exactly their
+  rights; deleting one, or its expiry, ends its open streams (api_key_not_found / api_key_expired).
+
 LIVE TRAFFIC (--rate R events/s on average): flows as TTS runs them, overlapping, each event sent at its
   planned time and stamped with it: a data uplink heard by 1-3 gateways (every gs.up.receive carries the same
   raw_payload; the NS and AS events carry the first reception's gs:conn/gs:up:host/gs:uplink plus their own
@@ -304,7 +311,7 @@ async fn main() -> std::process::ExitCode {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "eventline-sim listening on http://{addr}");
     let _ = out.flush();
-    for k in state.keys.keys() {
+    for k in state.keys.configured().keys() {
         let rights: Vec<String> = k
             .rights
             .iter()

@@ -1,5 +1,5 @@
 //! The simulator's configuration ([`Config`], [`Traffic`]) and the state every handler shares
-//! ([`SimState`] behind [`AppState`]): fleet, keys, hub, armed faults, flood pool, requests seen.
+//! ([`SimState`] behind [`AppState`]): fleet, key ring, hub, armed faults, flood pool, requests seen.
 //!
 //! Exists apart from the crate root so that handlers depend on this module and the root depends
 //! on them, never the other way round (no import cycles). It must never hold a request's data:
@@ -16,6 +16,7 @@ use crate::faults::{FaultControl, Faults};
 use crate::fleet::Fleet;
 use crate::flood::{Pool, POOL_EVENTS};
 use crate::hub::{Hub, HISTORY_LIMIT, RELATED_CAPACITY, RELATED_TTL};
+use crate::keyring::Keyring;
 use crate::seen::SeenRequests;
 
 /// Where events come from.
@@ -120,8 +121,8 @@ pub struct SimState {
     pub config: Config,
     /// The fleet.
     pub fleet: Fleet,
-    /// API keys.
-    pub keys: KeyStore,
+    /// API keys: the configured ones and those created at run time (`api_keys.rs`).
+    pub keys: Keyring,
     /// The event hub.
     pub hub: Hub,
     /// Faults armed via `/sim/faults`.
@@ -170,10 +171,12 @@ impl SimState {
             config.devices_per_application,
             config.gateways,
         );
-        let keys = config
-            .keys
-            .clone()
-            .unwrap_or_else(|| KeyStore::demo(&fleet));
+        let keys = Keyring::new(
+            config
+                .keys
+                .clone()
+                .unwrap_or_else(|| KeyStore::demo(&fleet)),
+        );
         let mut hub = Hub::new(config.store)
             .with_entity_limit(config.history_limit)
             .with_related(config.related_ttl, config.related_capacity);

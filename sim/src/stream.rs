@@ -176,7 +176,8 @@ fn start(state: AppState, plan: Plan, framing: Framing, request_id: String) -> R
     let warn = !state.hub.has_store() && (req.tail > 0 || req.after.is_some());
     let mut p = Prng::new(now() as u64);
     let first = frame(&start_event(&req, &request_id, &mut p), framing.delimiter);
-    let who = caller.key_id.clone().unwrap_or_else(|| "anonymous".into());
+    let key_id = caller.key_id.clone();
+    let who = key_id.clone().unwrap_or_else(|| "anonymous".into());
     let what = describe(&req);
     let revoked = req
         .identifiers
@@ -188,7 +189,13 @@ fn start(state: AppState, plan: Plan, framing: Framing, request_id: String) -> R
     let source = EventSource::open(&state, &req, Filter::new(&req, caller), framing.delimiter);
     let (writer, body) = Writer::channel(faults.chunk == Some(true));
     let points = FaultPoints::new(faults, framing, revoked);
-    tokio::spawn(run(state, writer, first, source, points, who, what));
+    let end = Ending {
+        key_id,
+        delimiter: framing.delimiter,
+        who,
+        what,
+    };
+    tokio::spawn(run(state, writer, first, source, points, end));
     let mut resp = body.into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -221,24 +228,48 @@ fn describe(req: &StreamRequest) -> String {
     )
 }
 
-/// Writes the stream until it ends or the server shuts down, then logs how it ended.
+/// What a stream needs to know to end: its key, its delimiter, and the log line's parts.
+struct Ending {
+    /// The key it was opened with (`None`: anonymous).
+    key_id: Option<String>,
+    delimiter: &'static [u8],
+    who: String,
+    what: String,
+}
+
+/// Writes the stream until it ends, the server shuts down, or its key is deleted or expires —
+/// then the stream's last message is the error a reconnect would get (`api_key_not_found`,
+/// `api_key_expired`, API.md §4.4) — and logs how it ended.
 async fn run(
     state: AppState,
     mut w: Writer,
     first: Bytes,
     mut source: EventSource,
     mut points: FaultPoints,
-    who: String,
-    what: String,
+    end: Ending,
 ) {
     let mut shutdown = state.shutdown.subscribe();
-    let why = tokio::select! {
-        why = write_stream(&mut w, first, &mut source, &mut points) => why,
-        _ = shutdown.wait_for(|s| *s) => "server shutdown".to_string(),
+    let key_ended = async {
+        match &end.key_id {
+            Some(id) => state.keys.ended(id).await,
+            None => std::future::pending().await,
+        }
+    };
+    let ended = tokio::select! {
+        why = write_stream(&mut w, first, &mut source, &mut points) => Err(why),
+        _ = shutdown.wait_for(|s| *s) => Err("server shutdown".to_string()),
+        e = key_ended => Ok(e),
+    };
+    let why = match ended {
+        Err(why) => why,
+        Ok(e) => {
+            w.error(&e, end.delimiter).await;
+            format!("key: {}", e.name)
+        }
     };
     log_line(
-        &who,
-        &what,
+        &end.who,
+        &end.what,
         &format!("ended after {} events: {why}", w.count),
     );
 }

@@ -51,6 +51,12 @@ impl Writer {
         (writer, body)
     }
 
+    /// Writes one mid-stream `{"error":…}` message (API.md §2.3); `false` if the client has gone.
+    pub async fn error(&mut self, e: &TtsError, delimiter: &[u8]) -> bool {
+        let json = e.to_stream_message();
+        self.write(message(json.as_bytes(), delimiter)).await
+    }
+
     async fn write(&mut self, b: Bytes) -> bool {
         if self.chunk {
             for i in 0..b.len() {
