@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,13 +103,14 @@ let sim; // the cluster: the example events as history, on its own origin
 let nginx;
 let browser;
 let key;
+let prefix; // nginx's prefix: its config, logs, temp dirs and the web root
 
 before(async () => {
   if (skip) return;
   sim = await startSim(['--replay', EXAMPLES, '--speed', '0']);
   key = await demoKey(sim);
   // What an operator does: copy dist/ to the web root, write config.json beside it.
-  const prefix = mkdtempSync(path.join(tmpdir(), 'eventline-nginx-'));
+  prefix = mkdtempSync(path.join(tmpdir(), 'eventline-nginx-'));
   const site = path.join(prefix, 'srv', 'eventline', 'dist');
   mkdirSync(site, { recursive: true });
   cpSync(DIST, site, { recursive: true });
@@ -130,6 +131,7 @@ after(async () => {
   await browser?.close();
   await nginx?.stop();
   await sim?.stop();
+  if (prefix) rmSync(prefix, { recursive: true, force: true });
 });
 
 /** Opens the page through nginx, recording CSP violations and every response's type. */
