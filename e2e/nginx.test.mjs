@@ -154,11 +154,12 @@ async function connect(page, cluster) {
   await page.getByRole('button', { name: 'Disconnect' }).waitFor();
   await page.locator('.status-bar').getByText(/[1-9]\d* events received/).waitFor();
   // The history is replayed at once: wait until the count stops moving.
-  let last = '';
+  const received = async () => Number(/(\d+) events received/.exec(await page.locator('.status-bar').innerText())?.[1]);
+  let last = -1;
   for (let i = 0; i < 100; i += 1) {
-    await new Promise((r) => setTimeout(r, 300));
-    const now = await page.locator('.status-bar').innerText();
-    if (now === last && /\d+ events received/.test(now)) return Number(/(\d+) events received/.exec(now)[1]);
+    await new Promise((r) => setTimeout(r, 400));
+    const now = await received();
+    if (now === last) return now;
     last = now;
   }
   throw new Error(`the event count did not settle: ${last}`);
