@@ -30,9 +30,11 @@ USAGE:
         Run every tier: tool setup, cargo fmt --check, clippy (native + wasm32),
         native tests, browser tests (wasm-bindgen-test in headless Chromium),
         trunk build --release, end-to-end tests (Playwright + Chromium against
-        dist/ and eventline-sim). Installs what is missing first (apt: chromium,
-        chromium-driver; rustup: wasm32 target; cargo: trunk, wasm-bindgen-cli;
-        npm: playwright-core, binaryen) unless --no-install is given.
+        dist/ and eventline-sim; dist/ served by nginx; a Firefox smoke test).
+        Installs what is missing first (apt: chromium, chromium-driver, nginx,
+        firefox-esr; rustup: wasm32 target; cargo: trunk, wasm-bindgen-cli;
+        npm: playwright-core, puppeteer-core, binaryen) unless --no-install is
+        given.
         --full also runs the long end-to-end variants (EVENTLINE_E2E_FULL=1):
         the fault test with 10,000 events and 100 cuts instead of its short
         default (several minutes).

@@ -56,11 +56,11 @@ pub fn run(options: &Options) -> Result<(), String> {
         ("browser tests (headless Chromium)", browser_tests),
         ("trunk build --release", trunk_build),
         if options.full {
-            ("end-to-end tests, full (Playwright + Chromium)", || {
+            ("end-to-end tests, full (Chromium, nginx, Firefox)", || {
                 e2e_tests(true)
             })
         } else {
-            ("end-to-end tests (Playwright + Chromium)", || {
+            ("end-to-end tests (Chromium, nginx, Firefox)", || {
                 e2e_tests(false)
             })
         },
