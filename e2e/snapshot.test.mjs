@@ -3,7 +3,8 @@
 // a fresh browser with the simulator stopped — every request the page makes
 // is answered from dist/ on disk or refused, so nothing can reach a server —
 // and sees the same journey, with a note that it is a snapshot, not live.
-// Damaged and hostile links (a decompression bomb) end in a sentence.
+// A Health panel's link opens that lane with its panel. Damaged and hostile
+// links (a decompression bomb) end in a sentence.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -66,10 +67,12 @@ async function stepNames(panel) {
     .evaluateAll((lis) => lis.map((li) => li.dataset.name));
 }
 
-test('a journey shared as a snapshot opens offline in a fresh browser with the same steps', async () => {
-  const { page, context, problems } = await openPage(browser, {
+/** Connects to the replaying simulator with every entity of the examples; clipboard allowed. */
+async function connected() {
+  const opened = await openPage(browser, {
     viewport: { width: 1280, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'],
   });
+  const { page } = opened;
   await page.goto(`${replay.url}/eventline/`);
   await page.getByLabel('Cluster URL', { exact: true }).fill(replay.url);
   await page.getByLabel('API key', { exact: true }).fill(ALL_KEY);
@@ -77,6 +80,35 @@ test('a journey shared as a snapshot opens offline in a fresh browser with the s
   await page.getByLabel('Tail', { exact: true }).fill('1000');
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.waitForFunction(() => document.querySelectorAll('.event-row').length > 20);
+  return opened;
+}
+
+test('a Health panel shared as a snapshot opens with that lane and its panel', async () => {
+  const { page, context, problems } = await connected();
+  const label = 'device soil-sensors/soil-node-01';
+  const lane = page.getByRole('region', { name: label });
+  const count = Number((await lane.locator('.lane-count').innerText()).replace(/\D/g, ''));
+  await lane.getByRole('button', { name: 'Health' }).click();
+  const health = page.getByRole('region', { name: `Health of ${label}` });
+  await health.getByRole('button', { name: 'Share these events' }).click();
+  await health.getByRole('status').filter({ hasText: `Link to ${count} events copied (redacted as Export).` }).waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  const mate = await offline(replay.url);
+  await mate.page.goto(link);
+  await mate.page.getByRole('status').filter({ hasText: `Snapshot of ${count} events shared on` }).waitFor();
+  await mate.page.getByRole('region', { name: `Health of ${label}` }).waitFor();
+  const lanes = await mate.page.locator('.lane[aria-label]').evaluateAll((ls) => ls.map((l) => l.getAttribute('aria-label')));
+  assert.ok(lanes.includes(label), lanes.join());
+  assert.deepEqual(mate.elsewhere, []);
+  assert.deepEqual(mate.problems(), []);
+  await mate.context.close();
+});
+
+test('a journey shared as a snapshot opens offline in a fresh browser with the same steps', async () => {
+  const { page, context, problems } = await connected();
   await page.getByRole('button', { name: 'Flat view' }).click();
   const query = 'name:gs.up.receive "warehouse-ttig"';
   await page.getByRole('searchbox', { name: 'Filter events' }).fill(query);
