@@ -27,6 +27,8 @@ pub(super) struct Capture {
     read: u64,
     reader: CaptureReader,
     pub(super) state: CaptureState,
+    /// The note of an opened snapshot link (see `model/snapshot.rs`).
+    pub(super) snapshot: Option<String>,
 }
 
 impl Capture {
@@ -57,8 +59,10 @@ impl Model {
             state: CaptureState::Loading {
                 progress: size.map(|_| 0.0),
             },
+            snapshot: None,
         }));
         self.shared.capture = None;
+        self.shared.snapshot = None;
     }
 
     /// A capture named by a link (`path`, relative to the app) starts loading;

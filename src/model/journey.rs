@@ -277,6 +277,9 @@ impl Model {
                 j.asked.len()
             ));
         }
+        if j.asked.is_empty() && self.snapshot_note().is_some() {
+            return Some("Only the steps the snapshot holds are shown.".to_owned());
+        }
         if j.asked.is_empty() {
             return (!self.can_fetch()).then(|| {
                 "Only the steps in memory are shown: connect to the cluster to fetch the others."

@@ -137,6 +137,7 @@ impl Model {
     pub fn connect(&mut self, form: ValidForm, view: ViewState, now: Timestamp, seed: u64) -> Todo {
         self.shared = ViewState {
             capture: None,
+            snapshot: None,
             ..view
         };
         self.refused_capture = None;

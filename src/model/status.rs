@@ -45,6 +45,8 @@ pub enum Status<'a> {
     Capture {
         name: &'a str,
         state: &'a CaptureState,
+        /// An opened snapshot link's note ("Snapshot of N events shared on …; not live").
+        snapshot: Option<&'a str>,
     },
 }
 
@@ -66,6 +68,9 @@ impl Status<'_> {
                 state: CaptureState::Failed(_),
                 ..
             } => "error",
+            Status::Capture {
+                snapshot: Some(_), ..
+            } => "snapshot, not live",
             Status::Capture { .. } => "offline capture",
         }
     }
@@ -113,6 +118,7 @@ impl Model {
             Source::Capture(c) => Status::Capture {
                 name: &c.name,
                 state: &c.state,
+                snapshot: c.snapshot.as_deref(),
             },
             Source::Live(live) => {
                 let failure = live.failure.as_ref();

@@ -7,6 +7,11 @@
 //! except unreserved characters and `/ : @`; list values are items joined by
 //! `,` (an item's own commas are encoded). Defaults are left out, unknown
 //! keys ignored, malformed pairs skipped: a hand-edited link still opens.
+//!
+//! A snapshot link carries its events too: `#snapshot=<base64url>` (last,
+//! after the view's settings; read by `share::snapshot`).
+
+use std::sync::Arc;
 
 /// Everything a shared link restores. There is deliberately no API key here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +44,9 @@ pub struct ViewState {
     pub journey: Option<String>,
     /// Device lanes shown as one row per message.
     pub messages: Vec<String>,
+    /// A snapshot's events, packed (see `share::snapshot`): base64url, kept
+    /// as read (shared, as the view is cloned on every change).
+    pub snapshot: Option<Arc<str>>,
 }
 
 impl Default for ViewState {
@@ -60,6 +68,7 @@ impl Default for ViewState {
             capture: None,
             journey: None,
             messages: Vec::new(),
+            snapshot: None,
         }
     }
 }
@@ -188,6 +197,10 @@ impl ViewState {
         if !self.filter.trim().is_empty() {
             add("filter", encode(self.filter.trim()));
         }
+        // Last: the readable parts come first. Base64url needs no encoding.
+        if let Some(s) = self.snapshot.as_deref().filter(|s| !s.is_empty()) {
+            add("snapshot", encode(s));
+        }
         pairs.join("&")
     }
 
@@ -217,6 +230,9 @@ impl ViewState {
                 "capture" => state.capture = Some(decode(value)).filter(|c| !c.trim().is_empty()),
                 "journey" => state.journey = Some(decode(value)).filter(|j| journey_id_ok(j)),
                 "messages" => state.messages = unlist(value),
+                "snapshot" => {
+                    state.snapshot = Some(decode(value).into()).filter(|s: &Arc<str>| !s.is_empty())
+                }
                 _ => {}
             }
         }
@@ -297,6 +313,7 @@ mod tests {
                 "rpc:/ttn.lorawan.v3.GsNs/HandleUplink:01JB96GXT9B49RW8YVTX0AZG9D".into(),
             ),
             messages: vec!["soil-sensors/soil-node-01".into()],
+            snapshot: Some("8ZJBb4MwDIX_-Q".into()),
         }
     }
 
@@ -323,6 +340,20 @@ mod tests {
             "cluster=https://eu1.cloud.thethings.network&entities=soil-sensors,gw:rooftop-gw-01&tail=10"
         );
         assert_eq!(ViewState::default().to_fragment(), "");
+    }
+
+    #[test]
+    fn a_snapshot_comes_last_as_it_is() {
+        let state = ViewState {
+            flat: true,
+            snapshot: Some("Zm9v-_8".into()),
+            ..ViewState::default()
+        };
+        assert_eq!(state.to_fragment(), "view=flat&snapshot=Zm9v-_8");
+        assert_eq!(
+            ViewState::from_fragment("#snapshot=&view=flat").snapshot,
+            None
+        );
     }
 
     #[test]

@@ -41,9 +41,11 @@ pub fn DeviceHealthPanel(lane: String, label: String) -> impl IntoView {
         viewer.clock.track();
         viewer.with_untracked(|m| m.device_health(&key, now().unix_nanos()))
     });
+    let share = crate::model::Share::Lane(lane.clone());
     let lane = StoredValue::new(lane);
     view! {
         <section class="health" role="region" aria-label=format!("Health of {label}")>
+            <super::snapshot::ShareEvents what=share />
             {move || health.with(|h| body(viewer, lane, h))}
         </section>
     }

@@ -61,6 +61,7 @@ pub fn JourneyPanel() -> impl IntoView {
                         "Close journey"
                     </button>
                 </header>
+                <super::snapshot::ShareEvents what=crate::model::Share::Journey />
                 {move || note.get().map(|n| view! { <p class="journey-note" role="status">{n}</p> })}
                 {move || journey.get().map(|j| view! {
                     <Waterfall steps=j.steps.clone() total=j.total />

@@ -1,7 +1,7 @@
 //! Components and the browser shells. Components read the model through the
 //! [`Viewer`] context and call its methods; they hold no protocol, store or
 //! view logic (that is `crate::model`'s). The shells (`live.rs`, `import.rs`,
-//! `share.rs`, `viewport.rs`) perform I/O and report to the model. Event
+//! `share.rs`, `snapshot.rs`, `viewport.rs`) perform I/O and report to the model. Event
 //! content is always rendered as text.
 
 mod app;
@@ -23,6 +23,7 @@ mod messages;
 mod name_input;
 mod plot;
 mod share;
+mod snapshot;
 mod state;
 mod status_bar;
 mod storage;

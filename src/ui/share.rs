@@ -54,13 +54,23 @@ pub fn push_view(viewer: Viewer) {
 const FRAGMENT_DELAY_MS: u64 = 250;
 
 /// Opens what a link says: the form takes its request, the model its view,
-/// and a capture it names is loaded (no key, no connection).
+/// and a capture it names, or the snapshot it carries, is loaded (no key, no
+/// connection).
 fn open_link(viewer: Viewer, connection: Connection, view: &ViewState, first: bool) {
-    let same_capture = !first && viewer.with_untracked(|m| m.view_state().capture == view.capture);
+    let (same_capture, same_snapshot) = viewer.with_untracked(|m| {
+        let shown = m.view_state();
+        (
+            !first && shown.capture == view.capture,
+            !first && shown.snapshot == view.snapshot,
+        )
+    });
     viewer.edit_form(|f| f.link_opened(view));
     viewer.act(|m| m.apply_view(view));
     if let Some(path) = view.capture.as_deref().filter(|_| !same_capture) {
         super::import::import_link(viewer, connection, path.to_owned());
+    }
+    if let Some(packed) = view.snapshot.clone().filter(|_| !same_snapshot) {
+        super::snapshot::open_link(viewer, connection, packed);
     }
 }
 

@@ -195,7 +195,7 @@ enum Banner {
         progress: Option<f64>,
     },
     CaptureLoaded {
-        name: String,
+        text: String,
     },
     CaptureFailed {
         name: String,
@@ -244,13 +244,17 @@ fn banner_of(status: Status<'_>) -> Banner {
             failure: failure.cloned(),
             reason: reason.to_string(),
         },
-        Status::Capture { name, state } => match state {
+        Status::Capture {
+            name,
+            state,
+            snapshot,
+        } => match state {
             CaptureState::Loading { progress } => Banner::CaptureLoading {
                 name: name.to_owned(),
                 progress: *progress,
             },
             CaptureState::Loaded => Banner::CaptureLoaded {
-                name: name.to_owned(),
+                text: snapshot.map_or_else(|| format!("Offline capture: {name}"), str::to_owned),
             },
             CaptureState::Failed(reason) => Banner::CaptureFailed {
                 name: name.to_owned(),
@@ -374,10 +378,10 @@ pub fn ErrorBanner() -> impl IntoView {
             }
             .into_any(),
         ),
-        Banner::CaptureLoaded { name } => Some(
+        Banner::CaptureLoaded { text } => Some(
             view! {
                 <div class="banner-info" role="status">
-                    <p>{format!("Offline capture: {name}")}</p>
+                    <p>{text}</p>
                 </div>
             }
             .into_any(),

@@ -202,7 +202,8 @@ fn importing_while_streaming_stops_the_stream_and_its_late_chunks() {
         m.status(),
         Status::Capture {
             name: "incident.ndjson",
-            state: CaptureState::Loading { progress: Some(_) }
+            state: CaptureState::Loading { progress: Some(_) },
+            snapshot: None,
         }
     ));
     m.import_finished();

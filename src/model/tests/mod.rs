@@ -7,6 +7,7 @@ mod connection;
 mod failures;
 mod health;
 mod journey;
+mod snapshot;
 mod viewing;
 
 use super::*;
