@@ -12,7 +12,8 @@
 // (default 100000), EVENTLINE_BENCH_OUT (JSON path, default artifacts/bench.json),
 // EVENTLINE_BENCH_PROFILE=1 (CPU profiles of the viewer, see summarizeProfile),
 // EVENTLINE_CRITERION_DIR + EVENTLINE_CRITERION_SINCE (ms since the epoch: only
-// criterion results written after it are reported).
+// criterion results written after it are reported), EVENTLINE_BENCH_ONLY (comma-separated
+// section names, e.g. `views,entities`: only those), EVENTLINE_BENCH_DEVICES (the many-devices case).
 import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync, constants as zlib } from 'node:zlib';
 import os from 'node:os';
@@ -206,18 +207,19 @@ function summarizeProfile(profile, name = 'ingest') {
 }
 
 /** The viewer at flood: events received per second over SECONDS; returns the request it made. */
-async function ingestViewer(browser, sim) {
+async function ingestViewer(browser, sim, { setup = null, window: windowS = SECONDS, key = 'ingest_viewer' } = {}) {
   const { context, page, errors, requests } = await openViewer(browser, sim);
   const cdp = PROFILE ? await context.newCDPSession(page) : null;
   await connect(page);
   const started = await waitForReceived(page, 1, 30);
   if (!started) throw new Error(`no event arrived in 30 s ${errors.join('; ')}`);
+  if (setup) await setup(page);
   if (cdp) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
   }
   const series = [await page.evaluate(readCounts)];
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + windowS * 1000;
   while (Date.now() < end && errors.length === 0) {
     await page.waitForTimeout(1000);
     series.push(await page.evaluate(readCounts));
@@ -235,7 +237,7 @@ async function ingestViewer(browser, sim) {
     series,
     errors,
   };
-  raw.ingest_viewer = result;
+  raw[key] = result;
   const request = requests[0];
   const replay = request && {
     url: request.url(),
@@ -293,6 +295,37 @@ async function ingest(browser, sim) {
   } catch (e) {
     na('ingest', 'baseline events/s (fetch + JSON.parse)', '—', e.message);
     na('ingest', 'viewer / baseline', '≥ 100 % (floor 80 %)', 'no baseline');
+  }
+}
+
+/** Seconds of each window of the views section. */
+const VIEW_SECONDS = Math.min(SECONDS, 20);
+
+/**
+ * Ingest with each view: the lanes (as in the ingest section), the flat view, and a device lane's
+ * Health panel open, in windows of VIEW_SECONDS, so no view quietly costs 10×.
+ */
+async function views(browser, sim) {
+  const cases = [
+    ['lanes', null],
+    ['flat view', (page) => page.getByRole('button', { name: 'Flat view' }).click()],
+    ['a device Health panel open', async (page) => {
+      await page.waitForSelector('.lanes section.lane .lane-health', { timeout: 10_000 });
+      await page.locator('.lanes section.lane .lane-health').first().click();
+      await page.getByRole('region', { name: /^Health of / }).first().waitFor({ timeout: 10_000 });
+    }],
+  ];
+  let lanes = null;
+  for (const [name, setup] of cases) {
+    try {
+      const { result } = await ingestViewer(browser, sim, { setup, window: VIEW_SECONDS, key: `views_${name.replace(/\W+/g, '_')}` });
+      lanes ??= result.rate;
+      const crashed = result.errors.length ? ` (page: ${result.errors.join('; ')})` : '';
+      row('views', `viewer events/s with ${name} (flood, ${round(result.seconds)} s)`, round(result.rate), 'events/s', '≥ 50 % of lanes',
+        result.rate >= 0.5 * lanes, `${round((100 * result.rate) / lanes)} % of the lanes view in this section${crashed}`);
+    } catch (e) {
+      na('views', `viewer events/s with ${name}`, '≥ 50 % of lanes', e.message);
+    }
   }
 }
 
@@ -620,13 +653,17 @@ async function main() {
     ['bundle', bundle],
     ['first paint', () => firstPaint(browser, sim)],
     ['ingest', () => ingest(browser, sim)],
+    ['views', () => views(browser, sim)],
     ['100,000 retained', () => retained(browser, sim, device)],
     ['import', () => importCapture(browser, sim)],
-    [`${ENTITY_DEVICES.toLocaleString('en')} devices`, () => entities(browser)],
+    [`entities (${ENTITY_DEVICES.toLocaleString('en')} devices)`, () => entities(browser)],
     ['native', native],
   ];
+  // EVENTLINE_BENCH_ONLY=views,import: only the sections named (by the first word of their name).
+  const only = process.env.EVENTLINE_BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Boolean);
   try {
     for (const [name, section] of sections) {
+      if (only && !only.some((o) => name.startsWith(o))) continue;
       log(`${name}…`);
       try { await section(); } catch (e) { na(name, name, '—', e.message); }
     }

@@ -88,7 +88,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
         </dl>
         {(!h.devices.is_empty()).then(|| view! {
             <table class="health-table">
-                <caption>"Devices heard"</caption>
+                <caption>"By DevAddr"</caption>
                 <thead><tr><th scope="col">"DevAddr"</th><th scope="col">"Device"</th><th scope="col">"Uplinks"</th></tr></thead>
                 <tbody>{devices}</tbody>
             </table>

@@ -56,7 +56,7 @@ pub fn reception(h: &DeviceHealth) -> impl IntoView {
             <table class="health-table">
                 <caption>"Reception"</caption>
                 <thead><tr>
-                    <th scope="col">"Gateway"</th><th scope="col">"Uplinks heard"</th><th scope="col">"PER"</th>
+                    <th scope="col">"Gateway"</th><th scope="col">"Uplinks heard"</th><th scope="col" title="Share of the device's uplinks this gateway did not hear">"Not heard"</th>
                     <th scope="col">"Median RSSI (dBm)"</th><th scope="col">"Median SNR (dB)"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
