@@ -138,6 +138,16 @@ impl Model {
         }
     }
 
+    /// The lanes the lanes view and the lane list show, in order: every lane,
+    /// or under a filter those with an event passing it (thousands of empty
+    /// lanes would bury the answer).
+    pub fn visible_lanes(&self) -> impl Iterator<Item = &crate::store::Lane> {
+        let filtered = self.store.filter().is_some();
+        self.store
+            .lanes()
+            .filter(move |l| !filtered || l.shown(true) > 0)
+    }
+
     /// Whether a lane is collapsed.
     pub fn is_collapsed(&self, lane: &str) -> bool {
         self.collapsed.contains(lane)

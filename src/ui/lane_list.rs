@@ -88,7 +88,7 @@ fn reveal(viewer: Viewer, key: String, frames_left: u32, settled: u32) {
 #[component]
 pub fn LaneList() -> impl IntoView {
     let viewer = Viewer::expect();
-    let total = Memo::new(move |_| viewer.with(|m| m.store().lanes().count()));
+    let total = Memo::new(move |_| viewer.with(|m| m.visible_lanes().count()));
     let range = Memo::new(move |_| {
         let (item_h, view) = viewer.viewport.with(|v| (v.list_item_h, v.list_view));
         place_list(total.get(), item_h, view)
@@ -97,8 +97,7 @@ pub fn LaneList() -> impl IntoView {
         let (start, end) = range.get();
         viewer.with(|m| {
             let utc = m.settings().utc;
-            m.store()
-                .lanes()
+            m.visible_lanes()
                 .skip(start)
                 .take(end - start)
                 .map(|l| {

@@ -103,8 +103,7 @@ pub(super) fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<S
 fn lane_heights(m: &Model, v: &Viewport) -> Vec<f64> {
     let filtered = m.store().filter().is_some();
     let row_h = v.row_h.max(1.0);
-    m.store()
-        .lanes()
+    m.visible_lanes()
         .map(|l| {
             let collapsed = m.is_collapsed(&l.key);
             let panel = !collapsed && (m.shows_health(&l.key) || m.shows_messages(&l.key));
@@ -297,14 +296,13 @@ pub fn Timeline() -> impl IntoView {
             .with(|v| (v.lanes_band, v.pinned_lane.clone()));
         let mut w = place_lanes(&heights, band);
         if let Some(pinned) = pinned {
-            let index = viewer.with(|m| m.store().lanes().position(|l| l.key == pinned));
+            let index = viewer.with(|m| m.visible_lanes().position(|l| l.key == pinned));
             if let Some(i) = index.filter(|i| !(w.start..w.end).contains(i)) {
                 w = place_around(&heights, i);
             }
         }
         let keys = viewer.with(|m| {
-            m.store()
-                .lanes()
+            m.visible_lanes()
                 .skip(w.start)
                 .take(w.end - w.start)
                 .map(|l| l.key.clone())

@@ -66,3 +66,24 @@ fn only_visible_changes_mark_the_model_dirty() {
     assert_eq!(m.tick(at(20)), Todo::Continue);
     assert!(!m.take_dirty(), "a poll while streaming changes nothing");
 }
+
+#[test]
+fn under_a_filter_only_lanes_with_a_match_are_listed() {
+    let (mut m, conn) = streaming(0);
+    let gateway = format!(
+        "{{\"result\":{{\"name\":\"gs.status.receive\",\"time\":\"{}\",\"identifiers\":[{{\"gateway_ids\":{{\"gateway_id\":\"gw-1\"}}}}],\"unique_id\":\"g\"}}}}\n\n",
+        at(30).to_rfc3339()
+    );
+    m.bytes(
+        conn,
+        at(100),
+        format!("{}{gateway}", frame("a", 10)).as_bytes(),
+    );
+    m.flush(0.0);
+    let keys = |m: &Model| m.visible_lanes().map(|l| l.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&m).len(), 2, "no filter: every lane ({:?})", keys(&m));
+    m.type_filter("kind:gateway");
+    assert_eq!(keys(&m), vec!["gw:gw-1".to_owned()]);
+    m.set_filter("");
+    assert_eq!(keys(&m).len(), 2);
+}
