@@ -71,6 +71,11 @@ impl FormErrors {
 pub struct ApiKey(String);
 
 impl ApiKey {
+    /// A key from somewhere else than the form (a share key: created, or read from a link).
+    pub fn from_secret(secret: String) -> Self {
+        ApiKey(secret)
+    }
+
     /// The key itself.
     pub fn expose(&self) -> &str {
         &self.0
@@ -90,6 +95,8 @@ pub struct ValidForm {
     /// The key, trimmed and without a pasted `Bearer ` prefix.
     pub api_key: ApiKey,
     pub request: StreamRequest,
+    /// A share key from a link (not the user's own) and when it expires.
+    pub shared_until: Option<Timestamp>,
 }
 
 /// Splits the event-names field into entries: separated by commas, spaces or
@@ -339,6 +346,7 @@ impl FormInput {
                 cluster,
                 api_key: ApiKey(api_key),
                 request,
+                shared_until: None,
             }),
             _ => Err(FormErrors(errors)),
         }

@@ -9,8 +9,9 @@
 //! it never reads a clock or the page: the shell says whether the page is
 //! served over https and from which origin.
 
+use crate::share::key_link::time_words;
 use crate::stream::session::EndCause;
-use crate::tts::{ApiError, ErrorSource};
+use crate::tts::{ApiError, ErrorSource, Timestamp};
 
 /// Where the viewer runs, for the causes that depend on it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -198,6 +199,35 @@ pub fn explain(cause: &EndCause, url: &str, opened: bool, page: &Page) -> Option
             ),
         },
     })
+}
+
+/// A failure of a stream that used a share key from a link: the cluster's
+/// refusal of that key said in words for the recipient (the sentences for a
+/// user's own key stay as they are).
+pub fn for_shared_key(mut failure: Failure, cause: &EndCause, until: Timestamp) -> Failure {
+    let error = match cause {
+        EndCause::StreamError(error) | EndCause::Rejected { error, .. } => error,
+        _ => return failure,
+    };
+    let ask = "Ask whoever shared the link for a new one.";
+    match error.name().unwrap_or_default() {
+        "api_key_not_found" => {
+            failure.what = "The shared key was revoked or does not exist any more.".into();
+            failure.hint = Some(ask.into());
+        }
+        "api_key_expired" => {
+            failure.what = format!("The shared key expired at {}.", time_words(until));
+            failure.hint = Some(ask.into());
+        }
+        name if name.starts_with("no_") && name.ends_with("_rights") => {
+            failure.hint = Some(
+                "A shared key works only for the one application or gateway it was made for."
+                    .into(),
+            );
+        }
+        _ => {}
+    }
+    failure
 }
 
 #[cfg(test)]

@@ -48,6 +48,10 @@ pub struct FormModel {
     /// What Connect will save once the stream opened: the cluster, and the
     /// key to remember for it (a key the server refuses is never saved).
     pending_save: Option<(crate::stream::ClusterUrl, Option<crate::form::ApiKey>)>,
+    /// A share key a link brought (see `form_shared.rs`).
+    pub shared: Option<super::form_shared::SharedLink>,
+    /// Why a link's share key cannot be used.
+    pub shared_error: Option<String>,
 }
 
 /// Whether a transition changed what is saved on this device (store it).
@@ -217,6 +221,21 @@ impl FormModel {
             self.errors = errors;
             return None;
         }
+        if let Some(shared) = self.submit_shared() {
+            // The shared key is never saved, and trusts the cluster for nothing else.
+            self.pending_save = None;
+            return match shared {
+                Ok(valid) => {
+                    self.errors = FormErrors::default();
+                    self.folded = true;
+                    Some(valid)
+                }
+                Err(problems) => {
+                    self.errors = problems;
+                    None
+                }
+            };
+        }
         let policy = self.policy();
         match self
             .input
@@ -280,7 +299,12 @@ impl FormModel {
             1 => view.names[0].clone(),
             n => format!("{n} event names"),
         };
-        format!("{entities} on {host} · {names}")
+        let shared = if self.shared_in_use().is_some() {
+            " · shared key"
+        } else {
+            ""
+        };
+        format!("{entities} on {host} · {names}{shared}")
     }
 
     /// The request part of the link, as the form holds it.

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::failure::{explain, Failure};
+use super::failure::{explain, for_shared_key, Failure};
 use super::{Model, SkippedFrame, Source};
 use crate::form::{ApiKey, ValidForm};
 use crate::share::ViewState;
@@ -283,7 +283,11 @@ impl Model {
             return Todo::Stop;
         };
         if current {
-            live.failure = explain(&cause, &live.url(), opened, &page);
+            let failure = explain(&cause, &live.url(), opened, &page);
+            live.failure = match live.form.shared_until {
+                Some(until) => failure.map(|f| for_shared_key(f, &cause, until)),
+                None => failure,
+            };
         }
         let action = live.session.ended(now, conn, cause);
         let todo = live.todo(action);

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 {move || config_warning().map(|text| view! {
                     <p class="banner config-warning" role="note">{format!("This Eventline's settings have a problem, tell its operator: {text}")}</p>
                 })}
+                <super::shared_note::SharedKeyNote />
                 <ConnectForm />
                 <LaneList />
             </aside>

@@ -313,7 +313,8 @@ pub fn ConnectForm() -> impl IntoView {
                     }}
                 </p>
                 <SavedKeyList />
-                <Show when=move || share::opened_from_link() && !needs_trust() && viewer.form(|f| f.input.api_key.is_empty())>
+                <super::shared_note::SharedKeyInUse />
+                <Show when=move || share::opened_from_link() && !needs_trust() && viewer.form(|f| f.input.api_key.is_empty() && f.shared.is_none())>
                     <p class="shared-note" role="note">
                         "Opened from a shared link: enter your own API key and press Connect."
                     </p>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use super::live::Connection;
 use super::state::Viewer;
-use crate::share::ViewState;
+use crate::share::{key_link, ViewState};
 
 fn location_hash() -> String {
     web_sys::window()
@@ -74,15 +74,26 @@ fn open_link(viewer: Viewer, connection: Connection, view: &ViewState, first: bo
     }
 }
 
+/// Opens the address's fragment. A share key in it is read, then taken out
+/// of the address bar at once (the rest of the fragment kept); it lives in
+/// the form's memory only.
+fn open_current(viewer: Viewer, connection: Connection, first: bool) {
+    let hash = location_hash();
+    let shared = key_link::read(&hash);
+    if shared.is_some() {
+        write(&key_link::without_key(&hash), false);
+    }
+    let view = ViewState::from_fragment(&hash);
+    open_link(viewer, connection, &view, first);
+    if let Some(read) = shared {
+        viewer.edit_form(|f| f.shared_link_opened(read, &view));
+    }
+}
+
 /// Restores the view from the fragment now and on back/forward, and keeps the
 /// fragment up to date as the view changes.
 pub fn install(viewer: Viewer, connection: Connection) {
-    open_link(
-        viewer,
-        connection,
-        &ViewState::from_fragment(&location_hash()),
-        true,
-    );
+    open_current(viewer, connection, true);
     let shown = Memo::new(move |_| viewer.with(|m| m.view_state()));
     // Written a moment after the last change: typing a filter would
     // otherwise rewrite the address on every key (slow, and browsers throttle it).
@@ -107,12 +118,7 @@ pub fn install(viewer: Viewer, connection: Connection) {
         false,
     );
     let handle = window_event_listener(leptos::ev::popstate, move |_| {
-        open_link(
-            viewer,
-            connection,
-            &ViewState::from_fragment(&location_hash()),
-            false,
-        );
+        open_current(viewer, connection, false);
     });
     on_cleanup(move || handle.remove());
 }

@@ -121,6 +121,7 @@ pub fn Toolbar() -> impl IntoView {
             </Show>
             <CapacitySelect />
             <super::share::CopyLink />
+            <super::share_key::ShareWithKey />
             <super::snapshot::ShareEvents what=crate::model::Share::View />
             <super::export::ExportButtons />
             <super::import::ImportButton />

@@ -185,3 +185,56 @@ fn a_report_about_an_older_attempt_does_not_replace_the_current_explanation() {
         Some("Events storage is not enabled")
     );
 }
+
+fn auth_error(name: &str) -> crate::tts::ApiError {
+    let body = format!(
+        r#"{{"code":16,"message":"m","details":[{{"namespace":"pkg/identityserver","name":"{name}","message_format":"x","code":16}}]}}"#
+    );
+    crate::tts::ApiError::from_response(401, Some("application/json"), body.as_bytes())
+}
+
+#[test]
+fn a_shared_keys_refusal_is_said_in_words_and_ends_the_retries() {
+    let until = crate::tts::Timestamp::parse("2030-01-01T10:00:00Z").unwrap_or_default();
+    for (name, mid_stream, sentence) in [
+        (
+            "api_key_not_found",
+            true,
+            "The shared key was revoked or does not exist any more.".to_owned(),
+        ),
+        (
+            "api_key_expired",
+            false,
+            "The shared key expired at 2030-01-01 10:00 UTC.".to_owned(),
+        ),
+    ] {
+        let mut m = Model::new();
+        let shared = ValidForm {
+            shared_until: Some(until),
+            ..form("app-1")
+        };
+        let open = open_of(m.connect(shared, view("app-1"), at(0), 1));
+        let cause = if mid_stream {
+            m.opened(open.conn, at(10), Some("text/event-stream"), None);
+            EndCause::StreamError(auth_error(name))
+        } else {
+            EndCause::Rejected {
+                status: 401,
+                retry_after_secs: None,
+                error: auth_error(name),
+            }
+        };
+        assert_eq!(m.ended(open.conn, at(50), cause), Todo::Stop, "{name}");
+        assert_eq!(failure_of(&m).what, sentence);
+    }
+    // The user's own key keeps today's sentence.
+    let mut m = Model::new();
+    let open = open_of(m.connect(form("app-1"), view("app-1"), at(0), 1));
+    let cause = EndCause::Rejected {
+        status: 401,
+        retry_after_secs: None,
+        error: auth_error("api_key_expired"),
+    };
+    m.ended(open.conn, at(50), cause);
+    assert_eq!(failure_of(&m).what, "The API key has expired.");
+}
