@@ -9,6 +9,18 @@ use crate::insight::{
 use crate::store::Seq;
 use crate::tts::EntityIds;
 
+/// How a panel recomputed every second paces itself: it gives the page at
+/// least nine tenths of the time, so a panel over a device with tens of
+/// thousands of events in memory (a flood) recomputes less often instead of
+/// taking the main thread. `last` is when (ms) the previous computation
+/// started and `cost` how long it took.
+pub fn recompute_due(last: Option<(f64, f64)>, now_ms: f64) -> bool {
+    match last {
+        None => true,
+        Some((at, cost)) => now_ms - at >= cost * 10.0,
+    }
+}
+
 /// The fleet table's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FleetView {
@@ -129,5 +141,24 @@ impl Model {
             .and_then(|l| l.entity.as_ref())
             .map_or(lane, EntityIds::id);
         format!("\"{}\"", id.replace('"', ""))
+    }
+}
+
+#[cfg(test)]
+mod pace_tests {
+    use super::recompute_due;
+
+    #[test]
+    fn a_costly_panel_waits_ten_times_its_cost() {
+        assert!(recompute_due(None, 0.0));
+        assert!(
+            recompute_due(Some((0.0, 20.0)), 1_000.0),
+            "20 ms: every second"
+        );
+        assert!(
+            !recompute_due(Some((0.0, 200.0)), 1_000.0),
+            "200 ms: not yet"
+        );
+        assert!(recompute_due(Some((0.0, 200.0)), 2_000.0));
     }
 }

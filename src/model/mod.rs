@@ -38,7 +38,7 @@ pub use capture::CaptureState;
 pub use failure::{explain, Failure, Page};
 pub use form::{ConfigState, FormModel};
 pub use form_shared::SharedLink;
-pub use health::FleetView;
+pub use health::{recompute_due, FleetView};
 pub use journey::{Answer, Fetch, OpenJourney, MAX_ASKED};
 pub use live::{Open, Todo};
 pub use snapshot::{Share, SNAPSHOT_NAME};

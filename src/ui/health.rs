@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::health_parts::percent;
+use super::health_parts::{paced, percent};
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
 use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
@@ -37,9 +37,12 @@ fn spread(s: Spread, unit: &'static str, quality: Option<fn(f64) -> Quality>) ->
 pub fn DeviceHealthPanel(lane: String, label: String) -> impl IntoView {
     let viewer = Viewer::expect();
     let key = lane.clone();
-    let health = Memo::new(move |_| {
+    let pace = StoredValue::new(None);
+    let health = Memo::new(move |prev| {
         viewer.clock.track();
-        viewer.with_untracked(|m| m.device_health(&key, now().unix_nanos()))
+        paced(prev, pace, || {
+            viewer.with_untracked(|m| m.device_health(&key, now().unix_nanos()))
+        })
     });
     let share = crate::model::Share::Lane(lane.clone());
     let lane = StoredValue::new(lane);

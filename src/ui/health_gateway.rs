@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::health_parts::clock;
+use super::health_parts::{clock, paced};
 use super::plot::Bars;
 use super::state::{now, Viewer};
 use crate::insight::{GatewayHealth, MINUTES};
@@ -13,9 +13,12 @@ use crate::insight::{GatewayHealth, MINUTES};
 pub fn GatewayHealthPanel(lane: String, label: String) -> impl IntoView {
     let viewer = Viewer::expect();
     let key = lane.clone();
-    let health = Memo::new(move |_| {
+    let pace = StoredValue::new(None);
+    let health = Memo::new(move |prev| {
         viewer.clock.track();
-        viewer.with_untracked(|m| m.gateway_health(&key, now().unix_nanos()))
+        paced(prev, pace, || {
+            viewer.with_untracked(|m| m.gateway_health(&key, now().unix_nanos()))
+        })
     });
     let share = crate::model::Share::Lane(lane.clone());
     let lane = StoredValue::new(lane);

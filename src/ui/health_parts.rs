@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::state::Viewer;
+use super::state::{now_ms, Viewer};
 use super::time;
 use crate::insight::{snr_quality, DeviceHealth, Outcome, Problem};
 use crate::tts::preview::decimal;
@@ -12,6 +12,25 @@ use crate::tts::preview::decimal;
 /// "12.5 %" from a ratio.
 pub fn percent(p: f64) -> String {
     format!("{} %", decimal(p * 100.0, 1))
+}
+
+/// A panel's value, recomputed at each clock tick unless the last
+/// computation was costly (`model::recompute_due`): then the previous
+/// value stays a little longer.
+pub fn paced<T: Clone>(
+    prev: Option<&T>,
+    pace: StoredValue<Option<(f64, f64)>>,
+    compute: impl FnOnce() -> T,
+) -> T {
+    let start = now_ms();
+    match prev {
+        Some(prev) if !crate::model::recompute_due(pace.get_value(), start) => prev.clone(),
+        _ => {
+            let value = compute();
+            pace.set_value(Some((start, now_ms() - start)));
+            value
+        }
+    }
 }
 
 /// "10:42:07" in the viewer's time zone.
