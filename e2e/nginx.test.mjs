@@ -274,6 +274,8 @@ test('through nginx: a share key made on the page opens in a fresh context and s
   const second = await openViewer();
   await second.page.goto(link);
   const note = second.page.getByRole('region', { name: 'Shared link' });
+  // This cluster replays its history once and then is quiet: ask for the history.
+  await second.page.getByLabel('Tail', { exact: true }).fill('100');
   await note.getByRole('button', { name: 'Watch with the shared key' }).click();
   await second.page.getByRole('region', { name: /^(application soil-sensors|device soil-sensors\/)/ })
     .getByRole('listitem').first().waitFor();
