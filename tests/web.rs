@@ -23,7 +23,9 @@ async fn connect_form_has_every_labelled_field() {
     leptos::task::tick().await;
 
     // Labels that wrap their checkbox (e.g. "Remember on this device") need no `for`.
-    let labels = host.query_selector_all("label[for]").unwrap();
+    // The form's own labels (the page has others, e.g. the share dialog's).
+    let form = host.query_selector("form#connect-form").unwrap().unwrap();
+    let labels = form.query_selector_all("label[for]").unwrap();
     let mut texts = Vec::new();
     for i in 0..labels.length() {
         let label: web_sys::HtmlElement = labels.item(i).unwrap().unchecked_into();

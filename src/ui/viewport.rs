@@ -318,7 +318,10 @@ mod wasm {
             scheduled.set_value((true, was_follow || follow));
             if !pending {
                 request_animation_frame(move || {
-                    let (_, follow) = scheduled.get_value();
+                    // The page may have been unmounted since (tests mount several).
+                    let Some((_, follow)) = scheduled.try_get_value() else {
+                        return;
+                    };
                     scheduled.set_value((false, false));
                     measure(viewer, follow);
                 });
