@@ -3,7 +3,8 @@
 // error so tests can assert there were none.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -13,6 +14,20 @@ export const DIST = process.env.EVENTLINE_DIST ?? path.join(here, '..', 'dist');
 export const SIM_BIN = process.env.EVENTLINE_SIM_BIN
   ?? path.join(process.env.HOME ?? '/root', '.cache/eventline/target/debug/eventline-sim');
 export const ARTIFACTS = path.join(here, 'artifacts');
+
+/** The example stream (data/example-events.jsonl) and a key with every right on it. */
+export const EXAMPLES = path.join(here, '..', 'data', 'example-events.jsonl');
+export const ALL_KEY = `NNSXS.EVENTLINEALLKEY${'A'.repeat(24)}.${'B'.repeat(52)}`;
+
+/**
+ * A simulator that replays the example stream at once as history, serves dist/ under
+ * /eventline/ and knows only ALL_KEY (all rights on every entity).
+ */
+export function startReplay() {
+  const keys = path.join(mkdtempSync(path.join(tmpdir(), 'eventline-replay-')), 'keys.json');
+  writeFileSync(keys, JSON.stringify({ keys: [{ key: ALL_KEY, rights: { '*': ['RIGHT_ALL'] } }] }));
+  return startSim(['--serve', DIST, '--base', '/eventline/', '--replay', EXAMPLES, '--speed', '0', '--keys', keys]);
+}
 
 /** Starts the simulator on a free port; resolves once it prints its ready line. */
 export function startSim(args = []) {

@@ -7,15 +7,8 @@
 // simulator. Screenshots of the waterfall, light and dark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DIST, startSim, launchBrowser, openPage, screenshot, count } from './harness.mjs';
+import { DIST, ALL_KEY, startSim, startReplay, launchBrowser, openPage, screenshot, count } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const EXAMPLES = path.join(here, '..', 'data', 'example-events.jsonl');
-const ALL_KEY = `NNSXS.EVENTLINEALLKEY${'A'.repeat(24)}.${'B'.repeat(52)}`;
 const ENTITIES = [
   'soil-sensors', 'cold-chain', 'soil-sensors/soil-node-01', 'soil-sensors/soil-node-02',
   'cold-chain/fridge-07', 'gw:rooftop-gw-01', 'gw:warehouse-ttig', 'gw:parking-gw-north',
@@ -25,9 +18,7 @@ let replay;
 let browser;
 
 before(async () => {
-  const keys = path.join(mkdtempSync(path.join(tmpdir(), 'eventline-journey-')), 'keys.json');
-  writeFileSync(keys, JSON.stringify({ keys: [{ key: ALL_KEY, rights: { '*': ['RIGHT_ALL'] } }] }));
-  replay = await startSim(['--serve', DIST, '--base', '/eventline/', '--replay', EXAMPLES, '--speed', '0', '--keys', keys]);
+  replay = await startReplay();
   browser = await launchBrowser();
 });
 

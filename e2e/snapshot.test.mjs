@@ -7,16 +7,11 @@
 // links (a decompression bomb) end in a sentence.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { DIST, startSim, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { DIST, ALL_KEY, startReplay, launchBrowser, openPage, screenshot } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const EXAMPLES = path.join(here, '..', 'data', 'example-events.jsonl');
-const ALL_KEY = `NNSXS.EVENTLINEALLKEY${'A'.repeat(24)}.${'B'.repeat(52)}`;
 const ENTITIES = [
   'soil-sensors', 'cold-chain', 'soil-sensors/soil-node-01', 'soil-sensors/soil-node-02',
   'cold-chain/fridge-07', 'gw:rooftop-gw-01', 'gw:warehouse-ttig', 'gw:parking-gw-north',
@@ -27,9 +22,7 @@ let replay;
 let browser;
 
 before(async () => {
-  const keys = path.join(mkdtempSync(path.join(tmpdir(), 'eventline-snapshot-')), 'keys.json');
-  writeFileSync(keys, JSON.stringify({ keys: [{ key: ALL_KEY, rights: { '*': ['RIGHT_ALL'] } }] }));
-  replay = await startSim(['--serve', DIST, '--base', '/eventline/', '--replay', EXAMPLES, '--speed', '0', '--keys', keys]);
+  replay = await startReplay();
   browser = await launchBrowser();
 });
 
