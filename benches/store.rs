@@ -207,6 +207,33 @@ mod native {
             });
         }
         group.finish();
+
+        // A device Health panel recomputes over the device's events in memory:
+        // the busiest device lane of the 100,000.
+        let store = filled(&events);
+        if let Some(lane) = store
+            .lanes()
+            .filter(|l| matches!(l.entity, Some(EntityIds::Device { .. })))
+            .max_by_key(|l| l.count())
+        {
+            let key = lane.key.clone();
+            let count = lane.count();
+            let now = base_time(&store);
+            let mut health = c.benchmark_group("insight");
+            health.sample_size(10);
+            health.bench_function(format!("device_health_{count}_events"), |b| {
+                b.iter(|| eventline::insight::device_health(&store, black_box(&key), now))
+            });
+            health.finish();
+        }
+    }
+
+    /// The newest retained event's time (ns): "now" for the health computation.
+    fn base_time(store: &Timeline) -> i64 {
+        store
+            .in_time_order()
+            .last()
+            .map_or(0, |e| e.time.unix_nanos())
     }
 
     criterion_group!(benches, bench);
