@@ -76,9 +76,13 @@ impl FormModel {
         }
     }
 
-    /// The shared key waiting for the recipient's press, if any.
+    /// The shared key waiting for the recipient's press, if any, while the
+    /// form still names its cluster (its note and button show only then).
     pub fn shared_pending(&self) -> Option<&SharedLink> {
-        self.shared.as_ref().filter(|s| !s.accepted)
+        let origin = self.key_origin();
+        self.shared
+            .as_ref()
+            .filter(|s| !s.accepted && Some(&s.origin) == origin.as_ref())
     }
 
     /// The shared key Connect uses now: accepted, and the form still names its cluster.
@@ -90,10 +94,21 @@ impl FormModel {
     }
 
     /// "Watch with the shared key": the request with the shared key.
+    /// Nothing happens when the form no longer names the key's cluster (the
+    /// button then must not connect with the user's own key instead), and the
+    /// key stays waiting when the form cannot be sent yet (config.json loading).
     pub fn watch_shared(&mut self) -> Option<ValidForm> {
-        let shared = self.shared.as_mut()?;
-        shared.accepted = true;
-        self.submit()
+        self.shared_pending()?;
+        if let Some(shared) = self.shared.as_mut() {
+            shared.accepted = true;
+        }
+        let valid = self.submit();
+        if valid.is_none() {
+            if let Some(shared) = self.shared.as_mut() {
+                shared.accepted = false;
+            }
+        }
+        valid
     }
 
     /// "Use my own key": the shared key is forgotten.
@@ -190,6 +205,30 @@ mod tests {
         let valid = form.submit().unwrap();
         assert_eq!(valid.api_key.expose(), "NNSXS.MINE.KEY");
         assert_eq!(valid.shared_until, None);
+    }
+
+    #[test]
+    fn watch_never_connects_with_the_users_own_key_when_the_cluster_changed() {
+        let mut form = FormModel::default();
+        form.config_loaded(loaded());
+        opened(&mut form, &link("https://tts.example.com"));
+        form.type_cluster("http://127.0.0.1:1885".into());
+        assert_eq!(form.shared_pending(), None, "the note hides");
+        assert_eq!(form.watch_shared(), None, "the button does nothing");
+        form.type_cluster("https://tts.example.com".into());
+        assert!(form.shared_pending().is_some(), "back on its cluster");
+        assert_eq!(
+            form.watch_shared().map(|v| v.api_key.expose().to_owned()),
+            Some(key())
+        );
+    }
+
+    #[test]
+    fn watch_before_config_json_is_read_keeps_the_key_waiting() {
+        let mut form = FormModel::default();
+        opened(&mut form, &link("https://tts.example.com"));
+        assert_eq!(form.watch_shared(), None, "config.json is not read yet");
+        assert!(form.shared_pending().is_some(), "the note stays up");
     }
 
     #[test]

@@ -72,7 +72,18 @@ fn host_view(host: &str) -> impl IntoView {
 #[component]
 fn ClusterWarning() -> impl IntoView {
     let viewer = Viewer::expect();
-    let check = Memo::new(move |_| viewer.form(FormModel::cluster_check));
+    // A shared key waiting for (or used on) this cluster has its own note:
+    // "Connecting sends your API key" would be false, and Trust unneeded.
+    let check = Memo::new(move |_| {
+        viewer.form(|f| match f.cluster_check() {
+            Some(ClusterCheck::Confirm { .. })
+                if f.shared_pending().is_some() || f.shared_in_use().is_some() =>
+            {
+                None
+            }
+            other => other,
+        })
+    });
     move || match check.get() {
         Some(ClusterCheck::Confirm { host, reason }) => {
             // Trust exactly the host shown, whatever the field holds by the time of the click.
