@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { DIST, startSim } from './harness.mjs';
+import { DIST, startSim, recordProblems } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXAMPLES = path.join(here, '..', 'data', 'example-events.jsonl');
@@ -50,17 +50,8 @@ after(async () => {
 /** A page in `context` that records uncaught errors, console errors and failed requests. */
 async function openPage(context) {
   const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A missing config.json is normal; the browser may log its 404.
-    if (m.type() === 'error' && !m.location()?.url?.endsWith('/config.json')) problems.push(`console error: ${m.text()}`);
-  });
-  page.on('requestfailed', (r) => {
-    // Closing a page aborts its open stream.
-    if (!/NS_BINDING_ABORTED/.test(r.failure()?.errorText ?? '')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  return { page, problems };
+  // Closing a page aborts its open stream (Firefox says NS_BINDING_ABORTED).
+  return { page, problems: recordProblems(page, /NS_BINDING_ABORTED/) };
 }
 
 /** Waits until an element matching `selector` has text matching `re`; returns that text. */

@@ -18,6 +18,11 @@ export const ARTIFACTS = path.join(here, 'artifacts');
 /** The example stream (data/example-events.jsonl) and a key with every right on it. */
 export const EXAMPLES = path.join(here, '..', 'data', 'example-events.jsonl');
 export const ALL_KEY = `NNSXS.EVENTLINEALLKEY${'A'.repeat(24)}.${'B'.repeat(52)}`;
+/** Entities of the example stream, in the form's quick-paste syntax. */
+export const EXAMPLE_ENTITIES = [
+  'soil-sensors', 'cold-chain', 'soil-sensors/soil-node-01', 'soil-sensors/soil-node-02',
+  'cold-chain/fridge-07', 'gw:rooftop-gw-01', 'gw:warehouse-ttig', 'gw:parking-gw-north',
+];
 
 /**
  * A simulator that replays the example stream at once as history, serves dist/ under
@@ -71,10 +76,11 @@ export function launchBrowser() {
   });
 }
 
-/** Opens a page that records uncaught errors, console errors and failed requests. */
-export async function openPage(browser, options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
+/**
+ * Records a page's uncaught errors, console errors and failed requests (Playwright and
+ * Puppeteer pages alike). `aborted` matches the failure text of a stream closed on purpose.
+ */
+export function recordProblems(page, aborted = /^net::ERR_ABORTED$/) {
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -82,10 +88,17 @@ export async function openPage(browser, options = {}) {
     if (m.type() === 'error' && !m.location()?.url?.endsWith('/config.json')) problems.push(`console error: ${m.text()}`);
   });
   page.on('requestfailed', (r) => {
-    // Disconnect aborts the stream on purpose; anything else is a problem.
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    // Disconnect (or closing the page) aborts the stream on purpose; anything else is a problem.
+    if (!aborted.test(r.failure()?.errorText ?? '')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
-  return { context, page, problems };
+  return problems;
+}
+
+/** Opens a page that records uncaught errors, console errors and failed requests. */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  return { context, page, problems: recordProblems(page) };
 }
 
 /** Saves a screenshot in artifacts/: the whole page, or (`fullPage: false`) the viewport —

@@ -7,12 +7,9 @@
 // simulator. Screenshots of the waterfall, light and dark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, ALL_KEY, startSim, startReplay, launchBrowser, openPage, screenshot, count } from './harness.mjs';
+import { DIST, ALL_KEY, EXAMPLE_ENTITIES, startSim, startReplay, launchBrowser, openPage, screenshot, count } from './harness.mjs';
 
-const ENTITIES = [
-  'soil-sensors', 'cold-chain', 'soil-sensors/soil-node-01', 'soil-sensors/soil-node-02',
-  'cold-chain/fridge-07', 'gw:rooftop-gw-01', 'gw:warehouse-ttig', 'gw:parking-gw-north',
-];
+const ENTITIES = EXAMPLE_ENTITIES;
 
 let replay;
 let browser;

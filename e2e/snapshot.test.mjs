@@ -10,12 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { DIST, ALL_KEY, startReplay, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { DIST, ALL_KEY, EXAMPLE_ENTITIES, startReplay, launchBrowser, openPage, screenshot } from './harness.mjs';
 
-const ENTITIES = [
-  'soil-sensors', 'cold-chain', 'soil-sensors/soil-node-01', 'soil-sensors/soil-node-02',
-  'cold-chain/fridge-07', 'gw:rooftop-gw-01', 'gw:warehouse-ttig', 'gw:parking-gw-north',
-];
+const ENTITIES = EXAMPLE_ENTITIES;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 let replay;
