@@ -12,7 +12,7 @@ use super::joins::{joins, repeated, Join};
 use super::problems::{problems, Problem};
 use super::radio::{esp, median, worst};
 use super::uplinks::{uplinks, Uplink};
-use crate::journey::{messages, MessageKind};
+use crate::journey::downlink_statuses;
 use crate::store::Timeline;
 
 /// One point of the signal plot: an uplink's best reception.
@@ -198,19 +198,18 @@ fn downlinks(store: &Timeline, lane: &str) -> Downlinks {
         "acknowledged",
         "pending",
     ];
-    let (list, _) = messages(store, lane, usize::MAX);
     let mut d = Downlinks::default();
-    for m in list.iter().filter(|m| m.kind == MessageKind::Downlink) {
+    for status in downlink_statuses(store, lane) {
         d.total += 1;
-        if m.status.failed {
+        if status.failed {
             let what = format!(
                 "{}: {}",
-                if m.status.stage == Some("acknowledged") {
+                if status.stage == Some("acknowledged") {
                     "nacked"
                 } else {
                     "failed"
                 },
-                m.status.reason.clone().unwrap_or_default()
+                status.reason.unwrap_or_default()
             );
             match d.failures.iter_mut().find(|(w, _)| *w == what) {
                 Some((_, n)) => *n += 1,
@@ -218,7 +217,7 @@ fn downlinks(store: &Timeline, lane: &str) -> Downlinks {
             }
             continue;
         }
-        let stage = m.status.stage.unwrap_or("pending");
+        let stage = status.stage.unwrap_or("pending");
         match d.by_stage.iter_mut().find(|(s, _)| *s == stage) {
             Some((_, n)) => *n += 1,
             None => d.by_stage.push((stage, 1)),

@@ -60,8 +60,35 @@ pub struct Message {
 /// The messages of a lane, newest first, at most `limit`; and how many there
 /// are in the scanned events.
 pub fn messages(store: &Timeline, lane_key: &str, limit: usize) -> (Vec<Message>, usize) {
+    let groups = groups(store, lane_key);
+    let total = groups.len();
+    let out = groups
+        .iter()
+        .take(limit)
+        .filter_map(|g| message(store, g))
+        .collect();
+    (out, total)
+}
+
+/// The status of each of the lane's downlinks, newest first: what a Health
+/// panel counts while events arrive, so nothing else of a message (FCnt,
+/// port, timing) is computed.
+pub fn downlink_statuses(store: &Timeline, lane_key: &str) -> Vec<MessageStatus> {
+    groups(store, lane_key)
+        .iter()
+        .filter(|g| {
+            g.first()
+                .is_some_and(|e| direction(&e.name) == Scope::Downlink)
+        })
+        .map(|g| downlink_status(&steps(g)))
+        .collect()
+}
+
+/// The lane's newest [`SCAN`] events grouped by message (by their own
+/// correlation IDs): newest message first, each oldest event first.
+fn groups<'a>(store: &'a Timeline, lane_key: &str) -> Vec<Vec<&'a Event>> {
     let Some(lane) = store.lane(lane_key) else {
-        return (Vec::new(), 0);
+        return Vec::new();
     };
     let mut groups: Vec<Vec<&Event>> = Vec::new();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
@@ -93,16 +120,10 @@ pub fn messages(store: &Timeline, lane_key: &str, limit: usize) -> (Vec<Message>
             g.push(event);
         }
     }
-    let total = groups.len();
-    let out = groups
-        .into_iter()
-        .take(limit)
-        .filter_map(|mut g| {
-            g.reverse();
-            message(store, &g)
-        })
-        .collect();
-    (out, total)
+    for g in &mut groups {
+        g.reverse();
+    }
+    groups
 }
 
 fn message(store: &Timeline, events: &[&Event]) -> Option<Message> {
@@ -128,17 +149,8 @@ fn message(store: &Timeline, events: &[&Event]) -> Option<Message> {
         MessageKind::Uplink
     };
     let start = first.time.unix_nanos();
-    let steps: Vec<Step> = events
-        .iter()
-        .map(|e| Step {
-            event: (*e).clone(),
-            how: How::Carries,
-            fetched: false,
-            offset_ns: e.time.unix_nanos() - start,
-        })
-        .collect();
     let status = match kind {
-        MessageKind::Downlink => downlink_status(&steps),
+        MessageKind::Downlink => downlink_status(&steps(events)),
         MessageKind::Join => join_status(events),
         MessageKind::Uplink => uplink_status(events),
     };
@@ -159,6 +171,20 @@ fn message(store: &Timeline, events: &[&Event]) -> Option<Message> {
         seed,
         events: events.len(),
     })
+}
+
+/// A downlink's events as the steps its lifecycle reads (copies: downlinks only).
+fn steps(events: &[&Event]) -> Vec<Step> {
+    let start = events.first().map_or(0, |e| e.time.unix_nanos());
+    events
+        .iter()
+        .map(|e| Step {
+            event: (*e).clone(),
+            how: How::Carries,
+            fetched: false,
+            offset_ns: e.time.unix_nanos() - start,
+        })
+        .collect()
 }
 
 fn find<'a>(events: &[&'a Event], name: &str) -> Option<&'a Event> {

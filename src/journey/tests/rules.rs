@@ -1,7 +1,7 @@
 //! The grouping rules on hand-made streams: what must and must not join.
 
 use super::*;
-use crate::journey::{messages, How, MessageKind, Scope};
+use crate::journey::{downlink_statuses, messages, How, MessageKind, Scope};
 
 const UP_A: [&str; 4] = ["gs:conn:C1", "gs:up:host:H1", "gs:uplink:A", "ns:uplink:NA"];
 const UP_B: [&str; 4] = ["gs:conn:C1", "gs:up:host:H1", "gs:uplink:B", "ns:uplink:NB"];
@@ -238,4 +238,10 @@ fn a_device_lane_lists_one_message_per_uplink_join_and_downlink() {
     let statuses: Vec<&str> = downs.iter().map(|m| m.status.text.as_str()).collect();
     assert!(statuses.contains(&"acknowledged"), "{statuses:?}");
     assert!(downs.iter().all(|m| m.kind == MessageKind::Downlink));
+    // What a Health panel counts: the same statuses, without the rest of each message.
+    assert_eq!(
+        downlink_statuses(&store, "cold-chain/fridge-07"),
+        downs.iter().map(|m| m.status.clone()).collect::<Vec<_>>()
+    );
+    assert!(downlink_statuses(&store, "soil-sensors/soil-node-01").is_empty());
 }
