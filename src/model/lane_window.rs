@@ -55,6 +55,15 @@ impl LaneSizes {
     }
 }
 
+impl LaneSizes {
+    /// How many rows a lane draws before its box is measured: those a box
+    /// scrolled to the top draws once measured (what fits in it and the
+    /// overscan below), so the first measurement changes nothing.
+    pub fn rows_in_box(&self, row_h: f64) -> usize {
+        (self.body_max / row_h.max(1.0)) as usize + 1 + super::window::OVERSCAN
+    }
+}
+
 /// The lanes drawn: `start..end` in listing order, and the heights (px) the
 /// spacers before and after them stand for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,6 +136,31 @@ pub fn place_lanes(heights: &[f64], band: Option<(f64, f64)>) -> LaneWindow {
     }
 }
 
+/// The drawn lanes (indexes in `w.start..w.end`) lying more than `margin`
+/// px outside the visible `band` of the lane area: such a lane, new in the
+/// page, draws no rows until it is measured — a filter that brings twenty
+/// gateway lanes draws the rows of the few in view, not of all twenty. None
+/// before the first measurement.
+pub fn far_lanes(
+    heights: &[f64],
+    w: &LaneWindow,
+    band: Option<(f64, f64)>,
+    margin: f64,
+) -> Vec<usize> {
+    let Some((from, to)) = band else {
+        return Vec::new();
+    };
+    let mut top = w.above;
+    let mut far = Vec::new();
+    for (i, h) in heights.iter().enumerate().take(w.end).skip(w.start) {
+        if top + h < from - margin || top > to + margin {
+            far.push(i);
+        }
+        top += h;
+    }
+    far
+}
+
 /// A window that holds lane `index` (a jump to a lane not drawn): it and a
 /// few after it, wherever the page is scrolled.
 pub fn place_around(heights: &[f64], index: usize) -> LaneWindow {
@@ -170,6 +204,30 @@ mod tests {
     fn few_lanes_are_all_drawn() {
         let w = place_lanes(&[400.0; ALL_UP_TO], Some((5_000.0, 5_800.0)));
         assert_eq!((w.start, w.end, w.above, w.below), (0, ALL_UP_TO, 0.0, 0.0));
+    }
+
+    #[test]
+    fn lanes_far_from_the_band_are_named_so_they_draw_no_rows_yet() {
+        let heights = [400.0; 10];
+        let all = place_lanes(&heights, Some((1_000.0, 1_800.0)));
+        // Lanes 0..10 at 0, 400, …; the band 1,000–1,800 with 900 px on each side: 100–2,700.
+        assert_eq!(
+            far_lanes(&heights, &all, Some((1_000.0, 1_800.0)), 900.0),
+            vec![7, 8, 9]
+        );
+        assert!(far_lanes(&heights, &all, None, 900.0).is_empty());
+        // A window further down counts from its own top.
+        let w = LaneWindow {
+            start: 5,
+            end: 8,
+            above: 2_000.0,
+            below: 800.0,
+        };
+        assert_eq!(
+            far_lanes(&heights, &w, Some((0.0, 500.0)), 100.0),
+            vec![5, 6, 7]
+        );
+        assert_eq!(LaneSizes::default().rows_in_box(44.0), 8 + 1 + 12);
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub struct Measured {
     pub band: Option<(f64, f64)>,
     /// Which measurement this is.
     pub tick: u64,
+    /// How many rows to draw while the list is not measured yet: [`INITIAL`]
+    /// for a list as tall as the page, what fits in its box for a lane's, none
+    /// for a lane estimated far out of view (see `lane_window::far_lanes`).
+    pub unmeasured: usize,
 }
 
 /// Places the window of `rows` for the measurement `at`, given the previous
@@ -113,7 +117,7 @@ pub fn place(
                 (first.min(n), last.min(n))
             }
         }
-        _ => (0, n.min(INITIAL)),
+        _ => (0, n.min(at.unmeasured)),
     };
     Window {
         start,
@@ -164,6 +168,7 @@ mod tests {
             height: 800.0,
             band: Some((4_000.0, 4_800.0)),
             tick: 1,
+            unmeasured: INITIAL,
         };
         let w = place(None, &list, false, G, at);
         assert_eq!((w.start, w.end), (100 - OVERSCAN, 120 + 1 + OVERSCAN));
@@ -189,6 +194,7 @@ mod tests {
             height: 0.0,
             band: None,
             tick: 0,
+            unmeasured: INITIAL,
         };
         assert_eq!(
             (
@@ -197,6 +203,17 @@ mod tests {
             ),
             (0, INITIAL)
         );
+        // A lane's box not measured yet draws what fits in it; one far out of view, nothing.
+        let boxed = Measured {
+            unmeasured: 10,
+            ..unmeasured
+        };
+        assert_eq!(place(None, &list, false, G, boxed).end, 10);
+        let far = Measured {
+            unmeasured: 0,
+            ..unmeasured
+        };
+        assert_eq!(place(None, &list, false, G, far).end, 0);
     }
 
     #[test]
@@ -206,6 +223,7 @@ mod tests {
             height: 800.0,
             band: Some((4_000.0, 4_800.0)),
             tick: 7,
+            unmeasured: INITIAL,
         };
         let first = place(None, &list, true, G, at);
         // Newest first: 50 newer events arrive above; no scroll (same tick).

@@ -17,6 +17,11 @@ use wasm_bindgen::JsCast;
 
 use crate::model::{FormModel, Model, MAX_QUEUED};
 
+/// The drawn lanes estimated far out of view (more than a viewport's height
+/// away): their rows wait for a measurement ([`crate::model::window::Measured`]).
+#[derive(Clone, Copy)]
+pub struct FarLanes(pub Memo<std::collections::HashSet<String>>);
+
 /// The page's viewport and row sizes (CSS px), for the virtualized lists.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Viewport {

@@ -4,16 +4,18 @@
 //! a lane is an ARIA region labelled with its entity. Also the lane list, the
 //! jump bar beside the timeline.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 
 use super::format;
 use super::health::DeviceHealthPanel;
 use super::health_gateway::GatewayHealthPanel;
 use super::messages::MessageList;
-use super::state::{Viewer, Viewport};
+use super::state::{FarLanes, Viewer, Viewport};
 use super::time;
 use super::virtual_rows::VirtualRows;
-use crate::model::lane_window::{place_around, place_lanes};
+use crate::model::lane_window::{far_lanes, place_around, place_lanes};
 use crate::model::Model;
 use crate::store::MarkerKind;
 use crate::tts::EntityIds;
@@ -308,8 +310,17 @@ pub fn Timeline() -> impl IntoView {
                 .map(|l| l.key.clone())
                 .collect::<Vec<_>>()
         });
-        (keys, w.above, w.below, heights.iter().sum::<f64>())
+        // Before the lane area was measured (the first events of a stream or
+        // capture), it is taken to start at the top of the window.
+        let margin = viewer.viewport.with(|v| v.height);
+        let seen = band.or((margin > 0.0).then_some((0.0, margin)));
+        let far = far_lanes(&heights, &w, seen, margin)
+            .into_iter()
+            .filter_map(|i| keys.get(i - w.start).cloned())
+            .collect::<HashSet<_>>();
+        (keys, w.above, w.below, heights.iter().sum::<f64>(), far)
     });
+    provide_context(FarLanes(Memo::new(move |_| window.with(|w| w.4.clone()))));
     let focused = Memo::new(move |_| {
         viewer.with(|m| {
             m.focused_lane()

@@ -13,8 +13,8 @@
 use leptos::prelude::*;
 
 use super::event_row::EventRow;
-use super::state::Viewer;
-use crate::model::window::{place, Geometry, Measured, Window};
+use super::state::{FarLanes, Viewer};
+use crate::model::window::{place, Geometry, Measured, Window, INITIAL};
 use crate::store::{Ordered, Seq};
 
 /// Focuses the row button of `seq` inside `list`, if it is rendered.
@@ -88,11 +88,25 @@ pub fn VirtualRows(
         }
     });
     let key = lane.with_value(|l| l.clone().unwrap_or_default());
+    let far = use_context::<FarLanes>();
     let window = Memo::new(move |prev: Option<&Window>| {
+        // Not measured yet: a page's worth for a list as tall as the page, a
+        // box's worth for a lane's list, nothing for a lane far out of view.
+        let unmeasured = match lane.with_value(Clone::clone) {
+            Some(key) if viewer.with(|m| m.focused_lane().is_none() && !m.settings().flat) => {
+                if far.is_some_and(|f| f.0.with(|f| f.contains(&key))) {
+                    0
+                } else {
+                    viewer.viewport.with(|v| v.lane_sizes.rows_in_box(v.row_h))
+                }
+            }
+            _ => INITIAL,
+        };
         let measured = viewer.viewport.with(|v| Measured {
             height: v.height,
             band: lane.with_value(|l| v.bands.get(l.as_deref().unwrap_or("")).copied()),
             tick: v.tick,
+            unmeasured,
         });
         len.track();
         let nf = newest_first.get();
