@@ -26,15 +26,15 @@ pub struct RowData {
     /// The facts the row shows (label, value; the full value on hover).
     pub facts: Vec<crate::tts::Fact>,
     pub time: crate::tts::Timestamp,
-    /// For the flat view: which entities the event names.
+    /// For the flat view: which entities the event names (empty elsewhere).
     pub entities: String,
-    pub correlation_ids: Vec<String>,
 }
 
 pub use crate::model::row_key;
 
 impl RowData {
-    pub fn new(at: EventRef, event: &Event, facts: Vec<crate::tts::Fact>) -> Self {
+    /// What the row of `event` shows; `entities` only for the flat view.
+    pub fn new(at: EventRef, event: &Event, facts: Vec<crate::tts::Fact>, entities: bool) -> Self {
         Self {
             key: row_key(at, event),
             at,
@@ -43,13 +43,16 @@ impl RowData {
             family: family(&event.name),
             facts,
             time: event.time,
-            entities: event
-                .identifiers
-                .iter()
-                .map(|i| i.key())
-                .collect::<Vec<_>>()
-                .join(", "),
-            correlation_ids: event.correlation_ids.clone(),
+            entities: if entities {
+                event
+                    .identifiers
+                    .iter()
+                    .map(|i| i.key())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                String::new()
+            },
         }
     }
 }
@@ -94,25 +97,14 @@ pub fn EventRow(
             .preview(at)
             .map(|p| p.preview().facts.clone())
             .unwrap_or_default();
-        m.store().event(at).map(|e| RowData::new(at, e, facts))
+        m.store()
+            .event(at)
+            .map(|e| RowData::new(at, e, facts, show_entities))
     })?;
     let list = StoredValue::new(list);
     // The list's one tab stop (roving): this row, if it holds the keyboard's place.
     let tab_stop = Memo::new(move |_| {
         viewer.with(|m| list.with_value(|l| m.tab_stop(l.as_deref())) == Some(at))
-    });
-    // The time since the previous (older) event of this list, when shown.
-    let previous = Memo::new(move |_| {
-        viewer.with(|m| {
-            if !m.settings().relative {
-                return None;
-            }
-            let rows = list.with_value(|l| m.store().rows(l.as_deref()))?;
-            let time = m.store().event(at)?.time;
-            let i = rows.position(time.unix_nanos(), at)?;
-            let (older, _) = rows.key_at(i.checked_sub(1)?, false)?;
-            Some(Some(crate::tts::Timestamp::from_unix_nanos(older)))
-        })
     });
     let key = row.key.clone();
     let open = {
@@ -126,12 +118,20 @@ pub fn EventRow(
         }
     };
     let ts = row.time;
+    // The clock, or (relative times) the time since the previous, older event of this list.
     let clock = move || {
-        let (utc, relative) = viewer.with(|m| (m.settings().utc, m.settings().relative));
-        if relative {
-            return time::since(previous.get().flatten(), ts);
-        }
-        time::display(ts, utc).1
+        viewer.with(|m| {
+            if !m.settings().relative {
+                return time::display(ts, m.settings().utc).1;
+            }
+            let previous = list.with_value(|l| {
+                let rows = m.store().rows(l.as_deref())?;
+                let i = rows.position(ts.unix_nanos(), at)?;
+                let (older, _) = rows.key_at(i.checked_sub(1)?, false)?;
+                Some(crate::tts::Timestamp::from_unix_nanos(older))
+            });
+            time::since(previous, ts)
+        })
     };
     let keydown = move |ev: leptos::ev::KeyboardEvent| {
         let step = match ev.key().as_str() {
@@ -162,9 +162,11 @@ pub fn EventRow(
     let focused = move |_| {
         viewer.act(|m| list.with_value(|l| m.set_cursor(l.as_deref(), at)));
     };
-    let corr = row.correlation_ids.clone();
     let tree = move || {
         open.get().then(|| {
+            let corr = viewer
+                .with_untracked(|m| m.store().event(at).map(|e| e.correlation_ids.clone()))
+                .unwrap_or_default();
             let value = viewer
                 .with_untracked(|m| m.store().event(at).map(crate::json::event_tree))
                 .unwrap_or_default();
