@@ -23,7 +23,7 @@ pub use catalogue::{
     definition, definitions, resolve_name, resolve_names, EventDefinition, NameError,
 };
 pub use error::{fill_format, http_of_grpc_code, ApiError, ErrorDetails, ErrorSource, Status};
-pub use event::{Authentication, Event, RawJson, Visibility, STREAM_START};
+pub use event::{Authentication, Context, Event, RawJson, Visibility, STREAM_START};
 pub use hints::right_to_see_traffic;
 pub use ids::{validate_id, EntityIds, EntityKind, IdError};
 pub use paste::{parse_entities, parse_entity, PasteError, PasteProblem};
