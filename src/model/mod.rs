@@ -61,6 +61,12 @@ pub const MAX_QUEUED: usize = 20_000;
 /// while events pour in, so drawing never crowds out reading the stream; a
 /// first event after a quiet spell is drawn at the next frame.
 pub const FLUSH_EVERY_MS: f64 = 100.0;
+/// While events pour in, a flush that cost `c` ms (applying the events and
+/// drawing them) waits at least `c` times this before the next, so drawing
+/// takes at most a third of the page's time and reading the stream the rest.
+pub const FLUSH_COST_FACTOR: f64 = 2.0;
+/// The longest wait between two flushes (ms): the view moves at least once a second.
+pub const FLUSH_AT_MOST_MS: f64 = 1_000.0;
 
 /// Where events come from now.
 #[derive(Debug)]
@@ -82,6 +88,8 @@ pub struct Model {
     incoming: Vec<Event>,
     /// When the last flush applied events (ms), for [`Model::flush_wait`].
     last_flush_ms: f64,
+    /// What the last flush cost (ms), drawing included, as the shell measured it.
+    last_flush_cost_ms: f64,
     paused: bool,
     /// Events that arrived while paused.
     pending: Vec<Event>,
@@ -133,6 +141,7 @@ impl Model {
             stats: Stats::default(),
             incoming: Vec::new(),
             last_flush_ms: f64::NEG_INFINITY,
+            last_flush_cost_ms: 0.0,
             paused: false,
             pending: Vec::new(),
             source: Source::Nothing,
@@ -225,9 +234,21 @@ impl Model {
     // --- events into the timeline ------------------------------------------
 
     /// How long (ms) the shell should wait before the next flush, at `now_ms`:
-    /// 0 after a quiet spell, up to [`FLUSH_EVERY_MS`] while events pour in.
+    /// 0 after a quiet spell; while events pour in, [`FLUSH_EVERY_MS`] after
+    /// the last, or [`FLUSH_COST_FACTOR`] times what it cost (at most
+    /// [`FLUSH_AT_MOST_MS`]).
     pub fn flush_wait(&self, now_ms: f64) -> f64 {
-        (self.last_flush_ms + FLUSH_EVERY_MS - now_ms).clamp(0.0, FLUSH_EVERY_MS)
+        let every =
+            (self.last_flush_cost_ms * FLUSH_COST_FACTOR).clamp(FLUSH_EVERY_MS, FLUSH_AT_MOST_MS);
+        (self.last_flush_ms + every - now_ms).clamp(0.0, every)
+    }
+
+    /// The shell measured what the last flush cost (ms): applying its events
+    /// and drawing them. Nothing visible changes.
+    pub fn flush_cost(&mut self, ms: f64) {
+        if ms.is_finite() {
+            self.last_flush_cost_ms = ms.max(0.0);
+        }
     }
 
     /// Applies the events waiting since the last flush, at `now_ms`: into the

@@ -190,10 +190,26 @@ impl Viewer {
     pub fn flush(&self) {
         self.flush_scheduled.set_value(false);
         let now = now_ms();
-        self.model.try_maybe_update(|m| {
-            m.flush(now);
-            (m.take_dirty(), ())
-        });
+        let applied = self
+            .model
+            .try_maybe_update(|m| {
+                let before = m.incoming();
+                m.flush(now);
+                (m.take_dirty(), before > 0)
+            })
+            .unwrap_or_default();
+        // What the flush cost, drawing included: the redraw runs after this
+        // call returns, and the browser lays out and paints the frame before
+        // the next task.
+        if applied && cfg!(target_arch = "wasm32") {
+            let model = self.model;
+            set_timeout(
+                move || {
+                    model.update_untracked(|m| m.flush_cost(now_ms() - now));
+                },
+                std::time::Duration::ZERO,
+            );
+        }
         self.schedule_warm();
     }
 

@@ -34,6 +34,16 @@ fn connect_opens_the_users_request_and_events_count_once_shown() {
     m.bytes(open.conn, at(60), more.as_bytes());
     m.flush(1_250.0);
     assert_eq!((numbers(&m), m.flush_wait(1_250.0)), ((3, 3), 100.0));
+    // A flush that cost 80 ms to draw waits 160 ms; one of 2 s, a second at most.
+    m.flush_cost(80.0);
+    assert_eq!(m.flush_wait(1_250.0), 160.0);
+    assert_eq!(m.flush_wait(1_400.0), 10.0);
+    m.flush_cost(2_000.0);
+    assert_eq!(m.flush_wait(1_250.0), 1_000.0);
+    m.flush_cost(f64::NAN);
+    assert_eq!(m.flush_wait(1_250.0), 1_000.0);
+    m.flush_cost(10.0);
+    assert_eq!(m.flush_wait(1_250.0), 100.0);
 }
 
 #[test]
