@@ -92,6 +92,14 @@ test('the lossy device names its gaps; a click shows the uplinks around one', as
   const text = await region.innerText();
   assert.match(text, /Uplinks\s+\d+ seen · FCnt \d+–\d+ · \d+ missed/);
   assert.match(text, /Packet error rate\s+\d+(\.\d)? %/);
+  // The panel follows the lane's new events without being made anew at each of them
+  // (a panel made anew loses the click pressed on it and recomputes from scratch).
+  const share = await region.getByRole('button', { name: 'Share these events' }).elementHandle();
+  const count = () => lane(page, 'device cold-chain/fridge-02').locator('.lane-count').innerText();
+  const before = await count();
+  await page.waitForFunction(([el, was]) => el.closest('section.lane')?.querySelector('.lane-count')?.innerText !== was,
+    [share, before], { timeout: 30_000 });
+  assert.ok(await share.evaluate((e) => e.isConnected), 'the Health panel was made anew when an event arrived');
   const [, from, to] = (await gap.innerText()).match(/FCnt (\d+)(?:–(\d+))?/);
   await gap.click();
   const lo = Number(from) - 1;

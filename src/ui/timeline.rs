@@ -193,8 +193,13 @@ fn LaneView(
     };
     let label = move || head.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default());
     let heading = move || head.with(|h| h.as_ref().map(|h| h.1.clone()));
-    let is_device = move || heading().is_some_and(|h| h.0 == "device");
-    let is_gateway = move || heading().is_some_and(|h| h.0 == "gateway");
+    // The entity's kind never changes: a memo, so what depends on it (the
+    // Messages and Health buttons, an open Health panel) is not rebuilt at
+    // every event of the lane — a rebuilt panel loses the click pressed on
+    // it and recomputes its health from scratch.
+    let kind = Memo::new(move |_| head.with(|h| h.as_ref().map(|h| (h.1).0.clone())));
+    let is_device = move || kind.with(|k| k.as_deref() == Some("device"));
+    let is_gateway = move || kind.with(|k| k.as_deref() == Some("gateway"));
     let health_open = {
         let key = key.clone();
         Memo::new(move |_| viewer.with(|m| m.shows_health(&key)))
@@ -260,10 +265,11 @@ fn LaneView(
             {
                 let key = key.clone();
                 move || health_open.get().then(|| {
+                    let label = untrack(label);
                     if is_device() {
-                        view! { <DeviceHealthPanel lane=key.clone() label=label() /> }.into_any()
+                        view! { <DeviceHealthPanel lane=key.clone() label=label /> }.into_any()
                     } else {
-                        view! { <GatewayHealthPanel lane=key.clone() label=label() /> }.into_any()
+                        view! { <GatewayHealthPanel lane=key.clone() label=label /> }.into_any()
                     }
                 })
             }
