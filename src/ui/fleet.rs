@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::health_parts::percent;
+use super::health_parts::{paced, percent};
 use super::state::{now, Viewer};
 use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow};
 use crate::journey::span;
@@ -25,16 +25,26 @@ const COLUMNS: [(Column, &str); 8] = [
 pub fn Fleet() -> impl IntoView {
     let viewer = Viewer::expect();
     let open = Memo::new(move |_| viewer.with(|m| m.fleet_view().open));
-    let rows = Memo::new(move |_| {
+    // Recomputed at the clock's tick or when the sort changes, not at every
+    // event: each row is a device's health. Paced like a Health panel.
+    let view = Memo::new(move |_| viewer.with(|m| m.fleet_view()));
+    let pace = StoredValue::new(None);
+    let sorted_by = StoredValue::new(None);
+    let rows = Memo::new(move |prev: Option<&Vec<FleetRow>>| {
         viewer.clock.track();
-        let view = viewer.with(|m| m.fleet_view());
+        let view = view.get();
         if !view.open {
             return Vec::new();
         }
-        viewer.with_untracked(|m| m.fleet_rows(now().unix_nanos()))
+        // A new sort order is shown at once.
+        let resorted = sorted_by.get_value() != Some(view);
+        sorted_by.set_value(Some(view));
+        paced(prev.filter(|_| !resorted), pace, || {
+            viewer.with_untracked(|m| m.fleet_rows(now().unix_nanos()))
+        })
     });
     let head = move || {
-        let view = viewer.with(|m| m.fleet_view());
+        let view = view.get();
         COLUMNS
             .iter()
             .map(|&(col, name)| {
