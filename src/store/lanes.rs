@@ -31,11 +31,6 @@ impl Lanes {
         self.slots.get(self.slot_of(key)?)?.as_ref()
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Lane> {
-        let slot = self.slot_of(key)?;
-        self.at_mut(slot)
-    }
-
     pub fn at_mut(&mut self, slot: usize) -> Option<&mut Lane> {
         self.slots.get_mut(slot)?.as_mut()
     }
@@ -69,6 +64,18 @@ impl Lanes {
         self.index.insert(key, slot);
         self.order.insert(pos, slot);
         slot
+    }
+
+    /// Drops the lane in this slot.
+    pub fn remove_slot(&mut self, slot: usize) {
+        let key = self
+            .slots
+            .get(slot)
+            .and_then(Option::as_ref)
+            .map(|l| l.key.clone());
+        if let Some(key) = key {
+            self.remove(&key);
+        }
     }
 
     /// Drops the lane with this key.

@@ -17,6 +17,7 @@ mod marker;
 mod ordered;
 mod predicate;
 mod preview;
+mod slots;
 mod timeline;
 
 pub use fields::{Fields, Heard};

@@ -11,6 +11,7 @@ use super::lanes::Lanes;
 use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
 use super::preview::{LazyRow, RowPreview};
+use super::slots::LaneSlots;
 use crate::tts::{Event, Timestamp};
 
 /// How many events the timeline keeps unless told otherwise.
@@ -29,6 +30,8 @@ pub struct Timeline {
     events: VecDeque<Event>,
     /// What each event's row shows (computed on first need, then kept), beside it.
     shown: VecDeque<LazyRow>,
+    /// The lanes each event is in, beside it.
+    slots: VecDeque<LaneSlots>,
     /// The `Seq` of `events[0]`.
     base: Seq,
     /// The next event whose preview [`Timeline::warm_previews`] computes.
@@ -62,6 +65,7 @@ impl Timeline {
         Timeline {
             events: VecDeque::new(),
             shown: VecDeque::new(),
+            slots: VecDeque::new(),
             base: 0,
             warm: 0,
             ids: IdIndex::default(),
@@ -107,6 +111,7 @@ impl Timeline {
             .active
             .as_ref()
             .is_some_and(|a| a.filter.matches(&event, &preview));
+        let mut slots = LaneSlots::new();
         for (i, key) in lane_keys(&event).into_iter().enumerate() {
             let at = match self.lanes.slot_of(&key) {
                 Some(at) => at,
@@ -118,6 +123,7 @@ impl Timeline {
                     matched: Ordered::default(),
                 }),
             };
+            slots.push(at);
             if let Some(lane) = self.lanes.at_mut(at) {
                 if let (Some(known), Some(seen)) = (lane.entity.as_mut(), event.identifiers.get(i))
                 {
@@ -144,6 +150,7 @@ impl Timeline {
         }
         self.events.push_back(event);
         self.shown.push_back(preview);
+        self.slots.push_back(slots);
         while self.events.len() > self.capacity {
             self.evict_oldest();
         }
@@ -156,18 +163,19 @@ impl Timeline {
             return;
         };
         self.shown.pop_front();
+        let slots = self.slots.pop_front();
         let seq = self.base;
         self.base += 1;
         self.evicted += 1;
         let time = event.time.unix_nanos();
-        for key in lane_keys(&event) {
-            let emptied = self.lanes.get_mut(&key).is_some_and(|lane| {
+        for slot in slots.iter().flat_map(LaneSlots::iter) {
+            let emptied = self.lanes.at_mut(slot).is_some_and(|lane| {
                 lane.all.remove(time, seq);
                 lane.matched.remove(time, seq);
                 lane.all.is_empty()
             });
             if emptied {
-                self.lanes.remove(&key);
+                self.lanes.remove_slot(slot);
             }
         }
         self.flat.remove(time, seq);
@@ -223,6 +231,12 @@ impl Timeline {
         }
         self.warm = seq;
         usize::try_from(end - seq).unwrap_or(usize::MAX)
+    }
+
+    /// The lanes of the event stored as `seq` (a copy: the lanes are changed while it is read).
+    fn slots_of(&self, seq: Seq) -> Option<LaneSlots> {
+        let at = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.slots.get(at).cloned()
     }
 
     fn event_and_row(&self, seq: Seq) -> Option<(&Event, &LazyRow)> {
@@ -356,12 +370,12 @@ impl Timeline {
         };
         let mut flat = Ordered::default();
         for (time, seq) in candidates {
-            let keys = match self.event_and_row(seq) {
-                Some((event, row)) if filter.matches(event, row) => lane_keys(event),
+            let slots = match self.event_and_row(seq) {
+                Some((event, row)) if filter.matches(event, row) => self.slots_of(seq),
                 _ => continue,
             };
-            for key in keys {
-                if let Some(lane) = self.lanes.get_mut(&key) {
+            for slot in slots.iter().flat_map(LaneSlots::iter) {
+                if let Some(lane) = self.lanes.at_mut(slot) {
                     lane.matched.insert(time, seq);
                 }
             }

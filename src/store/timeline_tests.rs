@@ -250,3 +250,44 @@ fn incremental_filtering_equals_filtering_afterwards() {
     assert_eq!(labels(&early), labels(&late));
     assert_eq!(early.evicted(), late.evicted());
 }
+
+#[test]
+fn an_emptied_lanes_slot_is_reused_without_mixing_lanes() {
+    let gw = |id: &str| format!(r#"{{"gateway_ids":{{"gateway_id":"{id}"}}}}"#);
+    let mut t = Timeline::with_capacity(2);
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T10:00:01Z",
+        &gw("a"),
+        "1",
+    ));
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T10:00:02Z",
+        &format!("{},{}", gw("b"), gw("c")),
+        "2",
+    ));
+    // "1" is evicted and lane a emptied; d takes its slot.
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T10:00:03Z",
+        &gw("d"),
+        "3",
+    ));
+    assert_eq!(labels(&t), ["gateway b", "gateway c", "gateway d"]);
+    // "2" is evicted: b and c go, d keeps its event.
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T10:00:04Z",
+        &gw("e"),
+        "4",
+    ));
+    assert_eq!(labels(&t), ["gateway d", "gateway e"]);
+    assert_eq!(uids(&t, Some("gw:d")), ["3"]);
+    // A filter finds each event's lanes by their slots.
+    t.set_filter(Filter::parse("gs.up.*").expect("filter"));
+    assert_eq!(
+        (uids(&t, Some("gw:d")), uids(&t, Some("gw:e"))),
+        (vec!["3".to_owned()], vec!["4".to_owned()])
+    );
+}
