@@ -115,12 +115,34 @@ impl<'de> Deserialize<'de> for Context {
                 self,
                 mut map: A,
             ) -> Result<Context, A::Error> {
+                // A repeated key keeps its last value, as a map would. Events
+                // carry one or two entries, found by a look along the list; past
+                // a few, by an index, so an event with 100,000 keys (from a
+                // stream or a capture file) costs no quadratic time.
+                const LOOK_ALONG: usize = 8;
                 let mut entries: Vec<(String, String)> = Vec::new();
+                let mut index: Option<std::collections::HashMap<String, usize>> = None;
                 while let Some((k, v)) = map.next_entry::<String, String>()? {
-                    // A repeated key keeps its last value, as a map would.
-                    match entries.iter_mut().find(|(known, _)| *known == k) {
-                        Some(entry) => entry.1 = v,
-                        None => entries.push((k, v)),
+                    let known = match &index {
+                        Some(index) => index.get(&k).copied(),
+                        None => entries.iter().position(|(known, _)| *known == k),
+                    };
+                    if let Some(entry) = known.and_then(|i| entries.get_mut(i)) {
+                        entry.1 = v;
+                        continue;
+                    }
+                    if let Some(index) = index.as_mut() {
+                        index.insert(k.clone(), entries.len());
+                    }
+                    entries.push((k, v));
+                    if index.is_none() && entries.len() > LOOK_ALONG {
+                        index = Some(
+                            entries
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (k, _))| (k.clone(), i))
+                                .collect(),
+                        );
                     }
                 }
                 Ok(Context(entries.into_boxed_slice()))
@@ -271,6 +293,21 @@ mod tests {
         assert!(serde_json::from_str::<Context>("{}")
             .expect("empty")
             .is_empty());
+        // Many keys (looked up by an index past the first few): the same rules.
+        let mut many: Vec<String> = (0..20).map(|i| format!(r#""k{i}":"{i}""#)).collect();
+        many.push(r#""k3":"last""#.to_owned());
+        many.push(r#""k15":"last""#.to_owned());
+        let c: Context = serde_json::from_str(&format!("{{{}}}", many.join(","))).expect("valid");
+        assert_eq!(
+            (c.get("k3"), c.get("k15"), c.get("k19")),
+            (Some("last"), Some("last"), Some("19"))
+        );
+        let text = serde_json::to_string(&c).expect("ser");
+        assert_eq!(text.matches(':').count(), 20);
+        assert!(
+            text.starts_with(r#"{"k0":"0","k1":"1","k2":"2","k3":"last""#),
+            "{text}"
+        );
     }
 
     #[test]
