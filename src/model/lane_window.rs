@@ -53,9 +53,7 @@ impl LaneSizes {
             self.chrome + (rows as f64 * row_h).min(self.body_max)
         }
     }
-}
 
-impl LaneSizes {
     /// How many rows a lane draws before its box is measured: those a box
     /// scrolled to the top draws once measured (what fits in it and the
     /// overscan below), so the first measurement changes nothing.

@@ -24,10 +24,10 @@ const COLUMNS: [(Column, &str); 8] = [
 #[component]
 pub fn Fleet() -> impl IntoView {
     let viewer = Viewer::expect();
-    let open = Memo::new(move |_| viewer.with(|m| m.fleet_view().open));
     // Recomputed at the clock's tick or when the sort changes, not at every
     // event: each row is a device's health. Paced like a Health panel.
     let view = Memo::new(move |_| viewer.with(|m| m.fleet_view()));
+    let open = Memo::new(move |_| view.get().open);
     let pace = StoredValue::new(None);
     let sorted_by = StoredValue::new(None);
     let rows = Memo::new(move |prev: Option<&Vec<FleetRow>>| {

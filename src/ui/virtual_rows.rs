@@ -92,16 +92,19 @@ pub fn VirtualRows(
     let window = Memo::new(move |prev: Option<&Window>| {
         // Not measured yet: a page's worth for a list as tall as the page, a
         // box's worth for a lane's list, nothing for a lane far out of view.
-        let unmeasured = match lane.with_value(Clone::clone) {
-            Some(key) if viewer.with(|m| m.focused_lane().is_none() && !m.settings().flat) => {
-                if far.is_some_and(|f| f.0.with(|f| f.contains(&key))) {
+        // (The list is made anew when the view changes between lanes, the
+        // flat view and one lane on the whole page: read without subscribing.)
+        let boxed = viewer.with_untracked(|m| m.focused_lane().is_none() && !m.settings().flat);
+        let unmeasured = lane.with_value(|l| match l {
+            Some(key) if boxed => {
+                if far.is_some_and(|f| f.0.with(|f| f.contains(key))) {
                     0
                 } else {
                     viewer.viewport.with(|v| v.lane_sizes.rows_in_box(v.row_h))
                 }
             }
             _ => INITIAL,
-        };
+        });
         let measured = viewer.viewport.with(|v| Measured {
             height: v.height,
             band: lane.with_value(|l| v.bands.get(l.as_deref().unwrap_or("")).copied()),
