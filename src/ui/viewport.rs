@@ -11,6 +11,9 @@
 
 use super::state::Viewer;
 
+#[cfg(target_arch = "wasm32")]
+mod anchor;
+
 /// Starts measuring (and following) for `viewer`.
 pub fn install(viewer: Viewer) {
     #[cfg(target_arch = "wasm32")]
@@ -28,6 +31,7 @@ mod wasm {
     use wasm_bindgen::JsCast;
 
     use super::super::state::Viewer;
+    use super::anchor;
     use crate::model::lane_window::LaneSizes;
 
     /// How far (px) the newest events may be out of view before following stops.
@@ -188,17 +192,29 @@ mod wasm {
         ))
     }
 
-    /// One frame's reads: follow, then every measurement, then one signal update.
-    fn measure(viewer: Viewer, follow: bool) {
+    /// One frame's reads: follow (or keep what is read in place), then every
+    /// measurement, then one signal update.
+    fn measure(viewer: Viewer, follow: bool, anchored: StoredValue<Option<anchor::Anchor>>) {
         let Some(window) = web_sys::window() else {
             return;
         };
         let Some(doc) = window.document() else {
             return;
         };
-        if follow && viewer.with_untracked(|m| m.settings().follow) {
+        let following = viewer.with_untracked(|m| m.settings().follow);
+        let page = page_scrolls(viewer);
+        if follow && following {
             scroll_to_newest(viewer, &window, &doc);
+        } else if page && !following {
+            if let Some(a) = anchored.get_value() {
+                anchor::restore(&a, &window, &doc);
+            }
         }
+        anchored.set_value(
+            (page && !following)
+                .then(|| anchor::find(&window, &doc))
+                .flatten(),
+        );
         let height_of = |selector: &str| {
             doc.query_selector(selector)
                 .ok()
@@ -313,6 +329,7 @@ mod wasm {
     pub fn install(viewer: Viewer) {
         // (pending, follow): a frame is scheduled; it should also follow.
         let scheduled = StoredValue::new((false, false));
+        let anchored = StoredValue::new(None);
         let schedule = move |follow: bool| {
             let (pending, was_follow) = scheduled.get_value();
             scheduled.set_value((true, was_follow || follow));
@@ -323,19 +340,17 @@ mod wasm {
                         return;
                     };
                     scheduled.set_value((false, false));
-                    measure(viewer, follow);
+                    measure(viewer, follow, anchored);
                 });
             }
         };
-        // Following in the flat view (or one lane on the whole page), the
-        // newest events are kept in view by scrolling the page to them; the
-        // browser's scroll anchoring (which keeps what is read in place when
-        // rows arrive above it) would fight that, so it is off then.
+        // Where the page scrolls the timeline (the flat view, one lane on the
+        // whole page), following scrolls the page to the newest events and
+        // `anchor` keeps what is read in place otherwise: the browser's
+        // scroll anchoring would fight both, so it is off there.
         let follow_setting = Memo::new(move |_| viewer.with(|m| m.settings().follow));
-        let page_follows = Memo::new(move |_| {
-            viewer
-                .with(|m| m.settings().follow && (m.settings().flat || m.focused_lane().is_some()))
-        });
+        let page_scrolls_timeline =
+            Memo::new(move |_| viewer.with(|m| m.settings().flat || m.focused_lane().is_some()));
         Effect::new(move |loaded: Option<()>| {
             let follow = follow_setting.get();
             // Turned on (by the user or by Connect): go to the newest now, before
@@ -349,7 +364,11 @@ mod wasm {
             }
             // In the lanes view following scrolls each lane's box, not the page:
             // anchoring stays on, so lanes growing above what is read do not move it.
-            let anchor = if page_follows.get() { "none" } else { "auto" };
+            let anchor = if page_scrolls_timeline.get() {
+                "none"
+            } else {
+                "auto"
+            };
             if let Some(root) = document().document_element() {
                 if let Ok(el) = root.dyn_into::<web_sys::HtmlElement>() {
                     let _ = el.style().set_property("overflow-anchor", anchor);
