@@ -32,6 +32,22 @@ pub struct RowData {
 
 pub use crate::model::row_key;
 
+/// What every row of one list reads, computed once per list: a row
+/// subscribes to these instead of to the whole model, so an arriving event
+/// re-runs nothing in the rows already drawn.
+#[derive(Clone, Copy)]
+pub struct ListInputs {
+    /// The key of the open event, if any.
+    pub selected: Memo<Option<String>>,
+    /// The list's one tab stop (roving).
+    pub tab_stop: Memo<Option<crate::store::Seq>>,
+    /// (relative times, UTC).
+    pub clock_mode: Memo<(bool, bool)>,
+    /// Changes when the list's events do (its length and its oldest event):
+    /// what a relative time, measured from the previous event, depends on.
+    pub contents: Memo<(usize, Option<(i64, crate::store::Seq)>)>,
+}
+
 impl RowData {
     /// What the row of `event` shows; `entities` only for the flat view.
     pub fn new(at: EventRef, event: &Event, facts: Vec<crate::tts::Fact>, entities: bool) -> Self {
@@ -89,6 +105,8 @@ pub fn EventRow(
     /// Show which entities the event names (flat view).
     #[prop(optional)]
     show_entities: bool,
+    /// What the list's rows share.
+    inputs: ListInputs,
 ) -> impl IntoView {
     let viewer = Viewer::expect();
     let row = viewer.with_untracked(|m| {
@@ -103,13 +121,11 @@ pub fn EventRow(
     })?;
     let list = StoredValue::new(list);
     // The list's one tab stop (roving): this row, if it holds the keyboard's place.
-    let tab_stop = Memo::new(move |_| {
-        viewer.with(|m| list.with_value(|l| m.tab_stop(l.as_deref())) == Some(at))
-    });
+    let tab_stop = Memo::new(move |_| inputs.tab_stop.get() == Some(at));
     let key = row.key.clone();
     let open = {
         let key = key.clone();
-        Memo::new(move |_| viewer.with(|m| m.selected() == Some(key.as_str())))
+        Memo::new(move |_| inputs.selected.with(|s| s.as_deref() == Some(key.as_str())))
     };
     let toggle = {
         let key = key.clone();
@@ -120,10 +136,12 @@ pub fn EventRow(
     let ts = row.time;
     // The clock, or (relative times) the time since the previous, older event of this list.
     let clock = move || {
-        viewer.with(|m| {
-            if !m.settings().relative {
-                return time::display(ts, m.settings().utc).1;
-            }
+        let (relative, utc) = inputs.clock_mode.get();
+        if !relative {
+            return time::display(ts, utc).1;
+        }
+        inputs.contents.track();
+        viewer.with_untracked(|m| {
             let previous = list.with_value(|l| {
                 let rows = m.store().rows(l.as_deref())?;
                 let i = rows.position(ts.unix_nanos(), at)?;

@@ -12,7 +12,7 @@
 
 use leptos::prelude::*;
 
-use super::event_row::EventRow;
+use super::event_row::{EventRow, ListInputs};
 use super::state::{FarLanes, Viewer};
 use crate::model::window::{place, Geometry, Measured, Window, INITIAL};
 use crate::store::{Ordered, Seq};
@@ -174,12 +174,28 @@ pub fn VirtualRows(
         let n = len.get();
         format!("{}px", (g.top(n) - g.top(w.end.min(n))).max(0.0))
     };
+    let inputs = ListInputs {
+        selected,
+        tab_stop: Memo::new(move |_| {
+            viewer.with(|m| lane.with_value(|l| m.tab_stop(l.as_deref())))
+        }),
+        clock_mode: Memo::new(move |_| viewer.with(|m| (m.settings().relative, m.settings().utc))),
+        contents: Memo::new(move |_| {
+            viewer.with(|m| {
+                lane.with_value(|l| {
+                    m.store()
+                        .rows(l.as_deref())
+                        .map_or((0, None), |r| (r.len(), r.key_at(0, false)))
+                })
+            })
+        }),
+    };
     let list = lane.with_value(Clone::clone);
     view! {
         <ol class="rows" data-lane=key node_ref=list_ref>
             <li class="spacer" role="presentation" aria-hidden="true" style:height=above></li>
             <For each=rows key=|seq| *seq let:seq>
-                <EventRow at=seq list=list.clone() show_entities=show_entities />
+                <EventRow at=seq list=list.clone() show_entities=show_entities inputs=inputs />
             </For>
             <li class="spacer" role="presentation" aria-hidden="true" style:height=below></li>
         </ol>
