@@ -8,8 +8,6 @@
 //! scroll. Chrome's anchoring missed now and then (rows inserted right after
 //! follow was turned off moved the page by as many rows), and Safari has none.
 
-use wasm_bindgen::JsCast;
-
 /// The row at the top of the window when a frame was measured.
 #[derive(Debug, Clone)]
 pub struct Anchor {
@@ -19,12 +17,9 @@ pub struct Anchor {
 }
 
 fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
-    let Ok(all) = doc.query_selector_all(".timeline .event-row") else {
-        return Vec::new();
-    };
-    (0..all.length())
-        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok())
-        .collect()
+    doc.document_element()
+        .map(|root| super::lanes::elements(&root, ".timeline .event-row"))
+        .unwrap_or_default()
 }
 
 /// The first row reaching into the window: its top stays where it is even
