@@ -34,7 +34,8 @@ pub use crate::model::row_key;
 
 /// What every row of one list reads, computed once per list: a row
 /// subscribes to these instead of to the whole model, so an arriving event
-/// re-runs nothing in the rows already drawn.
+/// re-runs in the rows already drawn only their tab stop's comparison (and,
+/// with relative times, their time).
 #[derive(Clone, Copy)]
 pub struct ListInputs {
     /// The key of the open event, if any.
@@ -43,9 +44,10 @@ pub struct ListInputs {
     pub tab_stop: Memo<Option<crate::store::Seq>>,
     /// (relative times, UTC).
     pub clock_mode: Memo<(bool, bool)>,
-    /// Changes when the list's events do (its length and its oldest event):
-    /// what a relative time, measured from the previous event, depends on.
-    pub contents: Memo<(usize, Option<(i64, crate::store::Seq)>)>,
+    /// Changes whenever the list's events may have (an event in, one
+    /// evicted, another filter): a relative time is measured from the
+    /// previous event of the list.
+    pub contents: Memo<(usize, u64, String)>,
 }
 
 impl RowData {

@@ -111,16 +111,17 @@ mod wasm {
         };
         let following = viewer.with_untracked(|m| m.settings().follow);
         let page = page_scrolls(viewer);
+        let newest_first = viewer.with_untracked(|m| m.settings().newest_first);
         if follow && following {
             scroll_to_newest(viewer, &window, &doc);
         } else if page && !following {
             if let Some(a) = anchored.get_value() {
-                anchor::restore(&a, &window, &doc);
+                anchor::restore(&a, &window, &doc, newest_first);
             }
         }
         anchored.set_value(
             (page && !following)
-                .then(|| anchor::find(&window, &doc))
+                .then(|| anchor::find(&window, &doc, newest_first))
                 .flatten(),
         );
         let height_of = |selector: &str| {

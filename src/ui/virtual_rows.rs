@@ -5,10 +5,11 @@
 //! Every closed row has the same height (two lines, measured once from the
 //! DOM); the one open row (its JSON tree) adds a measured extra height, so
 //! positions are arithmetic and scrolling never jumps. The spacers are
-//! sibling `<li>`s (not padding on the list), so the browser's scroll
-//! anchoring keeps what the user is reading in place when rows arrive above
-//! it: between scrolls, a list keeps showing the same events and grows its
-//! top spacer instead.
+//! sibling `<li>`s (not padding on the list), so scroll anchoring (the
+//! browser's in a lane's box, `viewport::anchor`'s where the page scrolls)
+//! keeps what the user is reading in place when rows arrive above it:
+//! between scrolls, a list keeps showing the same events and grows its top
+//! spacer instead.
 
 use leptos::prelude::*;
 
@@ -182,11 +183,8 @@ pub fn VirtualRows(
         clock_mode: Memo::new(move |_| viewer.with(|m| (m.settings().relative, m.settings().utc))),
         contents: Memo::new(move |_| {
             viewer.with(|m| {
-                lane.with_value(|l| {
-                    m.store()
-                        .rows(l.as_deref())
-                        .map_or((0, None), |r| (r.len(), r.key_at(0, false)))
-                })
+                let filter = m.applied_filter().unwrap_or_default().to_owned();
+                (len.get(), m.store().evicted(), filter)
             })
         }),
     };

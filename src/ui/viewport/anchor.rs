@@ -12,8 +12,16 @@
 #[derive(Debug, Clone)]
 pub struct Anchor {
     seq: String,
+    /// The key of the row's list and the order it was in: after a switch
+    /// to another view or order the same event is elsewhere on purpose.
+    list: Option<String>,
+    newest_first: bool,
     top: f64,
     scroll_y: f64,
+}
+
+fn list_of(row: &web_sys::Element) -> Option<String> {
+    row.closest("ol.rows").ok()??.get_attribute("data-lane")
 }
 
 fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
@@ -22,14 +30,29 @@ fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
         .unwrap_or_default()
 }
 
-/// The first row reaching into the window: its top stays where it is even
-/// when it opens (its JSON tree grows below it).
-pub fn find(window: &web_sys::Window, doc: &web_sys::Document) -> Option<Anchor> {
-    let row = rows(doc)
-        .into_iter()
-        .find(|r| r.get_bounding_client_rect().bottom() > 0.0)?;
+/// The row under the top edge of what can be read (the window's top, or the
+/// sticky toolbar's bottom): its top stays where it is even when it opens
+/// (its JSON tree grows below it). None when no row is there — the reader is
+/// above the timeline (a narrow screen's form, a lane's header or panel), and
+/// what changes above them must not move the page.
+pub fn find(
+    window: &web_sys::Window,
+    doc: &web_sys::Document,
+    newest_first: bool,
+) -> Option<Anchor> {
+    let edge = doc
+        .query_selector(".sticky-head")
+        .ok()
+        .flatten()
+        .map_or(0.0, |h| h.get_bounding_client_rect().bottom().max(0.0));
+    let row = rows(doc).into_iter().find(|r| {
+        let rect = r.get_bounding_client_rect();
+        rect.top() <= edge && rect.bottom() > edge
+    })?;
     Some(Anchor {
         seq: row.get_attribute("data-seq")?,
+        list: list_of(&row),
+        newest_first,
         top: row.get_bounding_client_rect().top(),
         scroll_y: window.scroll_y().ok()?,
     })
@@ -37,9 +60,23 @@ pub fn find(window: &web_sys::Window, doc: &web_sys::Document) -> Option<Anchor>
 
 /// Scrolls by how far the anchor's row moved since it was noted, less what
 /// the page was scrolled meanwhile (by the user). Nothing if it is gone.
-pub fn restore(anchor: &Anchor, window: &web_sys::Window, doc: &web_sys::Document) {
+pub fn restore(
+    anchor: &Anchor,
+    window: &web_sys::Window,
+    doc: &web_sys::Document,
+    newest_first: bool,
+) {
+    if anchor.newest_first != newest_first {
+        return;
+    }
+    // `seq` is a number this page wrote into `data-seq`.
     let selector = format!(".timeline .event-row[data-seq='{}']", anchor.seq);
-    let Some(row) = doc.query_selector(&selector).ok().flatten() else {
+    let Some(row) = doc
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .filter(|r| list_of(r) == anchor.list)
+    else {
         return;
     };
     let scrolled = window.scroll_y().unwrap_or(anchor.scroll_y) - anchor.scroll_y;
