@@ -42,18 +42,22 @@ pub fn find(
     doc: &web_sys::Document,
     newest_first: bool,
 ) -> Option<Anchor> {
-    let row = rows(doc)
+    let (row, rect) = rows(doc)
         .into_iter()
-        .find(|r| r.get_bounding_client_rect().bottom() > 0.0)?;
+        .map(|r| {
+            let rect = r.get_bounding_client_rect();
+            (r, rect)
+        })
+        .find(|(_, rect)| rect.bottom() > 0.0)?;
     let list = row.closest("ol.rows").ok()??;
     if list.get_bounding_client_rect().top() > 0.0 {
         return None;
     }
     Some(Anchor {
         seq: row.get_attribute("data-seq")?,
-        list: list_of(&row),
+        list: list.get_attribute("data-lane"),
         newest_first,
-        top: row.get_bounding_client_rect().top(),
+        top: rect.top(),
         scroll_y: window.scroll_y().ok()?,
     })
 }
