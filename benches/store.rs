@@ -12,7 +12,7 @@
 mod native {
     use criterion::{criterion_group, BatchSize, Criterion, Throughput};
     use eventline::store::{Filter, Timeline};
-    use eventline::tts::{EntityIds, Event, Timestamp};
+    use eventline::tts::{EntityIds, Event, Shared, Timestamp};
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::hint::black_box;
     use std::sync::atomic::{AtomicIsize, Ordering};
@@ -114,11 +114,15 @@ mod native {
             .enumerate()
             .map(|(i, e)| {
                 let mut e = e.clone();
-                for ids in &mut e.identifiers {
+                let mut ids = e.identifiers.to_vec();
+                for ids in &mut ids {
                     if let EntityIds::Device { device_id, .. } = ids {
                         *device_id = format!("dev-{:05}", i % 10_000);
                     }
                 }
+                // As the decoder would read them: through the identifiers' cache.
+                let json = serde_json::to_string(&ids).expect("serializes");
+                e.identifiers = Shared::from_json(&json).expect("reads back");
                 e
             })
             .collect();

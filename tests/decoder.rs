@@ -80,7 +80,7 @@ fn names(frames: &[Frame]) -> Vec<String> {
     frames
         .iter()
         .map(|f| match f {
-            Frame::Event(e) => e.name.clone(),
+            Frame::Event(e) => e.name.to_string(),
             Frame::ApiError(e) => format!("error {}", e.id().unwrap_or_default()),
             Frame::Malformed { reason, .. } => format!("malformed: {reason}"),
         })

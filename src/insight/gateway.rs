@@ -146,6 +146,6 @@ fn tx_failure(e: &Event) -> String {
         })
         .unwrap_or_else(|| {
             e.definition()
-                .map_or(e.name.clone(), |d| d.description.to_owned())
+                .map_or(e.name.to_string(), |d| d.description.to_owned())
         })
 }

@@ -74,7 +74,7 @@ pub fn joins(store: &Timeline, lane: &str, now: i64) -> Vec<Join> {
             .correlation_ids
             .iter()
             .find(|c| c.starts_with("ns:uplink:"))
-            .map_or("", String::as_str);
+            .unwrap_or("");
         let at = match by_id.get(id).filter(|_| !id.is_empty()) {
             Some(&i) => i,
             None => {
@@ -151,7 +151,7 @@ fn reason(event: &Event) -> String {
     match strong.as_slice() {
         [] => event
             .definition()
-            .map_or(event.name.clone(), |d| d.description.to_owned()),
+            .map_or(event.name.to_string(), |d| d.description.to_owned()),
         [one] => (*one).to_owned(),
         [first, .., last] => format!("{first} ({last})"),
     }

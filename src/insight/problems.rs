@@ -49,7 +49,7 @@ pub fn problems(store: &Timeline, lane: &str) -> Vec<Problem> {
         {
             Some(p) => p.count += 1,
             None => out.push(Problem {
-                name: e.name.clone(),
+                name: e.name.to_string(),
                 reason,
                 count: 1,
                 latest: seq,

@@ -97,7 +97,7 @@ fn key_of(event: &Event, up: &Uplink) -> String {
         .correlation_ids
         .iter()
         .find(|c| c.starts_with("ns:uplink:"))
-        .cloned()
+        .map(str::to_owned)
         .unwrap_or_else(|| format!("fcnt:{:?}@{}", up.f_cnt, up.time / 10_000_000_000))
 }
 

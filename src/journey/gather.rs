@@ -67,7 +67,7 @@ impl Seed {
                 ids,
             });
         }
-        let other: Vec<&String> = event
+        let other: Vec<&str> = event
             .correlation_ids
             .iter()
             .filter(|id| scope(id) != Scope::Shared)
@@ -79,7 +79,7 @@ impl Seed {
             ids: other
                 .into_iter()
                 .filter(|id| scope(id) == dir)
-                .cloned()
+                .map(str::to_owned)
                 .collect(),
         })
     }

@@ -241,6 +241,6 @@ fn reason(event: &Event) -> String {
         .unwrap_or_else(|| {
             event
                 .definition()
-                .map_or(event.name.clone(), |d| d.description.to_owned())
+                .map_or(event.name.to_string(), |d| d.description.to_owned())
         })
 }

@@ -50,8 +50,8 @@ pub fn parse_related(id: &str, body: &[u8]) -> Result<Related, String> {
                 if event.correlation_ids.is_empty() && event.data.is_none() {
                     out.redacted += 1;
                 }
-                if !event.correlation_ids.iter().any(|c| c == id) {
-                    event.correlation_ids.push(id.to_owned());
+                if !event.correlation_ids.contains(id) {
+                    event.correlation_ids.push(id);
                 }
                 out.events.push(event);
             }
@@ -77,9 +77,7 @@ mod tests {
         assert_eq!(r.events.len(), 2);
         assert_eq!(r.redacted, 1);
         assert_eq!(r.skipped, 2);
-        assert!(r.events[1]
-            .correlation_ids
-            .contains(&"ns:uplink:N".to_owned()));
+        assert!(r.events[1].correlation_ids.contains("ns:uplink:N"));
     }
 
     #[test]

@@ -84,7 +84,6 @@ pub fn own_ids(event: &Event) -> impl Iterator<Item = &str> {
     event
         .correlation_ids
         .iter()
-        .map(String::as_str)
         .filter(move |id| scope(id) == dir)
 }
 
@@ -95,7 +94,6 @@ pub fn referred_ids(event: &Event) -> impl Iterator<Item = &str> {
     event
         .correlation_ids
         .iter()
-        .map(String::as_str)
         .filter(move |id| matches!(scope(id), s if s != dir && s != Scope::Shared))
 }
 

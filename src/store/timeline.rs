@@ -142,7 +142,7 @@ impl Timeline {
         if let (true, Some(active)) = (matched, self.active.as_mut()) {
             active.flat.insert(time, seq);
         }
-        for c in &event.correlation_ids {
+        for c in event.correlation_ids.iter() {
             self.correlations.entry(fnv(c)).or_default().push_back(seq);
         }
         if !event.unique_id.is_empty() {
@@ -182,7 +182,7 @@ impl Timeline {
         if let Some(active) = self.active.as_mut() {
             active.flat.remove(time, seq);
         }
-        for c in &event.correlation_ids {
+        for c in event.correlation_ids.iter() {
             let hash = fnv(c);
             if let Some(list) = self.correlations.get_mut(&hash) {
                 if list.front() == Some(&seq) {

@@ -6,6 +6,8 @@
 //! an unknown field (the server adds fields over time) and must never require
 //! `data` (history and redacted events omit it).
 
+use super::correlation::CorrelationIds;
+use super::shared::{cached, Shared};
 use super::{catalogue, EntityIds, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -176,24 +178,24 @@ pub struct Authentication {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// E.g. `as.up.data.forward`; see [`catalogue`].
-    pub name: String,
+    pub name: Shared<String>,
     pub time: Timestamp,
     #[serde(default)]
-    pub identifiers: Vec<EntityIds>,
+    pub identifiers: Shared<Vec<EntityIds>>,
     /// A protobuf `Any` (`{"@type": …, …}`), kept raw; absent in history and redacted events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<RawJson>,
     /// Sorted by the server; used to follow one message through the stack.
     #[serde(default)]
-    pub correlation_ids: Vec<String>,
+    pub correlation_ids: CorrelationIds,
     /// Host name of the server process that emitted the event.
     #[serde(default)]
-    pub origin: String,
+    pub origin: Shared<String>,
     /// `string → base64 bytes`, e.g. `{"tenant-id":"CgN0dG4="}`.
     #[serde(default)]
-    pub context: Context,
+    pub context: Shared<Context>,
     #[serde(default)]
-    pub visibility: Visibility,
+    pub visibility: Shared<Visibility>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<Authentication>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +206,12 @@ pub struct Event {
     #[serde(default)]
     pub unique_id: String,
 }
+
+// The parts of events that repeat (see `shared`): identifiers, one list per
+// entity or group of entities, so as many slots as a large fleet has devices.
+cached!(Vec<EntityIds>, 4096);
+cached!(Context, 256);
+cached!(Visibility, 256);
 
 /// The synthetic first message of every stream (API.md §3.1).
 pub const STREAM_START: &str = "events.stream.start";

@@ -6,6 +6,7 @@
 //! and nothing here may panic on input from the network or the form.
 
 pub mod catalogue;
+mod correlation;
 mod error;
 mod event;
 mod hints;
@@ -16,12 +17,14 @@ pub mod presets;
 pub mod preview;
 mod request;
 pub(crate) mod sensitive;
+mod shared;
 mod summary;
 mod timestamp;
 
 pub use catalogue::{
     definition, definitions, resolve_name, resolve_names, EventDefinition, NameError,
 };
+pub use correlation::CorrelationIds;
 pub use error::{fill_format, http_of_grpc_code, ApiError, ErrorDetails, ErrorSource, Status};
 pub use event::{Authentication, Context, Event, RawJson, Visibility, STREAM_START};
 pub use hints::right_to_see_traffic;
@@ -29,5 +32,6 @@ pub use ids::{validate_id, EntityIds, EntityKind, IdError};
 pub use paste::{parse_entities, parse_entity, PasteError, PasteProblem};
 pub use preview::{Fact, Preview};
 pub use request::{ProblemKind, RequestProblem, StreamRequest};
+pub use shared::Shared;
 pub use summary::{family, Family};
 pub use timestamp::{Timestamp, TimestampError};

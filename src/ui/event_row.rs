@@ -56,7 +56,7 @@ impl RowData {
         Self {
             key: row_key(at, event),
             at,
-            name: event.name.clone(),
+            name: event.name.to_string(),
             description: event.definition().map_or("", |d| d.description),
             family: family(&event.name),
             facts,
@@ -185,7 +185,11 @@ pub fn EventRow(
     let tree = move || {
         open.get().then(|| {
             let corr = viewer
-                .with_untracked(|m| m.store().event(at).map(|e| e.correlation_ids.clone()))
+                .with_untracked(|m| {
+                    m.store()
+                        .event(at)
+                        .map(|e| e.correlation_ids.iter().map(str::to_owned).collect::<Vec<_>>())
+                })
                 .unwrap_or_default();
             let value = viewer
                 .with_untracked(|m| m.store().event(at).map(crate::json::event_tree))

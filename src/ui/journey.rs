@@ -123,7 +123,7 @@ impl StepView {
         }
         StepView {
             component: s.component(),
-            name: s.event.name.clone(),
+            name: s.event.name.to_string(),
             description: s.description(),
             offset_ns: s.offset_ns,
             time: s.event.time,

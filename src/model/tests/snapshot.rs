@@ -34,7 +34,7 @@ fn opened(draft: &Draft) -> Model {
 
 fn step_names(m: &Model) -> Vec<String> {
     m.journey()
-        .map(|j| j.steps.iter().map(|s| s.event.name.clone()).collect())
+        .map(|j| j.steps.iter().map(|s| s.event.name.to_string()).collect())
         .unwrap_or_default()
 }
 

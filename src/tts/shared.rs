@@ -1,0 +1,256 @@
+//! [`Shared`]: a part of an event that repeats from event to event (its name,
+//! origin, identifiers, context, visibility), decoded once and shared.
+//!
+//! Why: a busy stream repeats the same few values in every event. Decoding
+//! each copy into strings of its own cost about 15 allocations and ~450 bytes
+//! per retained event, and as many frees when the event was evicted. Here a
+//! value is first read as its raw JSON text (no allocation); a small
+//! direct-mapped cache per type, keyed by that text, hands back the value
+//! already decoded, or decodes it and keeps it.
+//!
+//! Bounds: a cache holds at most its number of slots, whatever the network
+//! sends; a slot taken by another text only drops the cache's reference (the
+//! events keep theirs). Two texts for one value (other spacing, other key
+//! order) are two entries, never a wrong value: a hit needs the same text.
+//! Nothing here panics; a cache already in use (it never is: decoding a
+//! value does not decode another of its type) decodes without caching.
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::cell::RefCell;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A decoded value shared by every event that carried the same JSON text.
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    /// Wraps a value of one's own (not cached).
+    pub fn new(value: T) -> Self {
+        Shared(Arc::new(value))
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared::new(value)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl<T: Eq> Eq for Shared<T> {}
+
+impl PartialEq<str> for Shared<String> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Shared<String> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Shared<String>> for String {
+    fn eq(&self, other: &Shared<String>) -> bool {
+        *self == **other
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Cached + Default> Default for Shared<T> {
+    /// The one empty value of its type (no allocation per event).
+    fn default() -> Self {
+        T::with_cache(|cache| match cache {
+            Some(cache) => Shared(Arc::clone(
+                cache.empty.get_or_insert_with(|| Arc::new(T::default())),
+            )),
+            None => Shared::new(T::default()),
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: Cached> Deserialize<'de> for Shared<T> {
+    /// Reads the value's text (a copy that lives as long as the lookup:
+    /// borrowing it would fail for input not held in memory, such as a
+    /// `serde_json::Value`), then looks it up.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        Shared::from_json(raw.get()).map_err(D::Error::custom)
+    }
+}
+
+impl<T: Cached> Shared<T> {
+    /// The value of this JSON text: the cached one when this text was seen
+    /// last in its slot, else decoded (and cached).
+    ///
+    /// # Errors
+    ///
+    /// When the text is not a valid `T`.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        T::with_cache(|cache| {
+            let Some(cache) = cache else {
+                return serde_json::from_str(text).map(Shared::new);
+            };
+            let slot = fnv(text) as usize % cache.slots.len().max(1);
+            if let Some(Some((known, value))) = cache.slots.get(slot) {
+                if **known == *text {
+                    return Ok(Shared(Arc::clone(value)));
+                }
+            }
+            let value = Arc::new(serde_json::from_str::<T>(text)?);
+            if let Some(entry) = cache.slots.get_mut(slot) {
+                *entry = Some((text.into(), Arc::clone(&value)));
+            }
+            Ok(Shared(value))
+        })
+    }
+}
+
+/// FNV-1a of a text: which slot it takes.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A text and its value, or nothing yet.
+type Slot<T> = Option<(Box<str>, Arc<T>)>;
+
+/// The values of one type seen last, by text.
+pub struct Cache<T> {
+    slots: Box<[Slot<T>]>,
+    empty: Option<Arc<T>>,
+}
+
+/// A type with a cache of its own (one per thread).
+pub trait Cached: DeserializeOwned + 'static {
+    /// Runs `f` with this type's cache (`None` if it is in use).
+    fn with_cache<R>(f: impl FnOnce(Option<&mut Cache<Self>>) -> R) -> R;
+}
+
+/// Gives `$type` a cache of `$slots` values.
+macro_rules! cached {
+    ($type:ty, $slots:expr) => {
+        impl $crate::tts::shared::Cached for $type {
+            fn with_cache<R>(
+                f: impl FnOnce(Option<&mut $crate::tts::shared::Cache<Self>>) -> R,
+            ) -> R {
+                thread_local! {
+                    static CACHE: std::cell::RefCell<$crate::tts::shared::Cache<$type>> =
+                        std::cell::RefCell::new($crate::tts::shared::Cache::with_slots($slots));
+                }
+                CACHE.with(|cache| $crate::tts::shared::borrow(cache, f))
+            }
+        }
+    };
+}
+pub(crate) use cached;
+
+impl<T> Cache<T> {
+    /// An empty cache of `slots` values (for [`cached!`]).
+    pub fn with_slots(slots: usize) -> Self {
+        Cache {
+            slots: (0..slots.max(1)).map(|_| None).collect(),
+            empty: None,
+        }
+    }
+}
+
+/// Runs `f` with the cache if it is free (for [`cached!`]).
+pub fn borrow<T, R>(cache: &RefCell<Cache<T>>, f: impl FnOnce(Option<&mut Cache<T>>) -> R) -> R {
+    match cache.try_borrow_mut() {
+        Ok(mut cache) => f(Some(&mut cache)),
+        Err(_) => f(None),
+    }
+}
+
+// Names and origins: a few hundred distinct texts in any stream.
+cached!(String, 1024);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_text_is_one_value_and_other_texts_are_their_own() {
+        let a = Shared::<String>::from_json(r#""as.up.data.forward""#).expect("valid");
+        let b = Shared::<String>::from_json(r#""as.up.data.forward""#).expect("valid");
+        assert!(Arc::ptr_eq(&a.0, &b.0), "one value for one text");
+        assert_eq!(a, "as.up.data.forward");
+        let escaped = Shared::<String>::from_json(r#""as.up.data.forwar\u0064""#).expect("valid");
+        assert_eq!(escaped, a, "another text of the same value is equal");
+        assert!(Shared::<String>::from_json("12").is_err());
+        assert!(Shared::<String>::from_json(r#""unterminated"#).is_err());
+    }
+
+    #[test]
+    fn a_slot_taken_by_another_text_never_gives_a_wrong_value() {
+        // Far more texts than slots: every lookup is still the value of its text.
+        let texts: Vec<String> = (0..5000).map(|i| format!("\"name-{i}\"")).collect();
+        for _ in 0..2 {
+            for (i, text) in texts.iter().enumerate() {
+                let v = Shared::<String>::from_json(text).expect("valid");
+                assert_eq!(*v, format!("name-{i}"));
+            }
+        }
+        let empty = Shared::<String>::default();
+        assert!(Arc::ptr_eq(&empty.0, &Shared::<String>::default().0));
+        assert_eq!(empty, "");
+    }
+
+    #[test]
+    fn a_cache_in_use_decodes_without_it() {
+        String::with_cache(|outer| {
+            assert!(outer.is_some());
+            let inner = Shared::<String>::from_json(r#""x""#).expect("valid");
+            assert_eq!(inner, "x");
+        });
+    }
+}
