@@ -17,6 +17,7 @@ mod marker;
 mod ordered;
 mod predicate;
 mod preview;
+mod room;
 mod slots;
 mod timeline;
 

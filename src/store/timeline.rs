@@ -11,6 +11,7 @@ use super::lanes::Lanes;
 use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
 use super::preview::{LazyRow, RowPreview};
+use super::room::push_within;
 use super::slots::LaneSlots;
 use crate::tts::{Event, Timestamp};
 
@@ -148,9 +149,9 @@ impl Timeline {
         if !event.unique_id.is_empty() {
             self.ids.insert(&event.unique_id, seq);
         }
-        self.events.push_back(event);
-        self.shown.push_back(preview);
-        self.slots.push_back(slots);
+        push_within(&mut self.events, event, self.capacity);
+        push_within(&mut self.shown, preview, self.capacity);
+        push_within(&mut self.slots, slots, self.capacity);
         while self.events.len() > self.capacity {
             self.evict_oldest();
         }

@@ -8,8 +8,8 @@
 //! direct-mapped cache per type, keyed by that text, hands back the value
 //! already decoded, or decodes it and keeps it.
 //!
-//! Bounds: a cache holds at most its number of slots, whatever the network
-//! sends; a slot taken by another text only drops the cache's reference (the
+//! Bounds: a cache holds at most its number of slots, each a text of at most
+//! 1 KiB, whatever the network sends; a slot taken by another text only drops the cache's reference (the
 //! events keep theirs). Two texts for one value (other spacing, other key
 //! order) are two entries, never a wrong value: a hit needs the same text.
 //! Nothing here panics; a cache already in use (it never is: decoding a
@@ -135,7 +135,7 @@ impl<T: Cached> Shared<T> {
     /// When the text is not a valid `T`.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         T::with_cache(|cache| {
-            let Some(cache) = cache else {
+            let Some(cache) = cache.filter(|_| text.len() <= MAX_CACHED_TEXT) else {
                 return serde_json::from_str(text).map(Shared::new);
             };
             let slot = fnv(text) as usize % cache.slots.len().max(1);
@@ -152,6 +152,12 @@ impl<T: Cached> Shared<T> {
         })
     }
 }
+
+/// The longest text a cache keeps: real values are far shorter (a device's
+/// identifiers ~200 bytes); longer ones, which only a hostile or broken
+/// server sends, are decoded for their event alone, so a full cache holds
+/// at most a few MB whatever came in.
+const MAX_CACHED_TEXT: usize = 1024;
 
 /// FNV-1a of a text: which slot it takes.
 fn fnv(text: &str) -> u64 {
@@ -243,6 +249,15 @@ mod tests {
         let empty = Shared::<String>::default();
         assert!(Arc::ptr_eq(&empty.0, &Shared::<String>::default().0));
         assert_eq!(empty, "");
+    }
+
+    #[test]
+    fn long_texts_are_not_kept() {
+        let long = format!("\"{}\"", "x".repeat(MAX_CACHED_TEXT));
+        let a = Shared::<String>::from_json(&long).expect("valid");
+        let b = Shared::<String>::from_json(&long).expect("valid");
+        assert_eq!(a, b);
+        assert!(!Arc::ptr_eq(&a.0, &b.0), "decoded for each event");
     }
 
     #[test]

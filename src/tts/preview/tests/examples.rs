@@ -259,7 +259,7 @@ fn no_example_row_holds_an_address_a_token_id_or_a_session_key_id() {
     ];
     for event in examples() {
         if let Some(ip) = &event.remote_ip {
-            secrets.push(ip.clone());
+            secrets.push(ip.to_string());
         }
     }
     for event in examples() {
