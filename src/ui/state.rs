@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::model::{FormModel, Model, MAX_QUEUED};
+use crate::model::{FormModel, Model, ABSORB_AT};
 
 /// The drawn lanes estimated far out of view (more than a viewport's height
 /// away): their rows wait for a measurement ([`crate::model::window::Measured`]).
@@ -168,10 +168,17 @@ impl Viewer {
         if queued == 0 {
             return;
         }
-        // A hidden tab gets no animation frames: past a bound, apply at once.
-        if queued >= MAX_QUEUED || !cfg!(target_arch = "wasm32") {
+        if !cfg!(target_arch = "wasm32") {
             self.flush();
-        } else if !self.flush_scheduled.get_value() {
+            return;
+        }
+        // Past a bound, into the store at once and drawn at the scheduled
+        // flush: what waits is memory on top of a full timeline, and a hidden
+        // tab gets no animation frames.
+        if queued >= ABSORB_AT {
+            self.model.update_untracked(|m| m.absorb(now_ms()));
+        }
+        if !self.flush_scheduled.get_value() {
             self.flush_scheduled.set_value(true);
             let this = *self;
             let wait = self.model.with_untracked(|m| m.flush_wait(now_ms()));
@@ -193,9 +200,8 @@ impl Viewer {
         let applied = self
             .model
             .try_maybe_update(|m| {
-                let before = m.incoming();
-                m.flush(now);
-                (m.take_dirty(), before > 0)
+                let applied = m.flush(now);
+                (m.take_dirty(), applied)
             })
             .unwrap_or_default();
         // What the flush cost, drawing included: the redraw runs after this
