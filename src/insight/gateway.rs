@@ -88,7 +88,7 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
             "gs.status.receive" if h.status.is_none() => {
                 let facts = store
                     .preview(seq)
-                    .map(|p| p.preview().facts.clone())
+                    .map(|p| p.preview().facts)
                     .unwrap_or_default();
                 h.status = Some((e.time.unix_nanos(), facts));
             }

@@ -37,7 +37,7 @@ pub fn problems(store: &Timeline, lane: &str) -> Vec<Problem> {
         }
         let reason = store
             .preview(seq)
-            .map(|p| reason_of(p.preview()))
+            .map(|p| reason_of(&p.preview()))
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| {
                 e.definition()

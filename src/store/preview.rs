@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use super::fields::Fields;
-use crate::tts::{Event, Preview};
+use crate::tts::{Event, Fact, Preview};
 
 /// An event's [`RowPreview`], computed the first time anything asks for it
 /// (boxed: 16 bytes per event until then).
@@ -33,12 +33,29 @@ impl LazyRow {
 }
 
 /// What a row shows, its text for searching, and its fields for predicates.
+///
+/// Kept for every event a row or a filter has needed (and, in idle time, for
+/// all of them), so it is compact: the facts are spans into the one search
+/// text, not strings of their own (about half the bytes; facts are made
+/// again, as strings, only for the rows drawn).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowPreview {
-    preview: Preview,
+    /// All the text the row shows, as [`Preview::text`] joins it.
     text: Box<str>,
+    /// Where each fact's parts are in `text`.
+    facts: Box<[Spans]>,
     /// Absent when the event carries none of the fields (8 bytes then).
     fields: Option<Box<Fields>>,
+}
+
+/// One fact, as the lengths of its parts in [`RowPreview::text`] (empty
+/// parts are not in the text; the others follow each other, one space apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spans {
+    /// Label, value, full value.
+    lens: [u32; 3],
+    has_full: bool,
+    strong: bool,
 }
 
 impl RowPreview {
@@ -47,17 +64,70 @@ impl RowPreview {
         let data = event.data.as_ref().and_then(|d| d.to_value().ok());
         let preview = Preview::of_data(event, data.as_ref());
         let fields = Fields::of(event, data.as_ref());
-        let text = preview.text().into_boxed_str();
+        Self::from_parts(&preview, fields)
+    }
+
+    /// Joins the facts' non-empty parts with spaces (as [`Preview::text`]),
+    /// noting how long each is.
+    fn from_parts(preview: &Preview, fields: Option<Box<Fields>>) -> Self {
+        let mut text = String::new();
+        let mut add = |part: &str| -> u32 {
+            let Ok(len) = u32::try_from(part.len()) else {
+                return 0; // past 4 GiB: left out
+            };
+            if len > 0 {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(part);
+            }
+            len
+        };
+        let facts = preview
+            .facts
+            .iter()
+            .map(|f| Spans {
+                lens: [
+                    add(&f.label),
+                    add(&f.value),
+                    f.full.as_deref().map_or(0, &mut add),
+                ],
+                has_full: f.full.is_some(),
+                strong: f.strong,
+            })
+            .collect();
         RowPreview {
-            preview,
-            text,
+            text: text.into_boxed_str(),
+            facts,
             fields,
         }
     }
 
-    /// The facts the row shows, in order.
-    pub fn preview(&self) -> &Preview {
-        &self.preview
+    /// The facts the row shows, in order (made anew: call it for drawn rows).
+    pub fn preview(&self) -> Preview {
+        let mut at = 0;
+        let mut next = |len: u32| -> String {
+            if len == 0 {
+                return String::new();
+            }
+            let start = if at == 0 { 0 } else { at + 1 };
+            at = start + len as usize;
+            self.text.get(start..at).unwrap_or_default().to_owned()
+        };
+        let facts = self
+            .facts
+            .iter()
+            .map(|s| {
+                let [label, value, full] = s.lens;
+                Fact {
+                    label: next(label),
+                    value: next(value),
+                    full: s.has_full.then(|| next(full)),
+                    strong: s.strong,
+                }
+            })
+            .collect();
+        Preview { facts }
     }
 
     /// All the text the row shows (what the filter searches).
@@ -79,5 +149,37 @@ impl RowPreview {
             text: text.into(),
             ..Self::of(event)
         }
+    }
+}
+
+#[cfg(test)]
+mod compact_tests {
+    use super::*;
+
+    #[test]
+    fn the_facts_come_back_as_they_were_and_the_text_is_the_previews() {
+        let fact = |label: &str, value: &str, full: Option<&str>, strong| Fact {
+            label: label.into(),
+            value: value.into(),
+            full: full.map(Into::into),
+            strong,
+        };
+        let preview = Preview {
+            facts: vec![
+                fact("FCnt", "1843", None, true),
+                fact("", "SF9BW125", None, false),
+                fact("Payload", "01 02 …", Some("01 02 03 04"), false),
+                fact("note", "", Some(""), false),
+                fact("Émoji", "✓ ok", None, false),
+            ],
+        };
+        let row = RowPreview::from_parts(&preview, None);
+        assert_eq!(row.preview(), preview);
+        assert_eq!(row.text(), preview.text());
+        assert_eq!(
+            row.text(),
+            "FCnt 1843 SF9BW125 Payload 01 02 … 01 02 03 04 note Émoji ✓ ok"
+        );
+        assert_eq!(RowPreview::default().preview(), Preview::default());
     }
 }

@@ -115,7 +115,7 @@ pub fn EventRow(
         let facts = m
             .store()
             .preview(at)
-            .map(|p| p.preview().facts.clone())
+            .map(|p| p.preview().facts)
             .unwrap_or_default();
         m.store()
             .event(at)
