@@ -53,12 +53,9 @@ use crate::store::Timeline;
 use crate::stream::session::{ReconnectMarker, SessionConfig};
 use crate::tts::Event;
 
-/// Events waiting for a flush beyond which the shell applies them to the
-/// store at once without drawing ([`Model::absorb`]): what waits is memory
-/// on top of a full timeline (up to 20,000 waiting events were ~20 % more),
-/// and a hidden tab, which gets no animation frames, still keeps the store
-/// current.
-pub const ABSORB_AT: usize = 2_000;
+/// Events waiting for a flush beyond which the shell should flush at once
+/// (a hidden tab gets no animation frames).
+pub const MAX_QUEUED: usize = 20_000;
 
 /// The least time between two flushes (ms): at most ten redraws a second
 /// while events pour in, so drawing never crowds out reading the stream; a
@@ -128,8 +125,6 @@ pub struct Model {
     fleet: FleetView,
     /// Something a user can see changed since the last [`Model::take_dirty`].
     dirty: bool,
-    /// Events were applied by [`Model::absorb`] and not drawn yet.
-    absorbed: bool,
 }
 
 impl Default for Model {
@@ -166,7 +161,6 @@ impl Model {
             health_lanes: HashSet::new(),
             fleet: FleetView::default(),
             dirty: true,
-            absorbed: false,
         }
     }
 
@@ -257,27 +251,13 @@ impl Model {
         }
     }
 
-    /// Applies the events waiting since the last flush, at `now_ms`, and
-    /// marks what changed to be drawn; returns whether anything was applied
-    /// (here or by [`Model::absorb`] since the last flush).
-    pub fn flush(&mut self, now_ms: f64) -> bool {
-        if self.incoming.is_empty() && !self.absorbed {
-            return false;
-        }
-        self.last_flush_ms = now_ms;
-        self.absorb(now_ms);
-        self.absorbed = false;
-        self.touch();
-        true
-    }
-
-    /// Applies the events waiting for a flush, at `now_ms`: into the store,
-    /// or the pause buffer while paused; counted as received here. Marks
-    /// nothing to draw: the next [`Model::flush`] draws them.
-    pub fn absorb(&mut self, now_ms: f64) {
+    /// Applies the events waiting since the last flush, at `now_ms`: into the
+    /// store, or the pause buffer while paused; counted as received here.
+    pub fn flush(&mut self, now_ms: f64) {
         if self.incoming.is_empty() {
             return;
         }
+        self.last_flush_ms = now_ms;
         let batch = std::mem::take(&mut self.incoming);
         let n = batch.iter().filter(|e| !e.is_stream_start()).count() as u64;
         self.stats.record(now_ms, n);
@@ -288,7 +268,7 @@ impl Model {
                 self.store.push(event);
             }
         }
-        self.absorbed = true;
+        self.touch();
     }
 
     /// Computes up to `n` row previews not computed yet (idle time); returns

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::model::{FormModel, Model, ABSORB_AT};
+use crate::model::{FormModel, Model, MAX_QUEUED};
 
 /// The drawn lanes estimated far out of view (more than a viewport's height
 /// away): their rows wait for a measurement ([`crate::model::window::Measured`]).
@@ -168,17 +168,10 @@ impl Viewer {
         if queued == 0 {
             return;
         }
-        if !cfg!(target_arch = "wasm32") {
+        // A hidden tab gets no animation frames: past a bound, apply at once.
+        if queued >= MAX_QUEUED || !cfg!(target_arch = "wasm32") {
             self.flush();
-            return;
-        }
-        // Past a bound, into the store at once and drawn at the scheduled
-        // flush: what waits is memory on top of a full timeline, and a hidden
-        // tab gets no animation frames.
-        if queued >= ABSORB_AT {
-            self.model.update_untracked(|m| m.absorb(now_ms()));
-        }
-        if !self.flush_scheduled.get_value() {
+        } else if !self.flush_scheduled.get_value() {
             self.flush_scheduled.set_value(true);
             let this = *self;
             let wait = self.model.with_untracked(|m| m.flush_wait(now_ms()));
@@ -200,8 +193,9 @@ impl Viewer {
         let applied = self
             .model
             .try_maybe_update(|m| {
-                let applied = m.flush(now);
-                (m.take_dirty(), applied)
+                let before = m.incoming();
+                m.flush(now);
+                (m.take_dirty(), before > 0)
             })
             .unwrap_or_default();
         // What the flush cost, drawing included: the redraw runs after this

@@ -47,36 +47,6 @@ fn connect_opens_the_users_request_and_events_count_once_shown() {
 }
 
 #[test]
-fn a_flood_goes_into_the_store_at_once_and_is_drawn_at_the_next_flush() {
-    let (mut m, conn) = streaming(0);
-    let _ = m.take_dirty();
-    let chunk = format!("{}{}", frame("a", 20), frame("b", 30));
-    m.bytes(conn, at(40), chunk.as_bytes());
-    let _ = m.take_dirty();
-    m.absorb(500.0);
-    // In the store and counted, both numbers together; nothing to draw yet.
-    assert_eq!((numbers(&m), m.incoming()), ((2, 2), 0));
-    assert!(!m.take_dirty(), "absorbing draws nothing");
-    assert_eq!(
-        m.flush_wait(500.0),
-        0.0,
-        "not a flush: the pacing is unchanged"
-    );
-    // The next flush draws them, though nothing more waits.
-    assert!(m.flush(600.0));
-    assert!(m.take_dirty());
-    assert_eq!(m.flush_wait(600.0), 100.0);
-    assert!(!m.flush(700.0), "nothing new: no flush");
-    // Paused, absorbed events wait for Resume like any other.
-    m.pause();
-    m.bytes(conn, at(50), frame("c", 50).as_bytes());
-    m.absorb(800.0);
-    assert_eq!((numbers(&m), m.pending()), ((3, 2), 1));
-    m.resume();
-    assert_eq!(numbers(&m), (3, 3));
-}
-
-#[test]
 fn the_first_events_are_drawn_without_waiting() {
     assert_eq!(Model::new().flush_wait(0.0), 0.0);
 }
