@@ -147,6 +147,7 @@ impl RowPreview {
     pub(crate) fn showing(event: &Event, text: &str) -> Self {
         RowPreview {
             text: text.into(),
+            facts: Box::default(),
             ..Self::of(event)
         }
     }

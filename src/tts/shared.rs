@@ -4,14 +4,18 @@
 //! Why: a busy stream repeats the same few values in every event. Decoding
 //! each copy into strings of its own cost about 15 allocations and ~450 bytes
 //! per retained event, and as many frees when the event was evicted. Here a
-//! value is first read as its raw JSON text (no allocation); a small
-//! direct-mapped cache per type, keyed by that text, hands back the value
-//! already decoded, or decodes it and keeps it.
+//! value's raw JSON text is copied out of the frame (one short-lived
+//! allocation) and looked up in a small cache per type, keyed by that text:
+//! a hit hands back the value already decoded; a miss decodes it and keeps
+//! it, in place of the least recent of the two texts of its set.
 //!
 //! Bounds: a cache holds at most its number of slots, each a text of at most
-//! 1 KiB, whatever the network sends; a slot taken by another text only drops the cache's reference (the
-//! events keep theirs). Two texts for one value (other spacing, other key
-//! order) are two entries, never a wrong value: a hit needs the same text.
+//! 512 bytes (longer ones are decoded for their event alone), so all the
+//! caches together stay under ~15 MB whatever the network sends; a slot taken
+//! by another text only drops the cache's reference (the events keep theirs).
+//! Two texts for one value (other spacing, other key order) are two entries,
+//! never a wrong value: a hit needs the same text. More distinct texts than
+//! slots (a fleet larger than the cache) only means more are decoded anew.
 //! Nothing here panics; a cache already in use (it never is: decoding a
 //! value does not decode another of its type) decodes without caching.
 
@@ -122,7 +126,7 @@ impl<'de, T: Cached> Deserialize<'de> for Shared<T> {
     /// `serde_json::Value`), then looks it up.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
-        Shared::from_json(raw.get()).map_err(D::Error::custom)
+        Shared::from_json(raw.get()).map_err(|e| D::Error::custom(without_position(&e)))
     }
 }
 
@@ -138,26 +142,50 @@ impl<T: Cached> Shared<T> {
             let Some(cache) = cache.filter(|_| text.len() <= MAX_CACHED_TEXT) else {
                 return serde_json::from_str(text).map(Shared::new);
             };
-            let slot = fnv(text) as usize % cache.slots.len().max(1);
-            if let Some(Some((known, value))) = cache.slots.get(slot) {
-                if **known == *text {
+            let sets = (cache.slots.len() / WAYS).max(1);
+            let set = (fnv(text) % sets as u64) as usize * WAYS;
+            let Some(ways) = cache.slots.get_mut(set..set + WAYS) else {
+                return serde_json::from_str(text).map(Shared::new);
+            };
+            let hit = ways
+                .iter()
+                .position(|slot| matches!(slot, Some((known, _)) if **known == *text));
+            if let Some(i) = hit {
+                ways.swap(0, i); // the most recent first
+                if let Some(Some((_, value))) = ways.first() {
                     return Ok(Shared(Arc::clone(value)));
                 }
             }
             let value = Arc::new(serde_json::from_str::<T>(text)?);
-            if let Some(entry) = cache.slots.get_mut(slot) {
-                *entry = Some((text.into(), Arc::clone(&value)));
+            ways.rotate_right(1); // the least recent goes
+            if let Some(first) = ways.first_mut() {
+                *first = Some((text.into(), Arc::clone(&value)));
             }
             Ok(Shared(value))
         })
     }
 }
 
+/// The message of a value's error without its position (which is within the
+/// value's own text): the frame's parser adds the position in the frame.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
+}
+
+/// Texts per set: a text may take either slot of its set, so two values
+/// that fall in one set (common once a fleet nears the number of slots)
+/// do not keep pushing each other out.
+const WAYS: usize = 2;
+
 /// The longest text a cache keeps: real values are far shorter (a device's
-/// identifiers ~200 bytes); longer ones, which only a hostile or broken
-/// server sends, are decoded for their event alone, so a full cache holds
-/// at most a few MB whatever came in.
-const MAX_CACHED_TEXT: usize = 1024;
+/// identifiers ~250 bytes); longer ones, which only a hostile or broken
+/// server sends, are decoded for their event alone.
+const MAX_CACHED_TEXT: usize = 512;
 
 /// FNV-1a of a text: which slot it takes.
 fn fnv(text: &str) -> u64 {
@@ -249,6 +277,40 @@ mod tests {
         let empty = Shared::<String>::default();
         assert!(Arc::ptr_eq(&empty.0, &Shared::<String>::default().0));
         assert_eq!(empty, "");
+    }
+
+    #[test]
+    fn two_texts_of_one_set_are_both_kept() {
+        // Texts that share a set (found by trying): alternating between them
+        // keeps both shared.
+        let sets = 1024 / WAYS;
+        let slot = |t: &str| fnv(t) % sets as u64;
+        let a = r#""gs.up.receive""#.to_owned();
+        let b = (0..100_000)
+            .map(|i| format!("\"name-{i}\""))
+            .find(|t| slot(t) == slot(&a))
+            .expect("a text of the same set");
+        let (a1, b1) = (
+            Shared::<String>::from_json(&a).expect("valid"),
+            Shared::<String>::from_json(&b).expect("valid"),
+        );
+        let (a2, b2) = (
+            Shared::<String>::from_json(&a).expect("valid"),
+            Shared::<String>::from_json(&b).expect("valid"),
+        );
+        assert!(Arc::ptr_eq(&a1.0, &a2.0) && Arc::ptr_eq(&b1.0, &b2.0));
+    }
+
+    #[test]
+    fn an_error_inside_a_value_is_placed_in_the_whole_text() {
+        #[derive(Debug, Deserialize)]
+        struct Outer {
+            #[allow(dead_code)]
+            name: Shared<String>,
+        }
+        let error = serde_json::from_str::<Outer>(r#"{"x": 1, "name": 17}"#).expect_err("a number");
+        assert!(error.to_string().contains("invalid type"), "{error}");
+        assert_eq!((error.line(), error.column()), (1, 20), "{error}");
     }
 
     #[test]
