@@ -9,11 +9,7 @@ use std::collections::HashMap;
 use super::ordered::Seq;
 
 /// FNV-1a of a text: the index's (and the correlation index's) hash.
-pub(super) fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+pub(super) use crate::tts::fnv;
 
 /// The retained events' `unique_id`s.
 #[derive(Debug, Default)]

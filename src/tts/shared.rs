@@ -187,8 +187,8 @@ const WAYS: usize = 2;
 /// server sends, are decoded for their event alone.
 const MAX_CACHED_TEXT: usize = 512;
 
-/// FNV-1a of a text: which slot it takes.
-fn fnv(text: &str) -> u64 {
+/// FNV-1a of a text: which set of a cache it takes (and the store's hash of IDs).
+pub(crate) fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
