@@ -46,7 +46,7 @@ pub use stats::{SkippedFrame, Stats, MAX_SKIPPED_KEPT};
 pub use status::Status;
 pub use view::{row_key, ViewSettings};
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use crate::share::ViewState;
 use crate::store::Timeline;
@@ -91,8 +91,11 @@ pub struct Model {
     /// What the last flush cost (ms), drawing included, as the shell measured it.
     last_flush_cost_ms: f64,
     paused: bool,
-    /// Events that arrived while paused.
-    pending: Vec<Event>,
+    /// Events that arrived while paused: at most the timeline's capacity
+    /// (on Resume, older ones would be evicted at once anyway).
+    pending: VecDeque<Event>,
+    /// Events that arrived while paused and were dropped from `pending`.
+    pending_dropped: u64,
     source: Source,
     settings: ViewSettings,
     /// The `unique_id` (or `#seq`) of the event whose JSON is open.
@@ -143,7 +146,8 @@ impl Model {
             last_flush_ms: f64::NEG_INFINITY,
             last_flush_cost_ms: 0.0,
             paused: false,
-            pending: Vec::new(),
+            pending: VecDeque::new(),
+            pending_dropped: 0,
             source: Source::Nothing,
             settings: ViewSettings::default(),
             selected: None,
@@ -263,6 +267,7 @@ impl Model {
         self.stats.record(now_ms, n);
         if self.paused {
             self.pending.extend(batch);
+            self.trim_pending();
         } else {
             for event in batch {
                 self.store.push(event);
@@ -297,11 +302,29 @@ impl Model {
         self.touch();
     }
 
+    /// Keeps at most the capacity's worth of paused events, the newest:
+    /// Resume would evict the older ones at once, so a long pause in a
+    /// flood costs no more memory than the timeline itself.
+    fn trim_pending(&mut self) {
+        let over = self.pending.len().saturating_sub(self.store.capacity());
+        if over > 0 {
+            self.pending.drain(..over);
+            self.pending_dropped += over as u64;
+        }
+    }
+
+    /// Events dropped to stay under the capacity: evicted from the timeline,
+    /// or dropped while paused.
+    pub fn dropped(&self) -> u64 {
+        self.store.evicted() + self.pending_dropped
+    }
+
     /// Clear: empties the timeline, the pause buffer and the skipped frames
     /// (a running stream goes on; the received count goes on too).
     pub fn clear(&mut self) {
         self.incoming.clear();
         self.pending.clear();
+        self.pending_dropped = 0;
         self.store.clear();
         self.selected = None;
         self.stats.clear_skipped();
@@ -312,6 +335,7 @@ impl Model {
     fn reset_for_new_source(&mut self) {
         self.incoming.clear();
         self.pending.clear();
+        self.pending_dropped = 0;
         self.paused = false;
         self.store.clear();
         self.selected = None;
@@ -323,6 +347,7 @@ impl Model {
     /// Keeps at most `n` events (the oldest are dropped, and counted).
     pub fn set_capacity(&mut self, n: usize) {
         self.store.set_capacity(n);
+        self.trim_pending();
         self.touch();
     }
 }

@@ -36,7 +36,7 @@ pub fn StatusBar() -> impl IntoView {
                 m.stats().received,
                 store.shown(),
                 store.filter().is_some(),
-                store.evicted(),
+                m.dropped(),
                 store.capacity(),
             )
         })

@@ -198,6 +198,38 @@ fn pause_keeps_counting_and_resume_shows_what_waited() {
 }
 
 #[test]
+fn a_long_pause_keeps_no_more_than_the_capacity_and_counts_the_rest() {
+    let (mut m, conn) = streaming(0);
+    m.set_capacity(3);
+    m.bytes(conn, at(10), frame("a", 10).as_bytes());
+    m.flush(0.0);
+    m.pause();
+    let chunk: String = ["b", "c", "d", "e", "f"]
+        .iter()
+        .zip(20..)
+        .map(|(id, s)| frame(id, s))
+        .collect();
+    m.bytes(conn, at(100), chunk.as_bytes());
+    m.flush(0.0);
+    // Five arrived while paused; Resume keeps three events, so three wait.
+    assert_eq!((m.pending(), m.dropped()), (3, 2));
+    assert_eq!(m.headline(0.0), "paused (3 new waiting)");
+    m.resume();
+    // The same as if all five had waited: the newest three are shown.
+    let store = m.store();
+    let ids: Vec<&str> = store
+        .rows(None)
+        .into_iter()
+        .flat_map(|rows| rows.iter())
+        .filter_map(|seq| store.event(seq).map(|e| e.unique_id.as_str()))
+        .collect();
+    assert_eq!(ids, ["d", "e", "f"]);
+    assert_eq!((m.stats().received, m.dropped()), (6, 3));
+    m.clear();
+    assert_eq!(m.dropped(), 0);
+}
+
+#[test]
 fn importing_while_streaming_stops_the_stream_and_its_late_chunks() {
     let (mut m, conn) = streaming(0);
     m.bytes(conn, at(100), frame("a", 10).as_bytes());
