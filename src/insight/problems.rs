@@ -5,8 +5,8 @@
 //! fails for this reason, 20 times, last at 10:42" — and that is what a user
 //! needs to read.
 
-use crate::store::{Seq, Timeline};
-use crate::tts::{family, Family, Preview};
+use crate::store::{RowPreview, Seq, Timeline};
+use crate::tts::{family, Family};
 
 /// One kind of problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub fn problems(store: &Timeline, lane: &str) -> Vec<Problem> {
         }
         let reason = store
             .preview(seq)
-            .map(|p| reason_of(&p.preview()))
+            .map(reason_of)
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| {
                 e.definition()
@@ -65,11 +65,9 @@ pub fn problems(store: &Timeline, lane: &str) -> Vec<Problem> {
     out
 }
 
-fn reason_of(preview: &Preview) -> String {
-    preview
-        .facts
-        .iter()
+fn reason_of(row: &RowPreview) -> String {
+    row.facts()
         .find(|f| f.strong && f.label.is_empty())
-        .map(|f| f.value.clone())
+        .map(|f| f.value.to_owned())
         .unwrap_or_default()
 }

@@ -26,7 +26,7 @@ pub use filter::Filter;
 pub use lane::{Lane, NO_ENTITY};
 pub use marker::{Marker, MarkerKind};
 pub use ordered::{Ordered, Seq};
-pub use preview::{LazyRow, RowPreview};
+pub use preview::{FactRef, LazyRow, RowPreview};
 pub use timeline::{Timeline, DEFAULT_CAPACITY};
 
 /// A stored event's reference (its arrival number).

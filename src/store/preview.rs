@@ -48,6 +48,15 @@ pub struct RowPreview {
     fields: Option<Box<Fields>>,
 }
 
+/// One fact of a [`RowPreview`], borrowed (see [`crate::tts::Fact`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactRef<'a> {
+    pub label: &'a str,
+    pub value: &'a str,
+    pub full: Option<&'a str>,
+    pub strong: bool,
+}
+
 /// One fact, as the lengths of its parts in [`RowPreview::text`] (empty
 /// parts are not in the text; the others follow each other, one space apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,28 +112,37 @@ impl RowPreview {
         }
     }
 
-    /// The facts the row shows, in order (made anew: call it for drawn rows).
-    pub fn preview(&self) -> Preview {
+    /// The facts the row shows, in order, borrowed from the text.
+    pub fn facts(&self) -> impl Iterator<Item = FactRef<'_>> + '_ {
         let mut at = 0;
-        let mut next = |len: u32| -> String {
+        let mut next = move |len: u32| -> &str {
             if len == 0 {
-                return String::new();
+                return "";
             }
             let start = if at == 0 { 0 } else { at + 1 };
             at = start + len as usize;
-            self.text.get(start..at).unwrap_or_default().to_owned()
+            self.text.get(start..at).unwrap_or_default()
         };
+        self.facts.iter().map(move |s| {
+            let [label, value, full] = s.lens;
+            FactRef {
+                label: next(label),
+                value: next(value),
+                full: s.has_full.then(|| next(full)),
+                strong: s.strong,
+            }
+        })
+    }
+
+    /// The facts as strings of their own (for a drawn row).
+    pub fn preview(&self) -> Preview {
         let facts = self
-            .facts
-            .iter()
-            .map(|s| {
-                let [label, value, full] = s.lens;
-                Fact {
-                    label: next(label),
-                    value: next(value),
-                    full: s.has_full.then(|| next(full)),
-                    strong: s.strong,
-                }
+            .facts()
+            .map(|f| Fact {
+                label: f.label.to_owned(),
+                value: f.value.to_owned(),
+                full: f.full.map(str::to_owned),
+                strong: f.strong,
             })
             .collect();
         Preview { facts }
