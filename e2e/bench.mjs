@@ -183,7 +183,8 @@ async function firstPaint(browser, sim) {
  * Where the main thread's time went (EVENTLINE_BENCH_PROFILE=1): self time by
  * function, wasm functions summed (release wasm has no names), the profile
  * itself saved to artifacts/bench-<name>.cpuprofile for DevTools (ingest:
- * the viewer's flood window; steady: the 1,000 events/s window).
+ * the viewer's flood window; steady: the 1,000 events/s window; <group>-filter:
+ * the typed filter queries at 100,000 retained).
  */
 function summarizeProfile(profile, name = 'ingest') {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -402,7 +403,7 @@ async function longTasks(page, cdp, group = 'responsiveness') {
 }
 
 /** Typing a filter → the filtered view, `data-filter-applied` on section.timeline, next frame. */
-async function filterLatency(page, queries, group = 'responsiveness') {
+async function filterLatency(page, queries, group = 'responsiveness', cdp = null) {
   const retainedNow = (await page.evaluate(readCounts)).shown;
   const name = `filter typed → filtered view (${retainedNow} retained)`;
   const input = page.locator('input[type=search][aria-label="Filter events"]');
@@ -411,6 +412,10 @@ async function filterLatency(page, queries, group = 'responsiveness') {
     return;
   }
   const times = [];
+  if (PROFILE && cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   for (const query of queries) {
     const ms = await page.evaluate(async (q) => {
       const field = document.querySelector('input[type=search][aria-label="Filter events"]');
@@ -432,6 +437,7 @@ async function filterLatency(page, queries, group = 'responsiveness') {
     }, query);
     times.push({ query, ms });
   }
+  if (PROFILE && cdp) raw[`${group}_filter_profile`] = summarizeProfile((await cdp.send('Profiler.stop')).profile, `${group}-filter`);
   raw[group === 'responsiveness' ? 'filter' : `${group}_filter`] = times;
   const measured = times.filter((t) => t.ms !== null);
   if (measured.length === 0) {
@@ -490,7 +496,7 @@ async function retained(browser, sim, device, group = null) {
   const steps = [
     [groups[0], names[0], '≤ 1.5 KB', async () => memory(page, cdp, await page.evaluate(readCounts), groups[0])],
     [groups[1], names[1], '< 50 ms', () => longTasks(page, cdp, groups[1])],
-    [groups[2], names[2], '≤ 50 ms', () => filterLatency(page, [device, 'as.up.*', 'kind:gateway'], groups[2])],
+    [groups[2], names[2], '≤ 50 ms', () => filterLatency(page, [device, 'as.up.*', 'kind:gateway'], groups[2], cdp)],
   ];
   for (const [g, name, target, step] of steps) {
     try { await step(); } catch (e) { na(g, name, target, e.message); }
