@@ -18,6 +18,7 @@ mod ordered;
 mod predicate;
 mod preview;
 mod room;
+mod scan;
 mod slots;
 mod timeline;
 
@@ -27,6 +28,7 @@ pub use lane::{Lane, NO_ENTITY};
 pub use marker::{Marker, MarkerKind};
 pub use ordered::{Ordered, Seq};
 pub use preview::{FactRef, LazyRow, RowPreview};
+pub use scan::Caseless;
 pub use timeline::{Timeline, DEFAULT_CAPACITY};
 
 /// A stored event's reference (its arrival number).

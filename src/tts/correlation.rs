@@ -32,6 +32,13 @@ impl CorrelationIds {
         })
     }
 
+    /// The IDs one after the other, with nothing between them: text found in
+    /// an ID is found here (one search instead of one per ID), but text found
+    /// here may span two IDs.
+    pub fn joined(&self) -> &str {
+        &self.text
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }
