@@ -4,14 +4,14 @@
 //!
 //! Keyboard (the rows of a list are one tab stop, roving): ↑/↓ and k/j move
 //! between rows, Home/End to the ends, Enter/Space open and close, Esc closes
-//! the open event and keeps the focus on its row.
+//! the open event and keeps the focus on its row — handled once per list, by
+//! `row_events`, so a row carries no listener of its own.
 
 use leptos::prelude::*;
 
 use super::state::Viewer;
 use super::time;
 use super::JsonTree;
-use crate::model::cursor::Step;
 use crate::store::EventRef;
 use crate::tts::{family, Event};
 
@@ -76,20 +76,27 @@ impl RowData {
 }
 
 /// The preview's facts: `label value` pairs, the important ones strong, the
-/// full value of a shortened one on hover (`title`). Text only.
+/// full value of a shortened one on hover (`title`). Text only; the value is
+/// the fact's own text (one element a fact, and one for its label).
 fn facts_view(facts: &[crate::tts::Fact]) -> impl IntoView {
     facts
         .iter()
         .enumerate()
         .map(|(i, f)| {
             let title = f.full.clone();
-            let label = (!f.label.is_empty())
-                .then(|| view! { <span class="fact-k">{f.label.clone()}</span>" " });
+            let (label, value) = if f.label.is_empty() {
+                (None, f.value.clone())
+            } else {
+                (
+                    Some(view! { <span class="fact-k">{f.label.clone()}</span> }),
+                    format!(" {}", f.value),
+                )
+            };
             view! {
                 {(i > 0).then_some(" · ")}
                 <span class="fact" class:strong=f.strong title=title>
                     {label}
-                    <span class="fact-v">{f.value.clone()}</span>
+                    {value}
                 </span>
             }
         })
@@ -129,12 +136,6 @@ pub fn EventRow(
         let key = key.clone();
         Memo::new(move |_| inputs.selected.with(|s| s.as_deref() == Some(key.as_str())))
     };
-    let toggle = {
-        let key = key.clone();
-        move |_| {
-            viewer.act(|m| m.toggle_selected(&key));
-        }
-    };
     let ts = row.time;
     // The clock, or (relative times) the time since the previous, older event of this list.
     let clock = move || {
@@ -152,35 +153,6 @@ pub fn EventRow(
             });
             time::since(previous, ts)
         })
-    };
-    let keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let step = match ev.key().as_str() {
-            "ArrowDown" | "j" => Step::Down,
-            "ArrowUp" | "k" => Step::Up,
-            "Home" => Step::First,
-            "End" => Step::Last,
-            _ => return,
-        };
-        ev.prevent_default();
-        let moved = viewer.act(|m| list.with_value(|l| m.move_cursor(l.as_deref(), at, step)));
-        if let Some(seq) = moved {
-            let key = list.with_value(|l| l.clone().unwrap_or_default());
-            viewer.pending_focus.set(Some((key, seq)));
-        }
-    };
-    // Esc anywhere in the open event (its JSON tree too) closes it and
-    // gives the focus back to its row.
-    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() != "Escape" || !open.get_untracked() {
-            return;
-        }
-        ev.prevent_default();
-        viewer.act(|m| m.close_selected());
-        let key = list.with_value(|l| l.clone().unwrap_or_default());
-        viewer.pending_focus.set(Some((key, at)));
-    };
-    let focused = move |_| {
-        viewer.act(|m| list.with_value(|l| m.set_cursor(l.as_deref(), at)));
     };
     let tree = move || {
         open.get().then(|| {
@@ -261,15 +233,13 @@ pub fn EventRow(
     let entities =
         show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span>" " });
     Some(view! {
-        <li class=class data-name=row.name.clone() data-seq=at.to_string() on:keydown=close_on_escape>
+        <li class=class data-name=row.name.clone() data-seq=at.to_string()>
+            // Clicks, keys and focus: handled by the list (`row_events`).
             <button
                 type="button"
                 class="row-main"
                 aria-expanded=move || open.get().to_string()
                 tabindex=move || if tab_stop.get() { "0" } else { "-1" }
-                on:click=toggle
-                on:keydown=keydown
-                on:focus=focused
             >
                 <span class="glyph" aria-hidden="true">{row.family.glyph()}</span>
                 <time class="row-time" datetime=ts.to_rfc3339() title=time::full(ts)>

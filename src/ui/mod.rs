@@ -22,6 +22,7 @@ mod live;
 mod messages;
 mod name_input;
 mod plot;
+mod row_events;
 mod share;
 mod share_key;
 mod share_key_api;

@@ -14,6 +14,7 @@
 use leptos::prelude::*;
 
 use super::event_row::{EventRow, ListInputs};
+use super::row_events::RowEvents;
 use super::state::{FarLanes, Viewer};
 use crate::model::window::{place, Geometry, Measured, Window, INITIAL};
 use crate::store::{Ordered, Seq};
@@ -189,8 +190,12 @@ pub fn VirtualRows(
         }),
     };
     let list = lane.with_value(Clone::clone);
+    let events = RowEvents::new(viewer, lane);
     view! {
-        <ol class="rows" data-lane=key node_ref=list_ref>
+        <ol class="rows" data-lane=key node_ref=list_ref
+            on:click=move |ev| events.click(ev)
+            on:keydown=move |ev| events.keydown(ev)
+            on:focusin=move |ev| events.focusin(ev)>
             <li class="spacer" role="presentation" aria-hidden="true" style:height=above></li>
             <For each=rows key=|seq| *seq let:seq>
                 <EventRow at=seq list=list.clone() show_entities=show_entities inputs=inputs />
