@@ -156,10 +156,11 @@ async fn form_validation_names_each_problem_next_to_its_field() {
 /// The text filter's scan in the browser (wasm SIMD, 16 positions at once)
 /// finds exactly what a naive search finds: needles at every offset, across
 /// block ends, in mixed case, among bytes that differ from a letter by its
-/// case bit only (`@`/`` ` ``, `[`/`{`, `\r`/`-`).
+/// case bit only (`@`/`` ` ``, `[`/`{`, `\r`/`-`), and bytes past ASCII.
 #[wasm_bindgen_test]
 fn caseless_scan_agrees_with_a_naive_search() {
-    let alphabet = b"aAbB-@`[{\rz0";
+    // Also the two bytes of "é" (0xC3 0xA9): a byte past ASCII never folds.
+    let alphabet = b"aAbB-@`[{\rz0\xc3\xa9";
     let mut seed = 0x2545_f491_u32;
     let mut next = move |n: usize| {
         seed ^= seed << 13;
@@ -191,7 +192,10 @@ fn caseless_scan_agrees_with_a_naive_search() {
                 .map(|_| alphabet[next(alphabet.len())])
                 .collect()
         };
-        let needle = String::from_utf8(needle).unwrap();
+        // The filter's text is a `str`: a needle cut inside "é" is no needle.
+        let Ok(needle) = String::from_utf8(needle) else {
+            continue;
+        };
         let naive = hay
             .to_ascii_lowercase()
             .windows(needle.len())
@@ -204,5 +208,5 @@ fn caseless_scan_agrees_with_a_naive_search() {
         );
         checked += usize::from(naive);
     }
-    assert!(checked > 1000, "only {checked} of the needles were there");
+    assert!(checked > 800, "only {checked} of the needles were there");
 }
