@@ -76,25 +76,23 @@ impl RowData {
 }
 
 /// The preview's facts: `label value` pairs, the important ones strong, the
-/// full value of a shortened one on hover (`title`). Text only; the value is
-/// the fact's own text (one element a fact, and one for its label).
+/// full value of a shortened one on hover (`title`, its value underlined).
+/// Text only. A fact is one element and its label one more; only a
+/// shortened value has an element of its own (for its underline).
 fn facts_view(facts: &[crate::tts::Fact]) -> impl IntoView {
     facts
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let title = f.full.clone();
-            let (label, value) = if f.label.is_empty() {
-                (None, f.value.clone())
-            } else {
-                (
-                    Some(view! { <span class="fact-k">{f.label.clone()}</span> }),
-                    format!(" {}", f.value),
-                )
+            let label = (!f.label.is_empty())
+                .then(|| view! { <span class="fact-k">{f.label.clone()}</span>" " });
+            let value = match &f.full {
+                Some(_) => view! { <span class="fact-v">{f.value.clone()}</span> }.into_any(),
+                None => f.value.clone().into_any(),
             };
             view! {
                 {(i > 0).then_some(" · ")}
-                <span class="fact" class:strong=f.strong title=title>
+                <span class="fact" class:strong=f.strong title=f.full.clone()>
                     {label}
                     {value}
                 </span>
