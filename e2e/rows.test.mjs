@@ -142,6 +142,34 @@ test('the keyboard alone moves between rows, opens and closes an event', async (
   await context.close();
 });
 
+test('End and Home in the flat view bring the focus to the last and first rows, scrolled in', async () => {
+  // The example capture, imported (the focus was lost after End this way, not when connected).
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(`${replay.url}/eventline/`);
+  await page.locator('input[type=file]').first().setInputFiles(EXAMPLES);
+  await page.getByText('70 events').first().waitFor();
+  await page.getByRole('button', { name: 'Flat view' }).click();
+  await page.locator('ol.rows li.event-row .row-main').first().focus();
+  // Where the focus is: its row, and whether a row of the list comes before / after it.
+  const place = () => page.evaluate(() => {
+    const row = document.activeElement?.closest('li.event-row');
+    return row && {
+      first: !row.previousElementSibling?.matches('.event-row'),
+      last: !row.nextElementSibling?.matches('.event-row'),
+      stops: document.querySelectorAll('ol.rows .row-main[tabindex="0"]').length,
+    };
+  });
+  await page.keyboard.press('End');
+  // The list scrolls the oldest row in and redraws around it: the focus must stay on it.
+  await page.waitForTimeout(1000);
+  assert.deepEqual(await place(), { first: false, last: true, stops: 1 }, 'End: the focus is on the last row');
+  await page.keyboard.press('Home');
+  await page.waitForTimeout(1000);
+  assert.deepEqual(await place(), { first: true, last: false, stops: 1 }, 'Home: the focus is on the first row');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the form folds after Connect, the lane list jumps to a lane, one lane can take the page', async () => {
   const { context, page, problems } = await connected();
   // The form is one line now, never with the key.

@@ -135,9 +135,24 @@ pub fn VirtualRows(
         })
     };
     // The keyboard moved to a row of this list: focus it, scrolling it in first if needed.
+    // A row just focused after a scroll is watched for a few more windows: while the
+    // list settles it may move the row's element, which drops the focus to the page.
     let list_key = key.clone();
+    let settling = StoredValue::new(None::<(Seq, u8)>);
     Effect::new(move |_| {
         window.track();
+        if let Some((seq, left)) = settling.get_value() {
+            // Checked at the next frame, after this change's DOM updates.
+            request_animation_frame(move || {
+                let lost = document()
+                    .active_element()
+                    .is_none_or(|a| document().body().is_some_and(|b| *b == a));
+                if let (true, Some(list)) = (lost, list_ref.get_untracked()) {
+                    focus_row(&list, seq);
+                }
+            });
+            settling.set_value((left > 1).then(|| (seq, left - 1)));
+        }
         let Some((pending_list, seq)) = viewer.pending_focus.get() else {
             return;
         };
@@ -149,6 +164,7 @@ pub fn VirtualRows(
         };
         if focus_row(&list, seq) {
             viewer.pending_focus.set(None);
+            settling.set_value(Some((seq, 4)));
             return;
         }
         let index = viewer.with_untracked(|m| {
