@@ -135,8 +135,10 @@ pub fn VirtualRows(
         })
     };
     // The keyboard moved to a row of this list: focus it, scrolling it in first if needed.
-    // A row just focused after a scroll is watched for a few more windows: while the
-    // list settles it may move the row's element, which drops the focus to the page.
+    // A row the keyboard just focused is watched for four more windows: while the list
+    // settles (around a scroll) the keyed `<For>` may move the row's element, which drops
+    // the focus to the page. (Why it moves an element that stays in the window is not
+    // known; this repairs the effect, not the cause.)
     let list_key = key.clone();
     let settling = StoredValue::new(None::<(Seq, u8)>);
     Effect::new(move |_| {
