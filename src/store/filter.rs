@@ -20,6 +20,7 @@
 use memchr::memmem;
 
 use super::glob::glob;
+use super::memo::SharedMemo;
 use super::predicate::{self, Predicate};
 use super::preview::LazyRow;
 use super::scan::Caseless;
@@ -39,6 +40,29 @@ enum Cond {
 struct Term {
     negate: bool,
     cond: Cond,
+    /// The word as typed (without its `-` and quotes), and whether quoted.
+    word: Box<str>,
+    quoted: bool,
+}
+
+impl Term {
+    /// Whether every event passing this term passes `other` too: the same
+    /// word, or (text) this one's text contains `other`'s, ignoring case
+    /// where `other` does (so typing a text on only narrows).
+    fn implies(&self, other: &Term) -> bool {
+        if self.negate == other.negate && self.quoted == other.quoted && self.word == other.word {
+            return true;
+        }
+        matches!((&self.cond, &other.cond), (Cond::Text(_), Cond::Text(_)))
+            && !self.negate
+            && !other.negate
+            && !other.quoted
+            && memmem::find(
+                self.word.to_ascii_lowercase().as_bytes(),
+                other.word.to_ascii_lowercase().as_bytes(),
+            )
+            .is_some()
+    }
 }
 
 /// A parsed filter. The empty filter matches everything.
@@ -174,6 +198,8 @@ impl Filter {
                     terms.push(Term {
                         negate,
                         cond: Cond::Text(Box::new(Needle::new(word, true))),
+                        word: word.into(),
+                        quoted,
                     });
                 }
                 continue;
@@ -201,7 +227,12 @@ impl Filter {
             } else {
                 Cond::Text(Box::new(Needle::new(word, false)))
             };
-            terms.push(Term { negate, cond });
+            terms.push(Term {
+                negate,
+                cond,
+                word: word.into(),
+                quoted,
+            });
         }
         Ok(Filter {
             query: query.trim().to_owned(),
@@ -233,30 +264,106 @@ impl Filter {
     pub fn matches(&self, event: &Event, row: &LazyRow) -> bool {
         self.terms
             .iter()
-            .all(|t| cond_matches(&t.cond, event, row) != t.negate)
+            .all(|t| cond_matches(&t.cond, event, row, None) != t.negate)
+    }
+
+    /// Whether every event this filter lets through, `wider` lets through
+    /// too (so applying it after `wider` needs to look only at what `wider`
+    /// let through): each of `wider`'s terms is one of this filter's, or a
+    /// text that one of this filter's texts contains (a word typed on).
+    pub fn narrows(&self, wider: &Filter) -> bool {
+        wider
+            .terms
+            .iter()
+            .all(|w| self.terms.iter().any(|t| t.implies(w)))
+    }
+
+    /// This filter applied to many events in turn, in one pass over a
+    /// timeline that drops none meanwhile (see [`FilterPass`]).
+    pub fn pass(&self) -> FilterPass<'_> {
+        FilterPass {
+            filter: self,
+            memos: self
+                .terms
+                .iter()
+                .map(|t| matches!(t.cond, Cond::Text(_)).then(TextMemo::new))
+                .collect(),
+        }
     }
 }
 
-fn cond_matches(cond: &Cond, event: &Event, row: &LazyRow) -> bool {
+/// A filter applied to the events of one pass, remembering what each text
+/// term found in the names and identifier sets the events share (see
+/// [`SharedMemo`]): the events must all stay alive until the pass ends.
+#[derive(Debug)]
+pub struct FilterPass<'f> {
+    filter: &'f Filter,
+    /// One per term, for text terms.
+    memos: Vec<Option<TextMemo>>,
+}
+
+impl FilterPass<'_> {
+    /// Whether `event` passes every term (as [`Filter::matches`]).
+    pub fn matches(&mut self, event: &Event, row: &LazyRow) -> bool {
+        self.filter
+            .terms
+            .iter()
+            .zip(self.memos.iter_mut())
+            .all(|(t, memo)| cond_matches(&t.cond, event, row, memo.as_mut()) != t.negate)
+    }
+}
+
+/// What a text term found in event names and identifier sets.
+#[derive(Debug)]
+struct TextMemo {
+    names: SharedMemo,
+    identifiers: SharedMemo,
+}
+
+impl TextMemo {
+    fn new() -> Self {
+        TextMemo {
+            names: SharedMemo::new(8),
+            identifiers: SharedMemo::new(12),
+        }
+    }
+}
+
+/// Whether `needle` is in the event's name or one of its entities' IDs
+/// (the parts events share), from `memo` when given.
+fn in_shared(needle: &Needle, event: &Event, memo: Option<&mut TextMemo>) -> bool {
+    let name = || needle.found_in(event.name.as_bytes());
+    let ids = || {
+        event.identifiers.iter().any(|i| {
+            [
+                Some(i.id()),
+                i.application_id(),
+                i.eui(),
+                i.join_eui(),
+                i.dev_addr(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|v| needle.found_in(v.as_bytes()))
+        })
+    };
+    match memo {
+        Some(m) => {
+            m.names.get_or(event.name.addr(), name)
+                || m.identifiers.get_or(event.identifiers.addr(), ids)
+        }
+        None => name() || ids(),
+    }
+}
+
+fn cond_matches(cond: &Cond, event: &Event, row: &LazyRow, memo: Option<&mut TextMemo>) -> bool {
     match cond {
         Cond::Field(p) => p.matches(event, row.get(event).fields()),
         Cond::Name(pattern) => glob(pattern, event.name.as_bytes(), false),
         Cond::Kind(kind) => event.identifiers.iter().any(|i| i.kind() == *kind),
         Cond::Corr(id) => event.correlation_ids.iter().any(|c| c == id),
         Cond::Text(needle) => {
-            needle.found_in(event.name.as_bytes())
-                || event.identifiers.iter().any(|i| {
-                    [
-                        Some(i.id()),
-                        i.application_id(),
-                        i.eui(),
-                        i.join_eui(),
-                        i.dev_addr(),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .any(|v| needle.found_in(v.as_bytes()))
-                })
+            in_shared(needle, event, memo)
                 // Most events' IDs are not it: one search through them all,
                 // then each ID only if that found it (it may span two).
                 || (needle.found_in(event.correlation_ids.joined().as_bytes())
@@ -345,6 +452,48 @@ mod tests {
         assert!(Filter::parse("Kind:nothing").is_err());
         assert!(hit("corr:as:up:01JBK0", &up) && !hit("corr:as:up:01JBK", &up));
         assert!(hit("\"data forward\"", &event("data forward", GW, "{}")));
+    }
+
+    #[test]
+    fn a_pass_answers_as_each_event_alone() {
+        // Names and identifier sets repeat, so events share them (the
+        // pass remembers answers by the shared value).
+        let names = ["as.up.data.forward", "gs.up.receive", "ns.up.data.process"];
+        let ids = [
+            DEV,
+            GW,
+            r#"{"device_ids":{"device_id":"other","application_ids":{"application_id":"app"}}}"#,
+        ];
+        let events: Vec<Event> = (0..60)
+            .map(|i| event(names[i % 3], ids[i / 3 % 3], r#"{"f_cnt":7}"#))
+            .collect();
+        assert_eq!(
+            events[0].name.addr(),
+            events[3].name.addr(),
+            "names are shared"
+        );
+        assert_eq!(
+            events[0].identifiers.addr(),
+            events[1].identifiers.addr(),
+            "identifier sets are shared"
+        );
+        let row = LazyRow::default();
+        for query in [
+            "soil",
+            "up",
+            "RECEIVE",
+            "-rooftop",
+            "soil forward",
+            "other -receive",
+            "f_cnt",
+        ] {
+            let filter = Filter::parse(query).expect("valid filter");
+            let mut pass = filter.pass();
+            let by_pass: Vec<bool> = events.iter().map(|e| pass.matches(e, &row)).collect();
+            let alone: Vec<bool> = events.iter().map(|e| filter.matches(e, &row)).collect();
+            assert_eq!(by_pass, alone, "{query}");
+            assert!(alone.contains(&true), "{query} finds something");
+        }
     }
 
     #[test]

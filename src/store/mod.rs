@@ -14,6 +14,7 @@ mod ids;
 mod lane;
 mod lanes;
 mod marker;
+mod memo;
 mod ordered;
 mod predicate;
 mod preview;

@@ -353,8 +353,14 @@ impl Timeline {
             self.active = None;
             return;
         }
-        let candidates: Vec<(i64, Seq)> = match filter.required_correlation() {
-            Some(id) => {
+        // Typed on (`soil` → `soil-node`): only what the last filter let through.
+        let narrowed = self
+            .active
+            .take()
+            .filter(|a| filter.narrows(&a.filter))
+            .map(|a| a.flat);
+        let candidates: Vec<(i64, Seq)> = match (filter.required_correlation(), narrowed) {
+            (Some(id), _) => {
                 let mut c: Vec<(i64, Seq)> = self
                     .correlated(id)
                     .into_iter()
@@ -363,16 +369,18 @@ impl Timeline {
                 c.sort_unstable();
                 c
             }
-            None => self
-                .flat
+            (None, narrowed) => narrowed
+                .as_ref()
+                .unwrap_or(&self.flat)
                 .iter()
                 .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
                 .collect(),
         };
         let mut flat = Ordered::default();
+        let mut pass = filter.pass();
         for (time, seq) in candidates {
             let slots = match self.event_and_row(seq) {
-                Some((event, row)) if filter.matches(event, row) => self.slots_of(seq),
+                Some((event, row)) if pass.matches(event, row) => self.slots_of(seq),
                 _ => continue,
             };
             for slot in slots.iter().flat_map(LaneSlots::iter) {

@@ -252,6 +252,91 @@ fn incremental_filtering_equals_filtering_afterwards() {
 }
 
 #[test]
+fn typing_on_a_filter_shows_what_the_filter_alone_would() {
+    // A filter typed on looks only at what the last one let through; one
+    // made wider (a letter deleted, a negation typed on) looks at everything.
+    let names = ["gs.up.receive", "as.up.data.forward", "ns.up.data.drop"];
+    let lanes = [DEV, GW, APP, USER, ""];
+    let make = |i: usize| {
+        event(
+            names[i % 3],
+            &format!("2024-10-28T10:{:02}:{:02}Z", i * 7 % 60, i % 60),
+            lanes[i / 3 % 5],
+            &format!("U{i}"),
+        )
+    };
+    let mut typed = Timeline::with_capacity(50);
+    let mut pushed = Vec::new();
+    let steps = [
+        "u",
+        "up",
+        "up.",
+        "up.data",
+        "UP.DATA app1",
+        "up.data app1 -drop",
+        "up.da",
+        "d",
+        "dev",
+        "dev2",
+        "\"dev2\"",
+        "\"dev\"",
+        "\"70b3\"",
+        "70b3d",
+        "-up.data",
+        "-up.data.forward",
+        "-gw",
+        "kind:gateway",
+        "kind:gateway up",
+    ];
+    for (step, query) in steps.into_iter().enumerate() {
+        for i in step * 7..step * 7 + 7 {
+            typed.push(make(i));
+            pushed.push(make(i));
+        }
+        typed.set_filter(Filter::parse(query).expect("filter"));
+        let mut afresh = Timeline::with_capacity(50);
+        for e in &pushed {
+            afresh.push(e.clone());
+        }
+        afresh.set_filter(Filter::parse(query).expect("filter"));
+        assert_eq!(uids(&typed, None), uids(&afresh, None), "{query}");
+        for lane in afresh.lanes() {
+            let key = Some(lane.key.as_str());
+            assert_eq!(
+                uids(&typed, key),
+                uids(&afresh, key),
+                "{query}: {}",
+                lane.key
+            );
+        }
+    }
+}
+
+#[test]
+fn which_filters_narrow_which() {
+    let narrows = |new: &str, old: &str| {
+        Filter::parse(new)
+            .expect("filter")
+            .narrows(&Filter::parse(old).expect("filter"))
+    };
+    assert!(narrows("soil-node", "soil") && narrows("Soil-Node", "SOIL"));
+    assert!(
+        narrows("\"soil-node\"", "soil"),
+        "exact text contains the caseless one"
+    );
+    assert!(
+        !narrows("soil-node", "\"soil\""),
+        "but not the other way round"
+    );
+    assert!(!narrows("soil", "soil-node"), "a letter deleted widens");
+    assert!(!narrows("-soil-node", "-soil") && narrows("-soil", "-soil"));
+    assert!(narrows("soil kind:device", "kind:device") && narrows("kind:device soil", "soil"));
+    assert!(!narrows("kind:device", "kind:device soil"));
+    assert!(!narrows("as.up.*", "as.*"), "patterns only when the same");
+    assert!(narrows("rssi<-110 x", "rssi<-110") && !narrows("rssi<-120", "rssi<-110"));
+}
+
+#[test]
 fn an_emptied_lanes_slot_is_reused_without_mixing_lanes() {
     let gw = |id: &str| format!(r#"{{"gateway_ids":{{"gateway_id":"{id}"}}}}"#);
     let mut t = Timeline::with_capacity(2);

@@ -35,6 +35,13 @@ impl<T> Shared<T> {
     pub fn new(value: T) -> Self {
         Shared(Arc::new(value))
     }
+
+    /// Where the shared value lives: the same for every event that shares
+    /// it, and another value's only after this one is dropped (so a key for
+    /// what was computed from it while the events that hold it stay alive).
+    pub fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0).addr()
+    }
 }
 
 impl<T> Deref for Shared<T> {
