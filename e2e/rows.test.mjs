@@ -170,6 +170,44 @@ test('End and Home in the flat view bring the focus to the last and first rows, 
   await context.close();
 });
 
+test('a filter typed key by key and corrected shows what the same filter pasted shows', async () => {
+  // Typing on re-tests only what the last filter let through; deleting widens again.
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(`${replay.url}/eventline/`);
+  await page.locator('input[type=file]').first().setInputFiles(EXAMPLES);
+  await page.getByText('70 events').first().waitFor();
+  const box = page.getByRole('searchbox', { name: 'Filter events' });
+  const applied = (q) => page.locator(`section.timeline[data-filter-applied="${q}"]`).waitFor();
+  const shown = () => page.locator('[data-stat=shown]').innerText();
+  const pasted = async (q) => {
+    const typed = await box.inputValue();
+    await box.fill('');
+    await applied('');
+    await box.fill(q);
+    await applied(q);
+    const n = await shown();
+    await box.fill(typed);
+    await applied(typed.trim());
+    return n;
+  };
+  const seen = [];
+  for (const [step, query] of [
+    [() => box.pressSequentially('Soil-Node-02'), 'Soil-Node-02'],
+    [() => box.press('End').then(() => box.press('Backspace')), 'Soil-Node-0'],
+    [() => box.pressSequentially(' -join'), 'Soil-Node-0 -join'],
+    [() => box.pressSequentially('.a'), 'Soil-Node-0 -join.a'],
+  ]) {
+    await step();
+    await applied(query);
+    const typed = await shown();
+    assert.equal(typed, await pasted(query), `"${query}" typed shows what it shows pasted`);
+    seen.push(typed);
+  }
+  assert.equal(new Set(seen).size, seen.length, `each step shows a different count: ${seen.join(', ')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the form folds after Connect, the lane list jumps to a lane, one lane can take the page', async () => {
   const { context, page, problems } = await connected();
   // The form is one line now, never with the key.
