@@ -48,20 +48,26 @@ struct Term {
 impl Term {
     /// Whether every event passing this term passes `other` too: the same
     /// word, or (text) this one's text contains `other`'s, ignoring case
-    /// where `other` does (so typing a text on only narrows).
+    /// where `other` does, case and all where `other` is quoted (so typing
+    /// a text on only narrows).
     fn implies(&self, other: &Term) -> bool {
         if self.negate == other.negate && self.quoted == other.quoted && self.word == other.word {
             return true;
         }
+        let contains = |hay: &str, needle: &str| memmem::find(hay.as_bytes(), needle.as_bytes());
         matches!((&self.cond, &other.cond), (Cond::Text(_), Cond::Text(_)))
             && !self.negate
             && !other.negate
-            && !other.quoted
-            && memmem::find(
-                self.word.to_ascii_lowercase().as_bytes(),
-                other.word.to_ascii_lowercase().as_bytes(),
-            )
-            .is_some()
+            && if other.quoted {
+                // Exact text: only exact text containing it, case and all.
+                self.quoted && contains(&self.word, &other.word).is_some()
+            } else {
+                contains(
+                    &self.word.to_ascii_lowercase(),
+                    &other.word.to_ascii_lowercase(),
+                )
+                .is_some()
+            }
     }
 }
 
@@ -280,7 +286,7 @@ impl Filter {
 
     /// This filter applied to many events in turn, in one pass over a
     /// timeline that drops none meanwhile (see [`FilterPass`]).
-    pub fn pass(&self) -> FilterPass<'_> {
+    pub(super) fn pass(&self) -> FilterPass<'_> {
         FilterPass {
             filter: self,
             memos: self
@@ -296,7 +302,7 @@ impl Filter {
 /// term found in the names and identifier sets the events share (see
 /// [`SharedMemo`]): the events must all stay alive until the pass ends.
 #[derive(Debug)]
-pub struct FilterPass<'f> {
+pub(super) struct FilterPass<'f> {
     filter: &'f Filter,
     /// One per term, for text terms.
     memos: Vec<Option<TextMemo>>,
@@ -304,7 +310,7 @@ pub struct FilterPass<'f> {
 
 impl FilterPass<'_> {
     /// Whether `event` passes every term (as [`Filter::matches`]).
-    pub fn matches(&mut self, event: &Event, row: &LazyRow) -> bool {
+    pub(super) fn matches(&mut self, event: &Event, row: &LazyRow) -> bool {
         self.filter
             .terms
             .iter()
@@ -477,7 +483,7 @@ mod tests {
             events[1].identifiers.addr(),
             "identifier sets are shared"
         );
-        let row = LazyRow::default();
+        let rows: Vec<LazyRow> = events.iter().map(|_| LazyRow::default()).collect();
         for query in [
             "soil",
             "up",
@@ -489,8 +495,16 @@ mod tests {
         ] {
             let filter = Filter::parse(query).expect("valid filter");
             let mut pass = filter.pass();
-            let by_pass: Vec<bool> = events.iter().map(|e| pass.matches(e, &row)).collect();
-            let alone: Vec<bool> = events.iter().map(|e| filter.matches(e, &row)).collect();
+            let by_pass: Vec<bool> = events
+                .iter()
+                .zip(&rows)
+                .map(|(e, row)| pass.matches(e, row))
+                .collect();
+            let alone: Vec<bool> = events
+                .iter()
+                .zip(&rows)
+                .map(|(e, row)| filter.matches(e, row))
+                .collect();
             assert_eq!(by_pass, alone, "{query}");
             assert!(alone.contains(&true), "{query} finds something");
         }

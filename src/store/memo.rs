@@ -1,8 +1,8 @@
 //! [`SharedMemo`]: what a search found in the values events share (an
 //! event's name, its identifiers: one value held by every event that carried
 //! the same text, see `tts::Shared`), remembered for one pass of a filter
-//! over the timeline, so 100,000 events with fifty names are searched fifty
-//! times, not 100,000.
+//! over the timeline, so 100,000 events with fifty names search those names
+//! about fifty times (a few more where two share a slot), not 100,000.
 //!
 //! Keyed by the value's address ([`Shared::addr`](crate::tts::Shared::addr)):
 //! sound only while every value looked up stays alive, which one pass over

@@ -360,14 +360,22 @@ impl Timeline {
             .filter(|a| filter.narrows(&a.filter))
             .map(|a| a.flat);
         let candidates: Vec<(i64, Seq)> = match (filter.required_correlation(), narrowed) {
-            (Some(id), _) => {
+            (Some(id), narrowed) => {
                 let mut c: Vec<(i64, Seq)> = self
                     .correlated(id)
                     .into_iter()
                     .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
                     .collect();
-                c.sort_unstable();
-                c
+                match narrowed.filter(|n| n.len() < c.len()) {
+                    Some(fewer) => fewer
+                        .iter()
+                        .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
+                        .collect(),
+                    None => {
+                        c.sort_unstable();
+                        c
+                    }
+                }
             }
             (None, narrowed) => narrowed
                 .as_ref()

@@ -278,8 +278,10 @@ fn typing_on_a_filter_shows_what_the_filter_alone_would() {
         "d",
         "dev",
         "dev2",
+        "\"dev\"",
         "\"dev2\"",
         "\"dev\"",
+        "\"Dev\"",
         "\"70b3\"",
         "70b3d",
         "-up.data",
@@ -328,6 +330,7 @@ fn which_filters_narrow_which() {
         !narrows("soil-node", "\"soil\""),
         "but not the other way round"
     );
+    assert!(narrows("\"soil-node\"", "\"soil\"") && !narrows("\"Soil-node\"", "\"soil\""));
     assert!(!narrows("soil", "soil-node"), "a letter deleted widens");
     assert!(!narrows("-soil-node", "-soil") && narrows("-soil", "-soil"));
     assert!(narrows("soil kind:device", "kind:device") && narrows("kind:device soil", "soil"));
