@@ -177,8 +177,13 @@ test('a filter typed key by key and corrected shows what the same filter pasted 
   await page.locator('input[type=file]').first().setInputFiles(EXAMPLES);
   await page.getByText('70 events').first().waitFor();
   const box = page.getByRole('searchbox', { name: 'Filter events' });
-  const applied = (q) => page.locator(`section.timeline[data-filter-applied="${q}"]`).waitFor();
-  const shown = () => page.locator('[data-stat=shown]').innerText();
+  const applied = (q) => page.locator(`section.timeline[data-filter-applied=${JSON.stringify(q)}]`).waitFor();
+  // What the user sees: the count, and which events the drawn rows are.
+  const shown = async () => {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const rows = await page.locator('li.event-row').evaluateAll((els) => els.map((e) => e.dataset.seq).sort().join(' '));
+    return `${await page.locator('[data-stat=shown]').innerText()}: ${rows}`;
+  };
   const pasted = async (q) => {
     const typed = await box.inputValue();
     await box.fill('');
