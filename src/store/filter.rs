@@ -319,11 +319,12 @@ impl FilterPass<'_> {
     }
 }
 
-/// What a text term found in event names and identifier sets.
+/// What a text term found in event names, identifier sets and correlation IDs.
 #[derive(Debug)]
 struct TextMemo {
     names: SharedMemo,
     identifiers: SharedMemo,
+    correlation: SharedMemo,
 }
 
 impl TextMemo {
@@ -331,12 +332,13 @@ impl TextMemo {
         TextMemo {
             names: SharedMemo::new(8),
             identifiers: SharedMemo::new(12),
+            correlation: SharedMemo::new(12),
         }
     }
 }
 
-/// Whether `needle` is in the event's name or one of its entities' IDs
-/// (the parts events share), from `memo` when given.
+/// Whether `needle` is in the event's name, one of its entities' IDs or one
+/// of its correlation IDs (the parts events share), from `memo` when given.
 fn in_shared(needle: &Needle, event: &Event, memo: Option<&mut TextMemo>) -> bool {
     let name = || needle.found_in(event.name.as_bytes());
     let ids = || {
@@ -353,12 +355,17 @@ fn in_shared(needle: &Needle, event: &Event, memo: Option<&mut TextMemo>) -> boo
             .any(|v| needle.found_in(v.as_bytes()))
         })
     };
+    let found = |id: &str| needle.found_in(id.as_bytes());
     match memo {
         Some(m) => {
             m.names.get_or(event.name.addr(), name)
                 || m.identifiers.get_or(event.identifiers.addr(), ids)
+                || event
+                    .correlation_ids
+                    .shared()
+                    .any(|(addr, id)| m.correlation.get_or(addr, || found(id)))
         }
-        None => name() || ids(),
+        None => name() || ids() || event.correlation_ids.iter().any(found),
     }
 }
 
@@ -370,13 +377,6 @@ fn cond_matches(cond: &Cond, event: &Event, row: &LazyRow, memo: Option<&mut Tex
         Cond::Corr(id) => event.correlation_ids.iter().any(|c| c == id),
         Cond::Text(needle) => {
             in_shared(needle, event, memo)
-                // Most events' IDs are not it: one search through them all,
-                // then each ID only if that found it (it may span two).
-                || (needle.found_in(event.correlation_ids.joined().as_bytes())
-                    && event
-                        .correlation_ids
-                        .iter()
-                        .any(|c| needle.found_in(c.as_bytes())))
                 || event
                     .data
                     .as_ref()
@@ -470,9 +470,18 @@ mod tests {
             GW,
             r#"{"device_ids":{"device_id":"other","application_ids":{"application_id":"app"}}}"#,
         ];
+        // Correlation IDs too: a journey's events carry the same ones.
         let events: Vec<Event> = (0..60)
-            .map(|i| event(names[i % 3], ids[i / 3 % 3], r#"{"f_cnt":7}"#))
+            .map(|i| {
+                let mut e = event(names[i % 3], ids[i / 3 % 3], r#"{"f_cnt":7}"#);
+                e.correlation_ids = [format!("gs:uplink:J{}", i / 5), format!("as:up:{i}")]
+                    .into_iter()
+                    .collect();
+                e
+            })
             .collect();
+        let uplink = |e: &Event| e.correlation_ids.shared().next().map(|(addr, _)| addr);
+        assert_eq!(uplink(&events[0]), uplink(&events[4]), "IDs are shared");
         assert_eq!(
             events[0].name.addr(),
             events[3].name.addr(),
@@ -492,6 +501,9 @@ mod tests {
             "soil forward",
             "other -receive",
             "f_cnt",
+            "uplink:J1",
+            "-gs:uplink:J3",
+            "as:up:4 soil",
         ] {
             let filter = Filter::parse(query).expect("valid filter");
             let mut pass = filter.pass();

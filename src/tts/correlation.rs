@@ -1,50 +1,102 @@
 //! [`CorrelationIds`]: an event's correlation IDs, in the order they arrived,
-//! kept as one text and where each ID ends.
+//! each one shared by every event that carried it.
 //!
 //! Why: an uplink carries five to eight IDs (`gs:conn:…`, `gs:uplink:…`,
-//! `ns:uplink:…`, `rpc:/…`), each unique to its message. As a `Vec<String>`
-//! they were six to nine allocations per event, ~25 % of all the decoder
-//! made; here they are two, read straight from the frame.
+//! `ns:uplink:…`, `rpc:/…`), 30–60 bytes each, and the five to ten events of
+//! one message's journey carry the same ones. Kept as text of their own, they
+//! were ~200 bytes of every retained event; here an ID read from a frame is
+//! looked up among the IDs seen last (a small cache per thread, two per set,
+//! keyed by the text) and a hit is the same `Arc<str>`, so an event holds
+//! one pointer per ID and each ID's text lives once.
+//!
+//! Bounds: the cache holds at most [`SLOTS`] IDs of at most
+//! [`LONGEST_SHARED`] bytes (≤ 2 MiB whatever the network sends); a longer ID
+//! is its event's own. A slot taken by another ID only drops the cache's
+//! reference (the events keep theirs); a hit needs the same text, so sharing
+//! never changes what an event says.
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
+
+use super::shared::fnv;
+
+/// IDs the cache holds: a few seconds of a busy stream's distinct IDs
+/// (about one new ID per event), enough for every event of one journey.
+const SLOTS: usize = 8192;
+
+/// IDs per set: a long-lived ID (a gateway connection's `gs:conn:…`) is not
+/// pushed out by the one new ID that falls in its set.
+const WAYS: usize = 2;
+
+/// The longest ID the cache keeps (real ones are under 100 bytes).
+const LONGEST_SHARED: usize = 256;
+
+thread_local! {
+    static SEEN: RefCell<Vec<Option<Arc<str>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The shared text of `id`: the one the cache holds for it, or a new one (then cached).
+fn share(id: &str) -> Arc<str> {
+    if id.len() > LONGEST_SHARED {
+        return Arc::from(id);
+    }
+    SEEN.with(|seen| {
+        let Ok(mut slots) = seen.try_borrow_mut() else {
+            return Arc::from(id);
+        };
+        if slots.is_empty() {
+            slots.resize(SLOTS, None);
+        }
+        let set = (fnv(id) % (SLOTS / WAYS) as u64) as usize * WAYS;
+        let Some(ways) = slots.get_mut(set..set + WAYS) else {
+            return Arc::from(id);
+        };
+        if let Some(i) = ways
+            .iter()
+            .position(|s| s.as_deref().is_some_and(|known| known == id))
+        {
+            ways.swap(0, i); // the most recent first
+            if let Some(Some(known)) = ways.first() {
+                return Arc::clone(known);
+            }
+        }
+        let new: Arc<str> = Arc::from(id);
+        ways.rotate_right(1); // the least recent goes
+        if let Some(first) = ways.first_mut() {
+            *first = Some(Arc::clone(&new));
+        }
+        new
+    })
+}
 
 /// An event's correlation IDs (`correlation_ids`), in order.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct CorrelationIds {
-    /// The IDs one after the other.
-    text: Box<str>,
-    /// Where each ID ends in `text`.
-    ends: Box<[u32]>,
-}
+pub struct CorrelationIds(Box<[Arc<str>]>);
 
 impl CorrelationIds {
     /// The IDs, in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + Clone + '_ {
-        (0..self.ends.len()).map(move |i| {
-            let from = i
-                .checked_sub(1)
-                .and_then(|before| self.ends.get(before))
-                .map_or(0, |&end| end as usize);
-            let to = self.ends.get(i).map_or(from, |&end| end as usize);
-            self.text.get(from..to).unwrap_or("")
-        })
+        self.0.iter().map(|id| &**id)
     }
 
-    /// The IDs one after the other, with nothing between them: text found in
-    /// an ID is found here (one search instead of one per ID), but text found
-    /// here may span two IDs.
-    pub fn joined(&self) -> &str {
-        &self.text
+    /// The IDs with where each one's shared text lives (the same for every
+    /// event that shares it, and another ID's only after every event holding
+    /// this one is gone: a key for what was computed from it meanwhile).
+    pub fn shared(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        self.0
+            .iter()
+            .map(|id| (Arc::as_ptr(id).cast::<u8>().addr(), &**id))
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.0.is_empty()
     }
 
     /// Whether `id` is one of them.
@@ -60,34 +112,7 @@ impl CorrelationIds {
 
 impl<S: AsRef<str>> FromIterator<S> for CorrelationIds {
     fn from_iter<I: IntoIterator<Item = S>>(ids: I) -> Self {
-        let mut builder = Builder::default();
-        for id in ids {
-            builder.push(id.as_ref());
-        }
-        builder.finish()
-    }
-}
-
-/// Collects IDs (the text grows; an ID past 4 GiB of text is dropped).
-#[derive(Default)]
-struct Builder {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Builder {
-    fn push(&mut self, id: &str) {
-        if let Ok(end) = u32::try_from(self.text.len() + id.len()) {
-            self.text.push_str(id);
-            self.ends.push(end);
-        }
-    }
-
-    fn finish(self) -> CorrelationIds {
-        CorrelationIds {
-            text: self.text.into_boxed_str(),
-            ends: self.ends.into_boxed_slice(),
-        }
+        CorrelationIds(ids.into_iter().map(|id| share(id.as_ref())).collect())
     }
 }
 
@@ -115,7 +140,7 @@ impl<'de> Deserialize<'de> for CorrelationIds {
     }
 }
 
-/// Reads a list of strings into one [`Builder`], no allocation per ID.
+/// Reads a list of strings, sharing each (no allocation for an ID seen last).
 struct Ids;
 
 impl<'de> Visitor<'de> for Ids {
@@ -126,32 +151,33 @@ impl<'de> Visitor<'de> for Ids {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CorrelationIds, A::Error> {
-        let mut builder = Builder::default();
-        while seq.next_element_seed(Id(&mut builder))?.is_some() {}
-        Ok(builder.finish())
+        let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(16));
+        while let Some(id) = seq.next_element_seed(Id)? {
+            ids.push(id);
+        }
+        Ok(CorrelationIds(ids.into_boxed_slice()))
     }
 }
 
-/// One ID, appended to the builder as it is read.
-struct Id<'a>(&'a mut Builder);
+/// One ID, shared as it is read.
+struct Id;
 
-impl<'de> DeserializeSeed<'de> for Id<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+impl<'de> DeserializeSeed<'de> for Id {
+    type Value = Arc<str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Arc<str>, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for Id<'_> {
-    type Value = ();
+impl<'de> Visitor<'de> for Id {
+    type Value = Arc<str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
 
-    fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<(), E> {
-        self.0.push(id);
-        Ok(())
+    fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<Arc<str>, E> {
+        Ok(share(id))
     }
 }
 
@@ -204,5 +230,37 @@ mod tests {
         ids.push("ns:uplink:02");
         assert_eq!(ids, ["as:up:01", "ns:uplink:02"]);
         assert_eq!(format!("{ids:?}"), r#"["as:up:01", "ns:uplink:02"]"#);
+    }
+
+    #[test]
+    fn events_carrying_one_id_share_its_text_and_never_get_another() {
+        let a: CorrelationIds =
+            serde_json::from_str(r#"["gs:conn:01A","gs:uplink:01B"]"#).expect("valid");
+        let b: CorrelationIds =
+            serde_json::from_str(r#"["gs:uplink:01B","ns:uplink:01C"]"#).expect("valid");
+        let addr = |ids: &CorrelationIds, id: &str| {
+            ids.shared().find(|&(_, c)| c == id).map(|(addr, _)| addr)
+        };
+        assert_eq!(
+            addr(&a, "gs:uplink:01B"),
+            addr(&b, "gs:uplink:01B"),
+            "one text for both events"
+        );
+        assert_ne!(addr(&a, "gs:conn:01A"), addr(&b, "ns:uplink:01C"));
+        // Far more IDs than the cache holds, twice over: each reads back as itself.
+        let many: Vec<String> = (0..3 * SLOTS).map(|i| format!("rpc:/x:{i}")).collect();
+        for _ in 0..2 {
+            for chunk in many.chunks(5) {
+                let ids: CorrelationIds = chunk.iter().collect();
+                assert!(ids.iter().eq(chunk.iter().map(String::as_str)));
+            }
+        }
+        // A long ID is kept whole, its event's own.
+        let long = "x".repeat(LONGEST_SHARED + 1);
+        let (one, two): (CorrelationIds, CorrelationIds) =
+            ([&long].into_iter().collect(), [&long].into_iter().collect());
+        assert_eq!(one, two);
+        assert_ne!(addr(&one, &long), addr(&two, &long));
+        assert_eq!(one.iter().next(), Some(long.as_str()));
     }
 }
