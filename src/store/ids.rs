@@ -1,11 +1,13 @@
 //! [`IdIndex`]: `unique_id` → the event's seq, for de-duplication and for
-//! finding the open event again. Hashes of IDs, checked against the event
-//! on lookup, so a hash collision can never drop or confuse an event (a
-//! colliding ID goes to an overflow map). Plain data; nothing here panics.
+//! finding the open event again. 32-bit hashes of IDs and the low bits of
+//! seqs (8 bytes an event), checked against the event on lookup, so a hash
+//! collision can never drop or confuse an event (a colliding ID goes to an
+//! overflow map). Plain data; nothing here panics.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
+use super::corr::Low;
 use super::ordered::Seq;
 
 /// FNV-1a of a text: the index's (and the correlation index's) hash.
@@ -14,36 +16,43 @@ pub(super) use crate::tts::fnv;
 /// The retained events' `unique_id`s.
 #[derive(Debug, Default)]
 pub(super) struct IdIndex {
-    hashes: HashMap<u64, Seq>,
+    hashes: HashMap<u32, Low>,
     overflow: HashMap<String, Seq>,
 }
 
+/// The index's hash of an ID: FNV-1a's low 32 bits (a collision only sends
+/// an ID to the overflow map).
+fn hash(id: &str) -> u32 {
+    fnv(id) as u32
+}
+
 impl IdIndex {
-    /// The seq stored for `id`; `is` says whether the event at a seq has that id.
-    pub(super) fn find(&self, id: &str, is: impl Fn(Seq) -> bool) -> Option<Seq> {
+    /// The seq stored for `id`, given the oldest retained seq (`base`); `is`
+    /// says whether the event at a seq has that id.
+    pub(super) fn find(&self, id: &str, base: Seq, is: impl Fn(Seq) -> bool) -> Option<Seq> {
         if let Some(&seq) = self.overflow.get(id) {
             return Some(seq);
         }
-        let seq = *self.hashes.get(&fnv(id))?;
+        let seq = self.hashes.get(&hash(id))?.seq(base);
         is(seq).then_some(seq)
     }
 
     /// Remembers `id` at `seq` (the caller checked it is not retained yet).
     pub(super) fn insert(&mut self, id: &str, seq: Seq) {
-        match self.hashes.entry(fnv(id)) {
+        match self.hashes.entry(hash(id)) {
             Entry::Occupied(_) => {
                 self.overflow.insert(id.to_owned(), seq);
             }
             Entry::Vacant(slot) => {
-                slot.insert(seq);
+                slot.insert(Low::of(seq));
             }
         }
     }
 
     /// Forgets `id`, evicted at `seq`.
     pub(super) fn remove(&mut self, id: &str, seq: Seq) {
-        let hash = fnv(id);
-        if self.hashes.get(&hash) == Some(&seq) {
+        let hash = hash(id);
+        if self.hashes.get(&hash) == Some(&Low::of(seq)) {
             self.hashes.remove(&hash);
         } else {
             self.overflow.remove(id);

@@ -7,6 +7,7 @@
 //! Plain data, no signals: the UI wraps the whole store in one signal and
 //! reads it. Nothing here may panic on what a server sent.
 
+mod corr;
 mod fields;
 mod filter;
 mod glob;

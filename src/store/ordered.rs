@@ -70,6 +70,11 @@ impl Ordered {
         self.0.iter().map(|&(_, seq)| seq)
     }
 
+    /// Every reference with its event's time (ns), oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = (i64, Seq)> + '_ {
+        self.0.iter().copied()
+    }
+
     /// The references at display positions `start..end` (clamped), in display order.
     pub fn window(&self, start: usize, end: usize, newest_first: bool) -> Vec<Seq> {
         let len = self.0.len();

@@ -2,8 +2,9 @@
 //! indexes by entity lane, by time, by correlation ID and by `unique_id`, and
 //! the filtered views of an active [`Filter`].
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
+use super::corr::{CorrIndex, MAX_RETAINED};
 use super::filter::Filter;
 use super::ids::{fnv, IdIndex};
 use super::lane::{lane_keys, merge_ids, Lane};
@@ -40,7 +41,7 @@ pub struct Timeline {
     /// `unique_id` → seq.
     ids: IdIndex,
     /// FNV-1a of a correlation ID → its events in arrival order.
-    correlations: HashMap<u64, VecDeque<Seq>>,
+    correlations: CorrIndex,
     lanes: Lanes,
     flat: Ordered,
     markers: Vec<Marker>,
@@ -61,7 +62,7 @@ impl Timeline {
         Self::default()
     }
 
-    /// An empty timeline keeping at most `capacity` events (at least 1).
+    /// An empty timeline keeping at most `capacity` events (at least 1, at most 2^31).
     pub fn with_capacity(capacity: usize) -> Self {
         Timeline {
             events: VecDeque::new(),
@@ -70,12 +71,12 @@ impl Timeline {
             base: 0,
             warm: 0,
             ids: IdIndex::default(),
-            correlations: HashMap::new(),
+            correlations: CorrIndex::default(),
             lanes: Lanes::default(),
             flat: Ordered::default(),
             markers: Vec::new(),
             duplicates: 0,
-            capacity: capacity.max(1),
+            capacity: capacity.clamp(1, MAX_RETAINED),
             evicted: 0,
             active: None,
         }
@@ -83,7 +84,7 @@ impl Timeline {
 
     /// The `Seq` of the retained event with this `unique_id`.
     pub fn find(&self, unique_id: &str) -> Option<Seq> {
-        self.ids.find(unique_id, |seq| {
+        self.ids.find(unique_id, self.base, |seq| {
             self.event(seq).is_some_and(|e| e.unique_id == unique_id)
         })
     }
@@ -144,7 +145,7 @@ impl Timeline {
             active.flat.insert(time, seq);
         }
         for c in event.correlation_ids.iter() {
-            self.correlations.entry(fnv(c)).or_default().push_back(seq);
+            self.correlations.push(fnv(c), seq);
         }
         if !event.unique_id.is_empty() {
             self.ids.insert(&event.unique_id, seq);
@@ -184,15 +185,7 @@ impl Timeline {
             active.flat.remove(time, seq);
         }
         for c in event.correlation_ids.iter() {
-            let hash = fnv(c);
-            if let Some(list) = self.correlations.get_mut(&hash) {
-                if list.front() == Some(&seq) {
-                    list.pop_front();
-                }
-                if list.is_empty() {
-                    self.correlations.remove(&hash);
-                }
-            }
+            self.correlations.evict(fnv(c), seq);
         }
         if !event.unique_id.is_empty() {
             self.ids.remove(&event.unique_id, seq);
@@ -281,10 +274,7 @@ impl Timeline {
     /// Retained events carrying this correlation ID, in arrival order.
     pub fn correlated(&self, id: &str) -> Vec<Seq> {
         self.correlations
-            .get(&fnv(id))
-            .into_iter()
-            .flatten()
-            .copied()
+            .get(fnv(id), self.base)
             .filter(|&s| {
                 self.event(s)
                     .is_some_and(|e| e.correlation_ids.iter().any(|c| c == id))
@@ -330,9 +320,9 @@ impl Timeline {
         self.evicted
     }
 
-    /// Changes the capacity (at least 1), evicting the oldest events at once if over it.
+    /// Changes the capacity (at least 1, at most 2^31), evicting the oldest events at once if over it.
     pub fn set_capacity(&mut self, capacity: usize) {
-        self.capacity = capacity.max(1);
+        self.capacity = capacity.clamp(1, MAX_RETAINED);
         while self.events.len() > self.capacity {
             self.evict_oldest();
         }
@@ -361,28 +351,20 @@ impl Timeline {
             .map(|a| a.flat);
         let candidates: Vec<(i64, Seq)> = match (filter.required_correlation(), narrowed) {
             (Some(id), narrowed) => {
-                let mut c: Vec<(i64, Seq)> = self
-                    .correlated(id)
-                    .into_iter()
-                    .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
-                    .collect();
-                match narrowed.filter(|n| n.len() < c.len()) {
-                    Some(fewer) => fewer
-                        .iter()
-                        .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
-                        .collect(),
+                let correlated = self.correlated(id);
+                match narrowed.filter(|n| n.len() < correlated.len()) {
+                    Some(fewer) => fewer.entries().collect(),
                     None => {
+                        let mut c: Vec<(i64, Seq)> = correlated
+                            .into_iter()
+                            .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
+                            .collect();
                         c.sort_unstable();
                         c
                     }
                 }
             }
-            (None, narrowed) => narrowed
-                .as_ref()
-                .unwrap_or(&self.flat)
-                .iter()
-                .filter_map(|s| Some((self.event(s)?.time.unix_nanos(), s)))
-                .collect(),
+            (None, narrowed) => narrowed.as_ref().unwrap_or(&self.flat).entries().collect(),
         };
         let mut flat = Ordered::default();
         let mut pass = filter.pass();

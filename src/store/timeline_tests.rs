@@ -181,6 +181,52 @@ fn the_correlation_index_finds_one_message_through_the_stack() {
 }
 
 #[test]
+fn ids_and_correlations_stay_exact_as_events_come_and_go() {
+    // Two unique IDs whose index hashes (32 bits) collide: both are kept and found.
+    let mut seen = std::collections::HashMap::new();
+    let (a, b) = (0u32..4_000_000)
+        .find_map(|i| {
+            let id = format!("01JB{i:022}");
+            let h = fnv(&id) as u32;
+            seen.insert(h, id.clone()).map(|other| (other, id))
+        })
+        .expect("a 32-bit collision among 4 million IDs");
+    let mut t = Timeline::with_capacity(6);
+    assert!(t.push(with_corr("gs.up.receive", 0, GW, &a, &["gs:conn:1"])));
+    assert!(t.push(with_corr("gs.up.receive", 1, GW, &b, &["gs:conn:1"])));
+    assert_eq!((t.find(&a), t.find(&b)), (Some(0), Some(1)));
+    assert!(
+        !t.push(with_corr("gs.up.receive", 1, GW, &b, &[])),
+        "{b} again"
+    );
+    assert!(
+        !t.push(with_corr("gs.up.receive", 0, GW, &a, &[])),
+        "{a} again"
+    );
+    // A long-lived ID (more events than an entry holds) and short ones, past the capacity.
+    for i in 2..40u32 {
+        let journey = format!("gs:uplink:{}", i / 3);
+        t.push(with_corr(
+            "gs.up.receive",
+            i % 60,
+            GW,
+            &format!("E{i}"),
+            &["gs:conn:1", &journey],
+        ));
+        let kept: Vec<Seq> = (u64::from(i).saturating_sub(5)..=u64::from(i)).collect();
+        assert_eq!(t.correlated("gs:conn:1"), kept, "after E{i}");
+        let same: Vec<Seq> = kept
+            .iter()
+            .copied()
+            .filter(|&s| s / 3 == u64::from(i / 3) && s >= 2)
+            .collect();
+        assert_eq!(t.correlated(&journey), same, "after E{i}");
+        assert_eq!(t.find(&format!("E{i}")), Some(u64::from(i)));
+    }
+    assert_eq!((t.find(&a), t.find(&b), t.find("E33")), (None, None, None));
+}
+
+#[test]
 fn a_filter_applies_to_what_is_retained_and_to_what_arrives() {
     let mut t = Timeline::new();
     t.push(event("gs.up.receive", "2024-10-28T10:00:00Z", GW, "A"));
