@@ -209,6 +209,13 @@ test('a filter typed key by key and corrected shows what the same filter pasted 
     seen.push(typed);
   }
   assert.equal(new Set(seen).size, seen.length, `each step shows a different count: ${seen.join(', ')}`);
+  // The lane list counts what the filter shows of each lane, as the lane's header does.
+  const counts = await page.evaluate(() => [...document.querySelectorAll('.lane-list li.lane-entry')].map((li) => [
+    li.querySelector('.lane-list-count')?.textContent,
+    document.querySelector(`section.lane[data-lane-key="${CSS.escape(li.dataset.laneKey)}"] .lane-count`)?.textContent,
+  ]).filter(([, header]) => header));
+  assert.ok(counts.some(([, header]) => header.includes(' of ')), `a lane shows part of its events: ${counts}`);
+  for (const [entry, header] of counts) assert.equal(entry, /^[\d,]+/.exec(header)?.[0], `lane list ${entry}, header ${header}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

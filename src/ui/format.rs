@@ -21,6 +21,15 @@ pub fn events(n: u64) -> String {
     }
 }
 
+/// A lane's size: `120 events`, or `3 of 120 events` when a filter shows fewer.
+pub fn shown_of(shown: usize, all: usize) -> String {
+    if shown == all {
+        events(all as u64)
+    } else {
+        format!("{} of {}", count(shown as u64), events(all as u64))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -31,5 +40,7 @@ mod tests {
         assert_eq!(super::count(12_345_678), "12,345,678");
         assert_eq!(super::events(1), "1 event");
         assert_eq!(super::events(100_000), "100,000 events");
+        assert_eq!(super::shown_of(7, 7), "7 events");
+        assert_eq!(super::shown_of(3, 1_200), "3 of 1,200 events");
     }
 }

@@ -1,4 +1,4 @@
-//! The lane list beside the timeline: every lane with its count and last
+//! The lane list beside the timeline: every lane with its count (its matches under a filter) and last
 //! activity; a click jumps to the lane (and expands it). With thousands of
 //! entities only the entries near the list's visible part exist (see
 //! `model::lane_window::place_list`), and a jump to a lane not drawn yet
@@ -97,6 +97,7 @@ pub fn LaneList() -> impl IntoView {
         let (start, end) = range.get();
         viewer.with(|m| {
             let utc = m.settings().utc;
+            let filtered = m.store().filter().is_some();
             m.visible_lanes()
                 .skip(start)
                 .take(end - start)
@@ -106,7 +107,7 @@ pub fn LaneList() -> impl IntoView {
                         l.key.clone(),
                         kind,
                         id,
-                        l.count(),
+                        (l.shown(filtered), l.count()),
                         time::display(l.last_seen, utc).1,
                     )
                 })
@@ -139,14 +140,15 @@ pub fn LaneList() -> impl IntoView {
                         {
                             let (key, kind, id, count, last) = lane;
                             let k = key.clone();
-                            let title = format!("{kind} {id}: {} · last {last}", format::events(count as u64));
+                            let (shown, count) = count;
+                            let title = format!("{kind} {id}: {} · last {last}", format::shown_of(shown, count));
                             view! {
-                                <li class="lane-entry">
+                                <li class="lane-entry" data-lane-key=key>
                                     <button type="button" class="link" on:click=move |_| jump(k.clone())
                                         title=title>
                                         <span class="lane-kind">{kind}</span>" "
                                         <span class="lane-id">{id}</span>
-                                        <span class="lane-list-count">{format::count(count as u64)}</span>
+                                        <span class="lane-list-count">{format::count(shown as u64)}</span>
                                     </button>
                                 </li>
                             }

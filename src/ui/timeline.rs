@@ -240,10 +240,7 @@ fn LaneView(
                 </button>
                 <span class="lane-extra">{move || heading().map(|h| h.2.join(" · "))}</span>
                 <span class="lane-count">
-                    {move || match count() {
-                        (shown, all) if shown == all => format::events(all as u64),
-                        (shown, all) => format!("{} of {}", format::count(shown as u64), format::events(all as u64)),
-                    }}
+                    {move || { let (shown, all) = count(); format::shown_of(shown, all) }}
                 </span>
                 <span class="lane-seen">{move || last_seen().map(|t| format!("last {t}"))}</span>
                 {move || is_device().then(|| view! {
