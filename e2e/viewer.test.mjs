@@ -232,7 +232,26 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
   }, before.seq);
   assert.ok(after !== null && Math.abs(after - before.top) < 3, `row ${before.seq} moved from ${before.top} to ${after}`);
   await follow.check();
-  await page.waitForFunction(() => Math.abs(document.querySelector('.timeline').getBoundingClientRect().top) < 2);
+  // Back to the newest: the timeline starts right below the sticky status and filter bar, not under it.
+  const newestInView = () => page.waitForFunction(() => {
+    const head = document.querySelector('.sticky-head').getBoundingClientRect();
+    const first = document.querySelector('.flat .event-row')?.getBoundingClientRect();
+    return Math.abs(document.querySelector('.timeline').getBoundingClientRect().top - head.bottom) < 2
+      && first && first.top >= head.bottom - 1;
+  });
+  await newestInView();
+  // Opening the newest row keeps it, header and all, below the bar.
+  const newest = page.locator('.flat .event-row').first();
+  const seq = await newest.getAttribute('data-seq');
+  await newest.locator('.row-main').click();
+  await page.waitForTimeout(300);
+  const opened = await page.evaluate((s) => {
+    const head = document.querySelector('.sticky-head').getBoundingClientRect();
+    const row = document.querySelector(`.event-row[data-seq="${s}"]`)?.getBoundingClientRect();
+    return row && { top: row.top, below: head.bottom };
+  }, seq);
+  assert.ok(opened && opened.top >= opened.below - 1, `opened row ${seq} at ${opened?.top}, the bar ends at ${opened?.below}`);
+  assert.equal(await follow.isChecked(), true);
   assert.deepEqual(problems, []);
   await context.close();
 });

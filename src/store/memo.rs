@@ -1,10 +1,12 @@
 //! [`SharedMemo`]: what a search found in the values events share (an
-//! event's name, its identifiers: one value held by every event that carried
-//! the same text, see `tts::Shared`), remembered for one pass of a filter
+//! event's name, its identifiers, each of its correlation IDs: one value held
+//! by every event that carried the same text, see `tts::Shared` and
+//! `tts::CorrelationIds`), remembered for one pass of a filter
 //! over the timeline, so 100,000 events with fifty names search those names
 //! about fifty times (a few more where two share a slot), not 100,000.
 //!
-//! Keyed by the value's address ([`Shared::addr`](crate::tts::Shared::addr)):
+//! Keyed by the value's address ([`Shared::addr`](crate::tts::Shared::addr),
+//! [`CorrelationIds::shared`](crate::tts::CorrelationIds::shared)):
 //! sound only while every value looked up stays alive, which one pass over
 //! the timeline guarantees (it drops no event), so a memo never outlives its
 //! pass. Direct-mapped: a value whose slot another took is searched again,
