@@ -252,6 +252,18 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
   }, seq);
   assert.ok(opened && opened.top >= opened.below - 1, `opened row ${seq} at ${opened?.top}, the bar ends at ${opened?.below}`);
   assert.equal(await follow.isChecked(), true);
+  // A short scroll from the newest (past the slack, less than the bar is tall) stops following;
+  // then what is read stays put as rows arrive above it: the page scrolls by as much as they take.
+  await page.mouse.move(640, 500);
+  await page.mouse.wheel(0, 120);
+  await page.waitForFunction(() => !document.querySelector('.toolbar input[type=checkbox]').checked);
+  await page.waitForTimeout(300);
+  const y = await page.evaluate(() => scrollY);
+  const was = Number((await received()).replace(/\D/g, ''));
+  await page.waitForFunction((n) => Number(document.querySelector('[data-stat=received]').innerText.replace(/\D/g, '')) >= n + 5, was);
+  await page.waitForTimeout(300);
+  const moved = (await page.evaluate(() => scrollY)) - y;
+  assert.ok(moved >= 40, `the page scrolled ${moved} px while 5 rows arrived above what is read`);
   assert.deepEqual(problems, []);
   await context.close();
 });

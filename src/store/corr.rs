@@ -3,11 +3,12 @@
 //! `Timeline::correlated`); plain data, nothing here panics.
 //!
 //! Why compact: a real stream brings about one new ID per event, and most IDs
-//! are carried by the four to ten events of one message's journey. A
-//! `VecDeque<u64>` per ID was an allocation of 32–64 bytes for each; here up
-//! to [`INLINE`] events sit in the map's own entry, as the low 32 bits of
-//! their seqs ([`Low`]), and only the few long-lived IDs (a gateway
-//! connection's) get a list of their own.
+//! are carried by the four to ten events of one message's journey. A list of
+//! their own for each ID (as this index had) is an allocation of 32–64 bytes
+//! per ID; here up to [`INLINE`] events sit in the map's own entry, as the
+//! low 32 bits of their seqs ([`Low`]), and only the few long-lived IDs (a
+//! gateway connection's) get a list of their own. An event is listed once
+//! under an ID however often it names it.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -51,7 +52,12 @@ impl Postings {
         }
     }
 
+    /// Adds `seq` after the others, once (an event may list an ID twice).
     fn push(&mut self, seq: Low) {
+        let (a, b) = self.as_slices();
+        if b.last().or(a.last()) == Some(&seq) {
+            return;
+        }
         match self {
             Postings::Few { len, seqs } if usize::from(*len) < INLINE => {
                 if let Some(slot) = seqs.get_mut(usize::from(*len)) {
@@ -177,5 +183,14 @@ mod tests {
         index.push(4, 101);
         index.evict(4, 101);
         assert!(index.get(4, 100).eq([100, 101]));
+        // An event naming an ID twice is listed once, and evicted once.
+        for seq in [102, 102, 103, 103] {
+            index.push(5, seq);
+        }
+        assert!(index.get(5, 100).eq([102, 103]));
+        for seq in [102, 102] {
+            index.evict(5, seq);
+        }
+        assert!(index.get(5, 100).eq([103]));
     }
 }

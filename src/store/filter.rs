@@ -299,7 +299,7 @@ impl Filter {
 }
 
 /// A filter applied to the events of one pass, remembering what each text
-/// term found in the names and identifier sets the events share (see
+/// term found in the names, identifier sets and correlation IDs the events share (see
 /// [`SharedMemo`]): the events must all stay alive until the pass ends.
 #[derive(Debug)]
 pub(super) struct FilterPass<'f> {
@@ -520,6 +520,13 @@ mod tests {
             assert_eq!(by_pass, alone, "{query}");
             assert!(alone.contains(&true), "{query} finds something");
         }
+        // Text is found within one ID, never across two (`…J0` then `as:up:…`).
+        let across = Filter::parse("J0as").expect("valid filter");
+        let mut pass = across.pass();
+        assert!(events
+            .iter()
+            .zip(&rows)
+            .all(|(e, row)| !pass.matches(e, row)));
     }
 
     #[test]

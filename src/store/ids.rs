@@ -1,6 +1,6 @@
 //! [`IdIndex`]: `unique_id` → the event's seq, for de-duplication and for
 //! finding the open event again. 32-bit hashes of IDs and the low bits of
-//! seqs (8 bytes an event), checked against the event on lookup, so a hash
+//! seqs (8 bytes an entry), checked against the event on lookup, so a hash
 //! collision can never drop or confuse an event (a colliding ID goes to an
 //! overflow map). Plain data; nothing here panics.
 

@@ -176,6 +176,17 @@ fn the_correlation_index_finds_one_message_through_the_stack() {
     assert_eq!(t.correlated("gs:uplink:1"), [0, 1]);
     assert_eq!(t.correlated("gs:conn:9"), [0, 2]);
     assert!(t.correlated("nothing").is_empty());
+    // An event naming an ID twice is one row of the ID's events, and of the filter's.
+    t.push(with_corr(
+        "as.up.data.forward",
+        4,
+        DEV,
+        "D",
+        &["gs:uplink:2", "gs:uplink:2"],
+    ));
+    assert_eq!(t.correlated("gs:uplink:2"), [2, 3]);
+    t.set_filter(Filter::parse("corr:gs:uplink:2").expect("filter"));
+    assert_eq!(uids(&t, None), ["C", "D"]);
     t.set_filter(Filter::parse("corr:gs:uplink:1").expect("filter"));
     assert_eq!(uids(&t, None), ["A", "B"]);
 }

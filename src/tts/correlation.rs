@@ -10,8 +10,9 @@
 //! one pointer per ID and each ID's text lives once.
 //!
 //! Bounds: the cache holds at most [`SLOTS`] IDs of at most
-//! [`LONGEST_SHARED`] bytes (≤ 2 MiB whatever the network sends); a longer ID
-//! is its event's own. A slot taken by another ID only drops the cache's
+//! [`LONGEST_SHARED`] bytes (≤ 2.3 MiB with their counts and the slots,
+//! whatever the network sends, kept until the page closes); a longer ID is
+//! its event's own. A slot taken by another ID only drops the cache's
 //! reference (the events keep theirs); a hit needs the same text, so sharing
 //! never changes what an event says.
 
@@ -106,7 +107,9 @@ impl CorrelationIds {
 
     /// Adds an ID at the end.
     pub fn push(&mut self, id: &str) {
-        *self = self.iter().chain([id]).collect();
+        let mut ids = std::mem::take(&mut self.0).into_vec();
+        ids.push(share(id));
+        self.0 = ids.into_boxed_slice();
     }
 }
 

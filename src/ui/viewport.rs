@@ -49,12 +49,15 @@ mod wasm {
             .ok()??
             .get_bounding_client_rect()
             .top();
-        let covered = doc
-            .query_selector(".sticky-head")
+        Some(top - covered(doc))
+    }
+
+    /// How far down the sticky status and filter bar reaches from the window's top.
+    fn covered(doc: &web_sys::Document) -> f64 {
+        doc.query_selector(".sticky-head")
             .ok()
             .flatten()
-            .map_or(0.0, |head| head.get_bounding_client_rect().height());
-        Some(top - covered)
+            .map_or(0.0, |head| head.get_bounding_client_rect().height())
     }
 
     fn page_height(doc: &web_sys::Document) -> f64 {
@@ -129,7 +132,7 @@ mod wasm {
         }
         anchored.set_value(
             (page && !following)
-                .then(|| anchor::find(&window, &doc, newest_first))
+                .then(|| anchor::find(&window, &doc, newest_first, covered(&doc)))
                 .flatten(),
         );
         let height_of = |selector: &str| {
