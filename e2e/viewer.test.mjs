@@ -232,38 +232,7 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
   }, before.seq);
   assert.ok(after !== null && Math.abs(after - before.top) < 3, `row ${before.seq} moved from ${before.top} to ${after}`);
   await follow.check();
-  // Back to the newest: the timeline starts right below the sticky status and filter bar, not under it.
-  const newestInView = () => page.waitForFunction(() => {
-    const head = document.querySelector('.sticky-head').getBoundingClientRect();
-    const first = document.querySelector('.flat .event-row')?.getBoundingClientRect();
-    return Math.abs(document.querySelector('.timeline').getBoundingClientRect().top - head.bottom) < 2
-      && first && first.top >= head.bottom - 1;
-  });
-  await newestInView();
-  // Opening the newest row keeps it, header and all, below the bar.
-  const newest = page.locator('.flat .event-row').first();
-  const seq = await newest.getAttribute('data-seq');
-  await newest.locator('.row-main').click();
-  await page.waitForTimeout(300);
-  const opened = await page.evaluate((s) => {
-    const head = document.querySelector('.sticky-head').getBoundingClientRect();
-    const row = document.querySelector(`.event-row[data-seq="${s}"]`)?.getBoundingClientRect();
-    return row && { top: row.top, below: head.bottom };
-  }, seq);
-  assert.ok(opened && opened.top >= opened.below - 1, `opened row ${seq} at ${opened?.top}, the bar ends at ${opened?.below}`);
-  assert.equal(await follow.isChecked(), true);
-  // A short scroll from the newest (past the slack, less than the bar is tall) stops following;
-  // then what is read stays put as rows arrive above it: the page scrolls by as much as they take.
-  await page.mouse.move(640, 500);
-  await page.mouse.wheel(0, 120);
-  await page.waitForFunction(() => !document.querySelector('.toolbar input[type=checkbox]').checked);
-  await page.waitForTimeout(300);
-  const y = await page.evaluate(() => scrollY);
-  const was = Number((await received()).replace(/\D/g, ''));
-  await page.waitForFunction((n) => Number(document.querySelector('[data-stat=received]').innerText.replace(/\D/g, '')) >= n + 5, was);
-  await page.waitForTimeout(300);
-  const moved = (await page.evaluate(() => scrollY)) - y;
-  assert.ok(moved >= 40, `the page scrolled ${moved} px while 5 rows arrived above what is read`);
+  await page.waitForFunction(() => Math.abs(document.querySelector('.timeline').getBoundingClientRect().top) < 2);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -40,24 +40,13 @@ mod wasm {
     /// How far (px) the newest events may be out of view before following stops.
     const SLACK: f64 = 80.0;
 
-    /// Where the timeline's top is, measured from the bottom of the sticky
-    /// status and filter bar, which covers the window's top: 0 when the
-    /// newest rows of a newest-first page are just in view below it.
     fn timeline_top(doc: &web_sys::Document) -> Option<f64> {
-        let top = doc
-            .query_selector(".timeline")
-            .ok()??
-            .get_bounding_client_rect()
-            .top();
-        Some(top - covered(doc))
-    }
-
-    /// How far down the sticky status and filter bar reaches from the window's top.
-    fn covered(doc: &web_sys::Document) -> f64 {
-        doc.query_selector(".sticky-head")
-            .ok()
-            .flatten()
-            .map_or(0.0, |head| head.get_bounding_client_rect().height())
+        Some(
+            doc.query_selector(".timeline")
+                .ok()??
+                .get_bounding_client_rect()
+                .top(),
+        )
     }
 
     fn page_height(doc: &web_sys::Document) -> f64 {
@@ -132,7 +121,7 @@ mod wasm {
         }
         anchored.set_value(
             (page && !following)
-                .then(|| anchor::find(&window, &doc, newest_first, covered(&doc)))
+                .then(|| anchor::find(&window, &doc, newest_first))
                 .flatten(),
         );
         let height_of = |selector: &str| {
