@@ -180,6 +180,17 @@ pub fn VirtualRows(
             })
         });
         match index {
+            // The window already holds the row but the DOM has not caught up
+            // (this effect can run before the list's own update): try again
+            // once it has, rather than waiting for a scroll that will not come.
+            Some(i) if window.with_untracked(|w| (w.start..w.end).contains(&i)) => {
+                request_animation_frame(move || {
+                    if focus_row(&list, seq) {
+                        viewer.pending_focus.set(None);
+                        settling.set_value(Some((seq, 4)));
+                    }
+                });
+            }
             Some(i) => scroll_list_to(&list, geometry.get_untracked().top(i)),
             None => viewer.pending_focus.set(None),
         }
