@@ -232,7 +232,46 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
   }, before.seq);
   assert.ok(after !== null && Math.abs(after - before.top) < 3, `row ${before.seq} moved from ${before.top} to ${after}`);
   await follow.check();
-  await page.waitForFunction(() => Math.abs(document.querySelector('.timeline').getBoundingClientRect().top) < 2);
+  // Back to the newest: the newest row is in view, below the sticky status and filter bar, not under it
+  // (checking the box scrolled the page up to the toolbar, where the newest already show).
+  const newestInView = () => page.waitForFunction(() => {
+    const head = document.querySelector('.sticky-head').getBoundingClientRect();
+    const first = document.querySelector('.flat .event-row')?.getBoundingClientRect();
+    return document.querySelector('.timeline').getBoundingClientRect().top >= head.bottom - 1
+      && first && first.top >= head.bottom - 1 && first.bottom <= innerHeight;
+  });
+  await newestInView();
+  // Scrolled down a little while following (the newest just under the bar), the page comes back
+  // to the timeline's top right below the bar, not under it, and keeps following.
+  await page.mouse.wheel(0, 180);
+  await page.waitForFunction(() => {
+    const head = document.querySelector('.sticky-head').getBoundingClientRect();
+    return scrollY > 0 && Math.abs(document.querySelector('.timeline').getBoundingClientRect().top - head.bottom) < 2;
+  });
+  assert.equal(await follow.isChecked(), true);
+  await newestInView();
+  // Opening the newest row keeps it, header and all, below the bar.
+  const newest = page.locator('.flat .event-row').first();
+  const seq = await newest.getAttribute('data-seq');
+  await newest.locator('.row-main').click();
+  await page.waitForTimeout(300);
+  const opened = await page.evaluate((s) => {
+    const head = document.querySelector('.sticky-head').getBoundingClientRect();
+    const row = document.querySelector(`.event-row[data-seq="${s}"]`)?.getBoundingClientRect();
+    return row && { top: row.top, below: head.bottom };
+  }, seq);
+  assert.ok(opened && opened.top >= opened.below - 1, `opened row ${seq} at ${opened?.top}, the bar ends at ${opened?.below}`);
+  assert.equal(await follow.isChecked(), true);
+  // The toolbar above the timeline stays in reach while following: scrolled to and
+  // clicked while events arrive, its button works and the page is not pulled away.
+  for (let i = 0; i < 3; i += 1) {
+    const utc = page.getByRole('button', { name: 'UTC' });
+    const was = await utc.getAttribute('aria-pressed');
+    await utc.click();
+    assert.notEqual(await utc.getAttribute('aria-pressed'), was, 'the UTC button took the click');
+    await page.waitForTimeout(400);
+  }
+  assert.equal(await follow.isChecked(), true);
   assert.deepEqual(problems, []);
   await context.close();
 });

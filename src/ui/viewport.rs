@@ -40,13 +40,57 @@ mod wasm {
     /// How far (px) the newest events may be out of view before following stops.
     const SLACK: f64 = 80.0;
 
-    fn timeline_top(doc: &web_sys::Document) -> Option<f64> {
-        Some(
-            doc.query_selector(".timeline")
-                .ok()??
-                .get_bounding_client_rect()
-                .top(),
-        )
+    /// How much of a newest-first timeline's top (px) is "the newest events":
+    /// about a row.
+    const NEWEST: f64 = 60.0;
+
+    /// The timeline's top against the sticky status and filter bar, which
+    /// covers the window's top once the page scrolls: `gap` is how far below
+    /// the bar's bottom the timeline starts (negative: under the bar, or
+    /// above the window), `bar` the bar's own height, `room` the height of
+    /// the window below the bar, `top` the timeline's top in the window.
+    struct Top {
+        top: f64,
+        gap: f64,
+        bar: f64,
+        room: f64,
+    }
+
+    fn sticky_bar(doc: &web_sys::Document) -> Option<web_sys::DomRect> {
+        doc.query_selector(".sticky-head")
+            .ok()
+            .flatten()
+            .map(|head| head.get_bounding_client_rect())
+    }
+
+    /// How far down the sticky status and filter bar reaches from the window's top.
+    fn bar_bottom(doc: &web_sys::Document) -> f64 {
+        sticky_bar(doc).map_or(0.0, |b| b.bottom().max(0.0))
+    }
+
+    fn timeline_top(doc: &web_sys::Document, window: &web_sys::Window) -> Option<Top> {
+        let top = doc
+            .query_selector(".timeline")
+            .ok()??
+            .get_bounding_client_rect()
+            .top();
+        let (bottom, height) =
+            sticky_bar(doc).map_or((0.0, 0.0), |b| (b.bottom().max(0.0), b.height()));
+        Some(Top {
+            top,
+            gap: top - bottom,
+            bar: height,
+            room: inner_height(window) - bottom,
+        })
+    }
+
+    impl Top {
+        /// Whether the newest events of a newest-first timeline (its top,
+        /// and the `NEWEST` px below it) are out of view, by more than
+        /// `slack` px: under the bar, or below the window's bottom.
+        fn newest_hidden(&self, slack: f64) -> bool {
+            self.gap < -slack || self.gap > self.room - NEWEST + slack
+        }
     }
 
     fn page_height(doc: &web_sys::Document) -> f64 {
@@ -91,9 +135,13 @@ mod wasm {
             return;
         }
         if newest_first {
-            if let Some(y) = timeline_top(doc).filter(|y| y.abs() > 1.0) {
+            // Only when the newest are out of view, to right below the bar:
+            // a page scrolled up to the toolbar or the form, the timeline's
+            // top still in view, stays where the user put it.
+            if let Some(top) = timeline_top(doc, window).filter(|t| t.newest_hidden(1.0)) {
+                // Where the timeline's top meets the bar once it has stuck.
                 let now = window.scroll_y().unwrap_or(0.0);
-                window.scroll_to_with_x_and_y(0.0, (now + y).max(0.0));
+                window.scroll_to_with_x_and_y(0.0, (now + top.top - top.bar).max(0.0));
             }
         } else {
             window.scroll_to_with_x_and_y(0.0, page_height(doc));
@@ -101,13 +149,21 @@ mod wasm {
     }
 
     /// One frame's reads: follow (or keep what is read in place), then every
-    /// measurement, then one signal update.
-    fn measure(viewer: Viewer, follow: bool, anchored: StoredValue<Option<anchor::Anchor>>) {
+    /// measurement, then one signal update. True when what is read should be
+    /// kept in place but no row of it is drawn in the window yet: after a jump
+    /// (a scrollbar drag, End) the rows drawn are still the old place's until
+    /// the update this frame makes lands, and the next frame must note the
+    /// anchor, or the first event to arrive moves what the user reads.
+    fn measure(
+        viewer: Viewer,
+        follow: bool,
+        anchored: StoredValue<Option<anchor::Anchor>>,
+    ) -> bool {
         let Some(window) = web_sys::window() else {
-            return;
+            return false;
         };
         let Some(doc) = window.document() else {
-            return;
+            return false;
         };
         let following = viewer.with_untracked(|m| m.settings().follow);
         let page = page_scrolls(viewer);
@@ -121,7 +177,7 @@ mod wasm {
         }
         anchored.set_value(
             (page && !following)
-                .then(|| anchor::find(&window, &doc, newest_first))
+                .then(|| anchor::find(&window, &doc, newest_first, bar_bottom(&doc)))
                 .flatten(),
         );
         let height_of = |selector: &str| {
@@ -194,6 +250,7 @@ mod wasm {
             v.bands = bands;
             v.tick += 1;
         });
+        page && !following && anchored.with_value(Option::is_none)
     }
 
     /// Whether a scroll (of the page, or of a lane's box) took the newest
@@ -225,13 +282,44 @@ mod wasm {
                 let y = window.scroll_y().unwrap_or(0.0);
                 let below = page_height(&doc) - (y + inner_height(&window));
                 if newest_first {
-                    // Above the timeline's top, or below it while the page could scroll further.
-                    timeline_top(&doc)
-                        .is_some_and(|top| top < -SLACK || (top > SLACK && below > 1.0))
+                    // The timeline's top under the bar, or so far down the
+                    // window it is out of view while the page could scroll further.
+                    timeline_top(&doc, &window).is_some_and(|top| {
+                        top.gap < -SLACK || (top.newest_hidden(SLACK) && below > 1.0)
+                    })
                 } else {
                     below > SLACK
                 }
             }
+        }
+    }
+
+    /// Frames measured again, at most, while no anchor is found (see [`measure`]).
+    const RETRIES: u8 = 2;
+
+    /// A scheduled frame: measures, and again at the next frames while the
+    /// anchor waits for its rows to be drawn.
+    fn frame(
+        viewer: Viewer,
+        scheduled: StoredValue<(bool, bool)>,
+        anchored: StoredValue<Option<anchor::Anchor>>,
+        retries: u8,
+    ) {
+        // The page may have been unmounted since (tests mount several).
+        let Some((_, follow)) = scheduled.try_get_value() else {
+            return;
+        };
+        scheduled.set_value((false, false));
+        if measure(viewer, follow, anchored) && retries > 0 {
+            request_animation_frame(move || {
+                // A frame scheduled meanwhile measures anyway.
+                if scheduled
+                    .try_get_value()
+                    .is_some_and(|(pending, _)| !pending)
+                {
+                    frame(viewer, scheduled, anchored, retries - 1);
+                }
+            });
         }
     }
 
@@ -243,14 +331,7 @@ mod wasm {
             let (pending, was_follow) = scheduled.get_value();
             scheduled.set_value((true, was_follow || follow));
             if !pending {
-                request_animation_frame(move || {
-                    // The page may have been unmounted since (tests mount several).
-                    let Some((_, follow)) = scheduled.try_get_value() else {
-                        return;
-                    };
-                    scheduled.set_value((false, false));
-                    measure(viewer, follow, anchored);
-                });
+                request_animation_frame(move || frame(viewer, scheduled, anchored, RETRIES));
             }
         };
         // Where the page scrolls the timeline (the flat view, one lane on the

@@ -33,14 +33,19 @@ fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
 /// The first row reaching into the window (under the sticky toolbar, as the
 /// browser's own anchoring would pick): its top stays where it is even when
 /// it opens (its JSON tree grows below it). None when its list starts below
-/// the window's top — the reader is above the rows (a narrow screen's form,
-/// a lane's header or panel), and what changes there must not move the page.
+/// the sticky bar's bottom (`covered` px from the window's top) — the reader
+/// is above the rows (a narrow screen's form, a lane's header or panel), and
+/// what changes there must not move the page. In the flat view only the
+/// connection markers are above the rows: there the timeline's top counts,
+/// which following the newest leaves right at the bar's bottom.
 /// (Picking the row under the toolbar's bottom edge instead let rows move in
-/// 6 of 14 e2e runs, against none in 20 with this one; why is not known.)
+/// 6 of 14 e2e runs, against none in 20 with this one: a late event landing
+/// by time just below the anchor moves the rows under it.)
 pub fn find(
     window: &web_sys::Window,
     doc: &web_sys::Document,
     newest_first: bool,
+    covered: f64,
 ) -> Option<Anchor> {
     let (row, rect) = rows(doc)
         .into_iter()
@@ -50,7 +55,14 @@ pub fn find(
         })
         .find(|(_, rect)| rect.bottom() > 0.0)?;
     let list = row.closest("ol.rows").ok()??;
-    if list.get_bounding_client_rect().top() > 0.0 {
+    let flat = list
+        .get_attribute("data-lane")
+        .is_none_or(|key| key.is_empty());
+    let start = match doc.query_selector(".timeline").ok().flatten() {
+        Some(timeline) if flat => timeline.get_bounding_client_rect().top(),
+        _ => list.get_bounding_client_rect().top(),
+    };
+    if start > covered + 1.0 {
         return None;
     }
     Some(Anchor {
