@@ -241,9 +241,17 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
       && first && first.top >= head.bottom - 1 && first.bottom <= innerHeight;
   });
   await newestInView();
-  // Scrolled down a little while following (the newest just under the bar), the page comes back
-  // to the timeline's top right below the bar, not under it, and keeps following.
-  await page.mouse.wheel(0, 180);
+  // Scrolled down a little while following (the newest 40 px under the bar, less than the
+  // 80 px that counts as leaving), the page comes back to the timeline's top right below the
+  // bar, not under it, and keeps following.
+  await page.evaluate(() => {
+    // The bar sticks only once the page header has scrolled away: settle in a few steps.
+    for (let i = 0; i < 4; i += 1) {
+      const gap = document.querySelector('.timeline').getBoundingClientRect().top
+        - document.querySelector('.sticky-head').getBoundingClientRect().bottom;
+      window.scrollBy(0, gap + 40);
+    }
+  });
   await page.waitForFunction(() => {
     const head = document.querySelector('.sticky-head').getBoundingClientRect();
     return scrollY > 0 && Math.abs(document.querySelector('.timeline').getBoundingClientRect().top - head.bottom) < 2;
@@ -269,7 +277,9 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
     const was = await utc.getAttribute('aria-pressed');
     await utc.click();
     assert.notEqual(await utc.getAttribute('aria-pressed'), was, 'the UTC button took the click');
+    const y = await page.evaluate(() => scrollY);
     await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => scrollY), y, 'following left the page where the click was');
   }
   assert.equal(await follow.isChecked(), true);
   assert.deepEqual(problems, []);

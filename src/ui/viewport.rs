@@ -80,7 +80,8 @@ mod wasm {
             top,
             gap: top - bottom,
             bar: height,
-            room: inner_height(window) - bottom,
+            // At least a row's worth: a bar taller than the window leaves no room at all.
+            room: (inner_height(window) - bottom).max(NEWEST),
         })
     }
 
@@ -175,11 +176,13 @@ mod wasm {
                 anchor::restore(&a, &window, &doc, newest_first);
             }
         }
-        anchored.set_value(
-            (page && !following)
-                .then(|| anchor::find(&window, &doc, newest_first, bar_bottom(&doc)))
-                .flatten(),
-        );
+        let found = (page && !following)
+            .then(|| anchor::find(&window, &doc, newest_first, bar_bottom(&doc)));
+        let undrawn = matches!(found, Some(anchor::Found::Undrawn));
+        anchored.set_value(match found {
+            Some(anchor::Found::At(a)) => Some(a),
+            _ => None,
+        });
         let height_of = |selector: &str| {
             doc.query_selector(selector)
                 .ok()
@@ -250,7 +253,7 @@ mod wasm {
             v.bands = bands;
             v.tick += 1;
         });
-        page && !following && anchored.with_value(Option::is_none)
+        undrawn
     }
 
     /// Whether a scroll (of the page, or of a lane's box) took the newest
@@ -328,7 +331,10 @@ mod wasm {
         let scheduled = StoredValue::new((false, false));
         let anchored = StoredValue::new(None);
         let schedule = move |follow: bool| {
-            let (pending, was_follow) = scheduled.get_value();
+            // The page may have been unmounted (the scroll listener outlives it).
+            let Some((pending, was_follow)) = scheduled.try_get_value() else {
+                return;
+            };
             scheduled.set_value((true, was_follow || follow));
             if !pending {
                 request_animation_frame(move || frame(viewer, scheduled, anchored, RETRIES));

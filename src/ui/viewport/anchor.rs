@@ -32,7 +32,8 @@ fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
 
 /// The first row reaching into the window (under the sticky toolbar, as the
 /// browser's own anchoring would pick): its top stays where it is even when
-/// it opens (its JSON tree grows below it). None when its list starts below
+/// it opens (its JSON tree grows below it). [`Found::Nothing`] when there are
+/// no rows, or when its list starts below
 /// the sticky bar's bottom (`covered` px from the window's top) — the reader
 /// is above the rows (a narrow screen's form, a lane's header or panel), and
 /// what changes there must not move the page. In the flat view only the
@@ -41,19 +42,65 @@ fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
 /// (Picking the row under the toolbar's bottom edge instead let rows move in
 /// 6 of 14 e2e runs, against none in 20 with this one: a late event landing
 /// by time just below the anchor moves the rows under it.)
+/// [`Found::Undrawn`] when rows are drawn but none of them in the window: the
+/// page jumped (a scrollbar drag, End) and the list has not drawn the new
+/// place's rows yet.
 pub fn find(
     window: &web_sys::Window,
     doc: &web_sys::Document,
     newest_first: bool,
     covered: f64,
-) -> Option<Anchor> {
-    let (row, rect) = rows(doc)
+) -> Found {
+    let drawn = rows(doc);
+    if drawn.is_empty() {
+        return Found::Nothing;
+    }
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let Some((row, rect)) = drawn
         .into_iter()
         .map(|r| {
             let rect = r.get_bounding_client_rect();
             (r, rect)
         })
-        .find(|(_, rect)| rect.bottom() > 0.0)?;
+        .find(|(_, rect)| rect.bottom() > 0.0 && rect.top() < height)
+    else {
+        // Rows only below the window with the timeline starting there too:
+        // the reader is above the rows, not after a jump.
+        let above = doc
+            .query_selector(".timeline")
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.get_bounding_client_rect().top() > covered + 1.0);
+        return if above {
+            Found::Nothing
+        } else {
+            Found::Undrawn
+        };
+    };
+    found(window, doc, newest_first, covered, row, &rect).map_or(Found::Nothing, Found::At)
+}
+
+/// What [`find`] found to keep in place.
+pub enum Found {
+    At(Anchor),
+    /// No rows, or the reader is above them.
+    Nothing,
+    /// Rows, but none drawn in the window yet.
+    Undrawn,
+}
+
+fn found(
+    window: &web_sys::Window,
+    doc: &web_sys::Document,
+    newest_first: bool,
+    covered: f64,
+    row: web_sys::Element,
+    rect: &web_sys::DomRect,
+) -> Option<Anchor> {
     let list = row.closest("ol.rows").ok()??;
     let flat = list
         .get_attribute("data-lane")
