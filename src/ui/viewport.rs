@@ -150,11 +150,9 @@ mod wasm {
     }
 
     /// One frame's reads: follow (or keep what is read in place), then every
-    /// measurement, then one signal update. True when what is read should be
-    /// kept in place but no row of it is drawn in the window yet: after a jump
-    /// (a scrollbar drag, End) the rows drawn are still the old place's until
-    /// the update this frame makes lands, and the next frame must note the
-    /// anchor, or the first event to arrive moves what the user reads.
+    /// measurement, then one signal update. True when rows are drawn but none
+    /// in the window ([`anchor::Found::Undrawn`], after a jump): the next frame
+    /// must note the anchor, or the first event to arrive moves what is read.
     fn measure(
         viewer: Viewer,
         follow: bool,
