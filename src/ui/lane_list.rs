@@ -34,11 +34,7 @@ fn seen(id: &str) -> Seen {
         return Seen::Absent;
     };
     let r = el.get_bounding_client_rect();
-    let height = window
-        .inner_height()
-        .ok()
-        .and_then(|h| h.as_f64())
-        .unwrap_or(0.0);
+    let height = super::viewport::inner_height(&window);
     // Its header on screen (the last lanes cannot scroll to the top).
     if r.top() >= -1.0 && r.top() < height - 40.0 {
         Seen::InView

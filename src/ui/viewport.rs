@@ -16,6 +16,15 @@ mod anchor;
 #[cfg(target_arch = "wasm32")]
 mod lanes;
 
+/// The window's height in CSS px (0 if the browser does not say).
+pub(super) fn inner_height(window: &web_sys::Window) -> f64 {
+    window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0)
+}
+
 /// Starts measuring (and following) for `viewer`.
 pub fn install(viewer: Viewer) {
     #[cfg(target_arch = "wasm32")]
@@ -33,8 +42,8 @@ mod wasm {
     use wasm_bindgen::JsCast;
 
     use super::super::state::Viewer;
-    use super::anchor;
     use super::lanes::{elements, measure_lanes, measure_list};
+    use super::{anchor, inner_height};
     use crate::model::lane_window::LaneSizes;
 
     /// How far (px) the newest events may be out of view before following stops.
@@ -97,14 +106,6 @@ mod wasm {
     fn page_height(doc: &web_sys::Document) -> f64 {
         doc.document_element()
             .map_or(0.0, |e| f64::from(e.scroll_height()))
-    }
-
-    fn inner_height(window: &web_sys::Window) -> f64 {
-        window
-            .inner_height()
-            .ok()
-            .and_then(|h| h.as_f64())
-            .unwrap_or(0.0)
     }
 
     /// Whether the timeline scrolls with the page (flat view, one lane on the

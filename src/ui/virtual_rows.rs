@@ -164,9 +164,16 @@ pub fn VirtualRows(
         let Some(list) = list_ref.get() else {
             return;
         };
-        if focus_row(&list, seq) {
-            viewer.pending_focus.set(None);
-            settling.set_value(Some((seq, 4)));
+        // Focused: nothing pending, and the row watched while the list settles.
+        let landed = move |list: &web_sys::Element| {
+            let focused = focus_row(list, seq);
+            if focused {
+                viewer.pending_focus.set(None);
+                settling.set_value(Some((seq, 4)));
+            }
+            focused
+        };
+        if landed(&list) {
             return;
         }
         let index = viewer.with_untracked(|m| {
@@ -185,10 +192,7 @@ pub fn VirtualRows(
             // once it has, rather than waiting for a scroll that will not come.
             Some(i) if window.with_untracked(|w| (w.start..w.end).contains(&i)) => {
                 request_animation_frame(move || {
-                    if focus_row(&list, seq) {
-                        viewer.pending_focus.set(None);
-                        settling.set_value(Some((seq, 4)));
-                    }
+                    landed(&list);
                 });
             }
             Some(i) => scroll_list_to(&list, geometry.get_untracked().top(i)),

@@ -33,12 +33,12 @@ fn rows(doc: &web_sys::Document) -> Vec<web_sys::Element> {
 /// The first row reaching into the window (under the sticky toolbar, as the
 /// browser's own anchoring would pick): its top stays where it is even when
 /// it opens (its JSON tree grows below it). [`Found::Nothing`] when there are
-/// no rows, or when its list starts below
-/// the sticky bar's bottom (`covered` px from the window's top) — the reader
-/// is above the rows (a narrow screen's form, a lane's header or panel), and
-/// what changes there must not move the page. In the flat view only the
-/// connection markers are above the rows: there the timeline's top counts,
-/// which following the newest leaves right at the bar's bottom.
+/// no rows, or when their list starts below the sticky bar's bottom
+/// (`covered` px from the window's top) — the reader is above the rows (a
+/// narrow screen's form, a lane's header or panel), and what changes there
+/// must not move the page. In the flat view only the connection markers are
+/// above the rows: there the timeline's top counts, which following the
+/// newest leaves right at the bar's bottom.
 /// (Picking the row under the toolbar's bottom edge instead let rows move in
 /// 6 of 14 e2e runs, against none in 20 with this one: a late event landing
 /// by time just below the anchor moves the rows under it.)
@@ -55,11 +55,7 @@ pub fn find(
     if drawn.is_empty() {
         return Found::Nothing;
     }
-    let height = window
-        .inner_height()
-        .ok()
-        .and_then(|h| h.as_f64())
-        .unwrap_or(0.0);
+    let height = super::inner_height(window);
     let Some((row, rect)) = drawn
         .into_iter()
         .map(|r| {
