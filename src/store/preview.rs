@@ -35,15 +35,16 @@ impl LazyRow {
 /// What a row shows, its text for searching, and its fields for predicates.
 ///
 /// Kept for every event a row or a filter has needed (and, in idle time, for
-/// all of them), so it is compact: the facts are spans into the one search
-/// text, not strings of their own (about half the bytes; facts are made
-/// again, as strings, only for the rows drawn).
+/// all of them), so it is compact: one allocation holds where each fact's
+/// parts are (a few ASCII bytes a fact) followed by the one search text the
+/// facts are spans of — not strings of their own, nor a list of their own
+/// (facts are made again, as strings, only for the rows drawn).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowPreview {
-    /// All the text the row shows, as [`Preview::text`] joins it.
-    text: Box<str>,
-    /// Where each fact's parts are in `text`.
-    facts: Box<[Spans]>,
+    /// The facts' layout (see [`Layout`]), then the text.
+    buf: Box<str>,
+    /// Where the text starts in `buf`.
+    split: u32,
     /// Absent when the event carries none of the fields (8 bytes then).
     fields: Option<Box<Fields>>,
 }
@@ -57,14 +58,58 @@ pub struct FactRef<'a> {
     pub strong: bool,
 }
 
-/// One fact, as the lengths of its parts in [`RowPreview::text`] (empty
-/// parts are not in the text; the others follow each other, one space apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Spans {
-    /// Label, value, full value.
-    lens: [u32; 3],
-    has_full: bool,
-    strong: bool,
+/// The layout of a [`RowPreview`]'s facts, as ASCII (so it shares the text's
+/// `str`): per fact a flags byte ([`STRONG`], [`HAS_FULL`]), then the byte
+/// lengths of its label, value and (with [`HAS_FULL`]) full value in the
+/// text, each in 6-bit groups, low first, [`MORE`] set on all but the last.
+/// Empty parts are not in the text; the others follow each other, one space
+/// apart.
+struct Layout;
+
+const STRONG: u8 = 1;
+const HAS_FULL: u8 = 2;
+const MORE: u8 = 0x40;
+
+impl Layout {
+    fn push_len(out: &mut String, mut len: u32) {
+        loop {
+            let low = (len & 0x3f) as u8;
+            len >>= 6;
+            if len == 0 {
+                out.push(char::from(low));
+                return;
+            }
+            out.push(char::from(low | MORE));
+        }
+    }
+
+    /// The next length from `bytes` (0 when they end early: never, for a
+    /// layout this module wrote).
+    fn next_len(bytes: &mut std::slice::Iter<'_, u8>) -> u32 {
+        let mut len = 0u32;
+        for shift in (0..32).step_by(6) {
+            let Some(&b) = bytes.next() else {
+                break;
+            };
+            len |= u32::from(b & 0x3f).checked_shl(shift).unwrap_or(0);
+            if b & MORE == 0 {
+                break;
+            }
+        }
+        len
+    }
+}
+
+/// A fact's parts, in the order the text holds them (the full value only
+/// when it has one).
+fn fact_parts(f: &Fact) -> impl Iterator<Item = &str> {
+    [
+        Some(f.label.as_str()),
+        Some(f.value.as_str()),
+        f.full.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 impl RowPreview {
@@ -77,43 +122,45 @@ impl RowPreview {
     }
 
     /// Joins the facts' non-empty parts with spaces (as [`Preview::text`]),
-    /// noting how long each is.
+    /// after the layout that says how long each is.
     fn from_parts(preview: &Preview, fields: Option<Box<Fields>>) -> Self {
-        let mut text = String::new();
-        let mut add = |part: &str| -> u32 {
-            let Ok(len) = u32::try_from(part.len()) else {
-                return 0; // past 4 GiB: left out
-            };
-            if len > 0 {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(part);
-            }
-            len
-        };
-        let facts = preview
+        // Past 4 GiB a part is left out.
+        let len = |part: &str| u32::try_from(part.len()).unwrap_or(0);
+        let text_len: usize = preview
             .facts
             .iter()
-            .map(|f| Spans {
-                lens: [
-                    add(&f.label),
-                    add(&f.value),
-                    f.full.as_deref().map_or(0, &mut add),
-                ],
-                has_full: f.full.is_some(),
-                strong: f.strong,
-            })
-            .collect();
+            .flat_map(fact_parts)
+            .map(|p| len(p) as usize + 1)
+            .sum();
+        let mut buf = String::with_capacity(preview.facts.len() * 4 + text_len);
+        for f in &preview.facts {
+            let flags =
+                if f.strong { STRONG } else { 0 } | if f.full.is_some() { HAS_FULL } else { 0 };
+            buf.push(char::from(flags));
+            for part in fact_parts(f) {
+                Layout::push_len(&mut buf, len(part));
+            }
+        }
+        let split = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+        for part in preview.facts.iter().flat_map(fact_parts) {
+            if len(part) > 0 {
+                if buf.len() > split as usize {
+                    buf.push(' ');
+                }
+                buf.push_str(part);
+            }
+        }
         RowPreview {
-            text: text.into_boxed_str(),
-            facts,
+            buf: buf.into_boxed_str(),
+            split,
             fields,
         }
     }
 
     /// The facts the row shows, in order, borrowed from the text.
     pub fn facts(&self) -> impl Iterator<Item = FactRef<'_>> + '_ {
+        let (layout, text) = self.parts();
+        let mut bytes = layout.as_bytes().iter();
         let mut at = 0;
         let mut next = move |len: u32| -> &str {
             if len == 0 {
@@ -121,17 +168,30 @@ impl RowPreview {
             }
             let start = if at == 0 { 0 } else { at + 1 };
             at = start + len as usize;
-            self.text.get(start..at).unwrap_or_default()
+            text.get(start..at).unwrap_or_default()
         };
-        self.facts.iter().map(move |s| {
-            let [label, value, full] = s.lens;
-            FactRef {
-                label: next(label),
-                value: next(value),
-                full: s.has_full.then(|| next(full)),
-                strong: s.strong,
-            }
+        std::iter::from_fn(move || {
+            let flags = *bytes.next()?;
+            let label = next(Layout::next_len(&mut bytes));
+            let value = next(Layout::next_len(&mut bytes));
+            let full = (flags & HAS_FULL != 0).then(|| next(Layout::next_len(&mut bytes)));
+            Some(FactRef {
+                label,
+                value,
+                full,
+                strong: flags & STRONG != 0,
+            })
         })
+    }
+
+    /// The layout and the text.
+    fn parts(&self) -> (&str, &str) {
+        let split = (self.split as usize).min(self.buf.len());
+        // The layout is ASCII, so `split` is on a character boundary.
+        (
+            self.buf.get(..split).unwrap_or_default(),
+            self.buf.get(split..).unwrap_or_default(),
+        )
     }
 
     /// The facts as strings of their own (for a drawn row).
@@ -150,7 +210,7 @@ impl RowPreview {
 
     /// All the text the row shows (what the filter searches).
     pub fn text(&self) -> &str {
-        &self.text
+        self.parts().1
     }
 
     /// The event's LoRaWAN fields (what the filter's predicates compare), if it has any.
@@ -164,8 +224,8 @@ impl RowPreview {
     /// The row of `event`, but showing `text` (for the filter's tests).
     pub(crate) fn showing(event: &Event, text: &str) -> Self {
         RowPreview {
-            text: text.into(),
-            facts: Box::default(),
+            buf: text.into(),
+            split: 0,
             ..Self::of(event)
         }
     }
@@ -200,5 +260,27 @@ mod compact_tests {
             "FCnt 1843 SF9BW125 Payload 01 02 … 01 02 03 04 note Émoji ✓ ok"
         );
         assert_eq!(RowPreview::default().preview(), Preview::default());
+    }
+
+    #[test]
+    fn long_parts_and_many_facts_keep_their_lengths() {
+        let long = "ab".repeat(70_000);
+        let preview = Preview {
+            facts: (0..300)
+                .map(|i| Fact {
+                    label: "x".repeat(i % 70),
+                    value: if i == 7 {
+                        long.clone()
+                    } else {
+                        format!("v{i}")
+                    },
+                    full: (i % 3 == 0).then(|| "é".repeat(i)),
+                    strong: i % 2 == 1,
+                })
+                .collect(),
+        };
+        let row = RowPreview::from_parts(&preview, None);
+        assert_eq!(row.preview(), preview);
+        assert_eq!(row.text(), preview.text());
     }
 }
