@@ -1,6 +1,7 @@
 //! [`CorrIndex`]: a correlation ID's hash → the retained events carrying it,
-//! in arrival order. Hashes, so a lookup checks each event (see
-//! `Timeline::correlated`); plain data, nothing here panics.
+//! in arrival order. 32-bit hashes, so a lookup checks each event (see
+//! `Timeline::correlated`): IDs of one hash share a list, never a wrong
+//! answer. Plain data, nothing here panics.
 //!
 //! Why compact: a real stream brings about one new ID per event, and most IDs
 //! are carried by the four to ten events of one message's journey. A list of
@@ -12,6 +13,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::ids::fnv;
 use super::ordered::Seq;
 
 /// Events kept in an ID's entry before it gets a list of its own.
@@ -104,12 +106,20 @@ impl Postings {
 /// The retained events of each correlation ID's hash.
 #[derive(Debug, Default)]
 pub(super) struct CorrIndex {
-    map: HashMap<u64, Postings>,
+    /// 32-bit keys: a real stream brings about one new ID per event, so this
+    /// map has about as many entries as events are retained.
+    map: HashMap<u32, Postings>,
+}
+
+/// The index's hash of an ID: FNV-1a's low 32 bits.
+fn hash(id: &str) -> u32 {
+    fnv(id) as u32
 }
 
 impl CorrIndex {
-    /// Adds `seq` (newer than every seq already there) under `hash`.
-    pub(super) fn push(&mut self, hash: u64, seq: Seq) {
+    /// Adds `seq` (newer than every seq already there) under `id`.
+    pub(super) fn push(&mut self, id: &str, seq: Seq) {
+        let hash = hash(id);
         let low = Low::of(seq);
         self.map
             .entry(hash)
@@ -117,8 +127,9 @@ impl CorrIndex {
             .or_insert_with(|| Postings::one(low));
     }
 
-    /// Forgets `seq` under `hash` when it is the oldest there (evictions go oldest first).
-    pub(super) fn evict(&mut self, hash: u64, seq: Seq) {
+    /// Forgets `seq` under `id` when it is the oldest there (evictions go oldest first).
+    pub(super) fn evict(&mut self, id: &str, seq: Seq) {
+        let hash = hash(id);
         if self
             .map
             .get_mut(&hash)
@@ -128,11 +139,12 @@ impl CorrIndex {
         }
     }
 
-    /// The seqs under `hash`, oldest first, given the oldest retained seq.
-    pub(super) fn get(&self, hash: u64, base: Seq) -> impl Iterator<Item = Seq> + '_ {
+    /// The seqs under `id`'s hash, oldest first, given the oldest retained
+    /// seq (an event there may carry another ID of the same hash).
+    pub(super) fn get(&self, id: &str, base: Seq) -> impl Iterator<Item = Seq> + '_ {
         let (a, b) = self
             .map
-            .get(&hash)
+            .get(&hash(id))
             .map_or((&[][..], &[][..]), Postings::as_slices);
         a.iter().chain(b).map(move |low| low.seq(base))
     }
@@ -159,38 +171,38 @@ mod tests {
         let base = u64::from(u32::MAX) - 2; // the seqs wrap their low bits
         let seqs: Vec<Seq> = (base..base + 12).collect();
         for &s in &seqs {
-            index.push(1, s);
+            index.push("1", s);
             if s % 3 == 0 {
-                index.push(2, s);
+                index.push("2", s);
             }
         }
-        assert!(index.get(1, base).eq(seqs.iter().copied()));
+        assert!(index.get("1", base).eq(seqs.iter().copied()));
         let threes: Vec<Seq> = seqs.iter().copied().filter(|s| s % 3 == 0).collect();
-        assert!(index.get(2, base).eq(threes.iter().copied()));
-        assert_eq!(index.get(3, base).count(), 0);
+        assert!(index.get("2", base).eq(threes.iter().copied()));
+        assert_eq!(index.get("3", base).count(), 0);
         // Evicted oldest first: each list loses its front, and an emptied ID is gone.
         for (i, &s) in seqs.iter().enumerate() {
-            index.evict(1, s);
+            index.evict("1", s);
             if s % 3 == 0 {
-                index.evict(2, s);
+                index.evict("2", s);
             }
             let rest = seqs.get(i + 1..).unwrap_or(&[]);
-            assert!(index.get(1, s + 1).eq(rest.iter().copied()), "after {s}");
+            assert!(index.get("1", s + 1).eq(rest.iter().copied()), "after {s}");
         }
         assert!(index.map.is_empty(), "{:?}", index.map);
         // A seq that is not the oldest is left alone.
-        index.push(4, 100);
-        index.push(4, 101);
-        index.evict(4, 101);
-        assert!(index.get(4, 100).eq([100, 101]));
+        index.push("4", 100);
+        index.push("4", 101);
+        index.evict("4", 101);
+        assert!(index.get("4", 100).eq([100, 101]));
         // An event naming an ID twice is listed once, and evicted once.
         for seq in [102, 102, 103, 103] {
-            index.push(5, seq);
+            index.push("5", seq);
         }
-        assert!(index.get(5, 100).eq([102, 103]));
+        assert!(index.get("5", 100).eq([102, 103]));
         for seq in [102, 102] {
-            index.evict(5, seq);
+            index.evict("5", seq);
         }
-        assert!(index.get(5, 100).eq([103]));
+        assert!(index.get("5", 100).eq([103]));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use super::corr::{CorrIndex, MAX_RETAINED};
 use super::filter::Filter;
-use super::ids::{fnv, IdIndex};
+use super::ids::IdIndex;
 use super::lane::{lane_keys, merge_ids, Lane};
 use super::lanes::Lanes;
 use super::marker::{stream_start_names, Marker, MarkerKind};
@@ -145,7 +145,7 @@ impl Timeline {
             active.flat.insert(time, seq);
         }
         for c in event.correlation_ids.iter() {
-            self.correlations.push(fnv(c), seq);
+            self.correlations.push(c, seq);
         }
         if !event.unique_id.is_empty() {
             self.ids.insert(&event.unique_id, seq);
@@ -185,7 +185,7 @@ impl Timeline {
             active.flat.remove(time, seq);
         }
         for c in event.correlation_ids.iter() {
-            self.correlations.evict(fnv(c), seq);
+            self.correlations.evict(c, seq);
         }
         if !event.unique_id.is_empty() {
             self.ids.remove(&event.unique_id, seq);
@@ -274,7 +274,7 @@ impl Timeline {
     /// Retained events carrying this correlation ID, in arrival order.
     pub fn correlated(&self, id: &str) -> Vec<Seq> {
         self.correlations
-            .get(fnv(id), self.base)
+            .get(id, self.base)
             .filter(|&s| {
                 self.event(s)
                     .is_some_and(|e| e.correlation_ids.iter().any(|c| c == id))

@@ -2,7 +2,7 @@
 //! eviction, the correlation index, and filtering as events arrive.
 
 use super::*;
-use crate::tts::EntityIds;
+use crate::tts::{fnv, EntityIds};
 
 fn event(name: &str, time: &str, ids: &str, unique: &str) -> Event {
     let json = format!(
@@ -235,6 +235,12 @@ fn ids_and_correlations_stay_exact_as_events_come_and_go() {
         assert_eq!(t.find(&format!("E{i}")), Some(u64::from(i)));
     }
     assert_eq!((t.find(&a), t.find(&b), t.find("E33")), (None, None, None));
+    // Two correlation IDs of one 32-bit hash: each finds only its own events.
+    t.push(with_corr("gs.up.receive", 50, GW, "F1", &[&a]));
+    t.push(with_corr("gs.up.receive", 51, GW, "F2", &[&b]));
+    t.push(with_corr("gs.up.receive", 52, GW, "F3", &[&a, &b]));
+    assert_eq!(t.correlated(&a), [40, 42]);
+    assert_eq!(t.correlated(&b), [41, 42]);
 }
 
 #[test]
