@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::live::Connection;
-use super::state::{now, now_ms, Viewer};
+use super::state::{after_next_frame, now, now_ms, Viewer};
 
 /// How long reading may run before letting the page paint (ms).
 const WORK_PER_FRAME_MS: f64 = 12.0;
@@ -19,10 +19,12 @@ const WORK_PER_FRAME_MS: f64 = 12.0;
 /// The most bytes read between two looks at the clock.
 const SLICE_BYTES: usize = 4 * 1024;
 
-/// Resolves at the next animation frame (after the timeline's batch for it).
+/// Resolves in a task of its own once the next frame is drawn (see
+/// [`after_next_frame`]): a slice of reading never shares a task with a flush
+/// or the browser's rendering.
 async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        request_animation_frame(move || {
+        after_next_frame(move || {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         });
     });

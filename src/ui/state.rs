@@ -88,6 +88,14 @@ pub fn now() -> crate::tts::Timestamp {
     crate::tts::Timestamp::from_unix_millis(now_ms() as i64)
 }
 
+/// Runs `f` in a task of its own once the next frame is drawn: work that
+/// changes the page (a flush, a slice of an import) never shares a task
+/// with the browser's rendering of the frame before, or with the viewport's
+/// measuring of it (each is tens of ms in a flood: together, a long task).
+pub fn after_next_frame(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
 /// Everything the components share.
 #[derive(Clone, Copy)]
 pub struct Viewer {
@@ -176,10 +184,10 @@ impl Viewer {
             let this = *self;
             let wait = self.model.with_untracked(|m| m.flush_wait(now_ms()));
             if wait <= 0.0 {
-                request_animation_frame(move || this.flush());
+                after_next_frame(move || this.flush());
             } else {
                 set_timeout(
-                    move || request_animation_frame(move || this.flush()),
+                    move || after_next_frame(move || this.flush()),
                     std::time::Duration::from_millis(wait.ceil() as u64),
                 );
             }
@@ -199,16 +207,12 @@ impl Viewer {
             })
             .unwrap_or_default();
         // What the flush cost, drawing included: the redraw runs after this
-        // call returns, and the browser lays out and paints the frame before
-        // the next task.
+        // call returns, and the browser lays out and paints it in the next frame.
         if applied && cfg!(target_arch = "wasm32") {
             let model = self.model;
-            set_timeout(
-                move || {
-                    model.update_untracked(|m| m.flush_cost(now_ms() - now));
-                },
-                std::time::Duration::ZERO,
-            );
+            after_next_frame(move || {
+                model.update_untracked(|m| m.flush_cost(now_ms() - now));
+            });
         }
         self.schedule_warm();
     }
