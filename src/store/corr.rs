@@ -13,8 +13,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::ids::fnv;
 use super::ordered::Seq;
+use crate::tts::fnv;
 
 /// Events kept in an ID's entry before it gets a list of its own.
 const INLINE: usize = 5;
