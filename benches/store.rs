@@ -146,7 +146,7 @@ mod native {
                     // The next 100,000 events of the stream: newer, new IDs.
                     let later = N as i64 * 1_234_567;
                     for (i, mut e) in batch.into_iter().enumerate() {
-                        e.unique_id = format!("02JB{i:022}");
+                        e.unique_id = format!("02JB{i:022}").into();
                         e.time = Timestamp::from_unix_nanos(e.time.unix_nanos() + later);
                         t.push(e);
                     }

@@ -126,7 +126,7 @@ impl<'a> Walk<'a> {
         let key = if found.event.unique_id.is_empty() {
             format!("{}@{}", found.event.name, found.event.time.unix_nanos())
         } else {
-            found.event.unique_id.clone()
+            found.event.unique_id.to_string()
         };
         if !self.seen.insert(key) {
             return false;

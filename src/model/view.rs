@@ -38,7 +38,7 @@ pub fn row_key(at: crate::store::Seq, event: &crate::tts::Event) -> String {
     if event.unique_id.is_empty() {
         format!("#{at}")
     } else {
-        event.unique_id.clone()
+        event.unique_id.to_string()
     }
 }
 

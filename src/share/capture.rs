@@ -80,9 +80,9 @@ pub fn export<'a>(
             }
             Err(why) => {
                 let who = if event.unique_id.is_empty() {
-                    &event.name
+                    event.name.as_str()
                 } else {
-                    &event.unique_id
+                    event.unique_id.as_str()
                 };
                 not_exported.push(format!("{who}: {why}"));
             }

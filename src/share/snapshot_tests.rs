@@ -72,7 +72,7 @@ fn a_snapshot_reads_back_as_the_same_events_redacted() {
     );
     let ids = |es: &[Event]| {
         es.iter()
-            .map(|e| (e.unique_id.clone(), e.name.clone(), e.time))
+            .map(|e| (e.unique_id.to_string(), e.name.clone(), e.time))
             .collect::<Vec<_>>()
     };
     assert_eq!(ids(&back), ids(&events));
@@ -98,7 +98,7 @@ fn many(n: usize) -> Vec<Event> {
     (0..n)
         .map(|i| {
             let mut e = first.clone();
-            e.unique_id = format!("U{i:05}");
+            e.unique_id = format!("U{i:05}").into();
             e.time = Timestamp::from_unix_millis(1_730_106_000_000 + i as i64);
             e
         })

@@ -30,7 +30,7 @@ fn uids(t: &Timeline, lane: Option<&str>) -> Vec<String> {
         .map(|o| {
             o.iter()
                 .filter_map(|s| t.event(s))
-                .map(|e| e.unique_id.clone())
+                .map(|e| e.unique_id.to_string())
                 .collect()
         })
         .unwrap_or_default()

@@ -8,7 +8,7 @@
 
 use super::correlation::CorrelationIds;
 use super::shared::{cached, Shared};
-use super::{catalogue, EntityIds, Timestamp};
+use super::{catalogue, EntityIds, Timestamp, UniqueId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -206,7 +206,7 @@ pub struct Event {
     pub user_agent: Option<Box<str>>,
     /// A ULID; the key for de-duplication.
     #[serde(default)]
-    pub unique_id: String,
+    pub unique_id: UniqueId,
 }
 
 // The parts of events that repeat (see `shared`): identifiers, one list per

@@ -20,6 +20,7 @@ pub(crate) mod sensitive;
 mod shared;
 mod summary;
 mod timestamp;
+mod unique_id;
 
 pub use catalogue::{
     definition, definitions, resolve_name, resolve_names, EventDefinition, NameError,
@@ -36,3 +37,4 @@ pub(crate) use shared::fnv;
 pub use shared::Shared;
 pub use summary::{family, Family};
 pub use timestamp::{Timestamp, TimestampError};
+pub use unique_id::UniqueId;

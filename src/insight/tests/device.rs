@@ -192,7 +192,7 @@ fn the_fleet_puts_the_sickest_first() {
             )
             .map(|x| x.identifiers)
             .unwrap_or_default();
-            e.unique_id = format!("{dev}-{i}");
+            e.unique_id = format!("{dev}-{i}").into();
             events.push(e);
         }
     }

@@ -470,7 +470,7 @@ fn predicates_filter_a_timeline_as_events_arrive_and_when_set() {
     let mut late = Timeline::new();
     for (i, line) in EXAMPLES.lines().enumerate() {
         let mut e = Event::from_json(line.as_bytes()).expect("example");
-        e.unique_id = format!("U{i}");
+        e.unique_id = format!("U{i}").into();
         early.push(e.clone());
         late.push(e);
     }
@@ -484,7 +484,7 @@ fn previews_are_computed_when_a_row_or_a_term_needs_them_and_once() {
     let mut t = Timeline::new();
     for (i, line) in EXAMPLES.lines().enumerate() {
         let mut e = Event::from_json(line.as_bytes()).expect("example");
-        e.unique_id = format!("U{i}");
+        e.unique_id = format!("U{i}").into();
         t.push(e);
     }
     let n = t.len();
@@ -509,7 +509,7 @@ fn previews_are_computed_when_a_row_or_a_term_needs_them_and_once() {
     let mut idle = Timeline::new();
     for (i, line) in EXAMPLES.lines().enumerate() {
         let mut e = Event::from_json(line.as_bytes()).expect("example");
-        e.unique_id = format!("U{i}");
+        e.unique_id = format!("U{i}").into();
         idle.push(e);
     }
     assert_eq!(idle.warm_previews(50), n - 50);

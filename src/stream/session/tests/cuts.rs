@@ -94,7 +94,7 @@ fn random_cuts_even_inside_the_back_fill_lose_nothing_and_show_nothing_twice() {
             }
             cut_at = cut_at.max(e.time.unix_millis() - BASE_MS);
             if s.event(e) == Accept::New {
-                *shown.entry(e.unique_id.clone()).or_default() += 1;
+                *shown.entry(e.unique_id.to_string()).or_default() += 1;
             }
         }
         if last {
@@ -111,7 +111,7 @@ fn random_cuts_even_inside_the_back_fill_lose_nothing_and_show_nothing_twice() {
         // Never past an event not yet shown: for each gateway, the oldest one missing.
         let oldest_missing = all
             .iter()
-            .filter(|(_, e)| e.time <= at(now) && !shown.contains_key(&e.unique_id))
+            .filter(|(_, e)| e.time <= at(now) && !shown.contains_key(e.unique_id.as_str()))
             .map(|(_, e)| e.time.unix_millis())
             .min();
         if let (Some(asked), Some(missing)) = (next_after, oldest_missing) {
@@ -134,7 +134,7 @@ fn random_cuts_even_inside_the_back_fill_lose_nothing_and_show_nothing_twice() {
     assert!(twice.is_empty(), "shown twice: {twice:?}");
     let missing: Vec<_> = all
         .iter()
-        .filter(|(_, e)| e.time <= at(end) && !shown.contains_key(&e.unique_id))
+        .filter(|(_, e)| e.time <= at(end) && !shown.contains_key(e.unique_id.as_str()))
         .map(|(_, e)| e.unique_id.as_str())
         .collect();
     assert!(missing.is_empty(), "{} missing: {missing:?}", missing.len());

@@ -61,7 +61,7 @@ fn resume_asks_after_the_newest_event_minus_the_margin_and_shows_each_event_once
             .filter(|e| e.time > at(now) && e.time <= at(cut_at))
         {
             if s.event(e) == Accept::New {
-                shown.push(e.unique_id.clone());
+                shown.push(e.unique_id.to_string());
             }
         }
         now = cut_at;
@@ -83,12 +83,12 @@ fn resume_asks_after_the_newest_event_minus_the_margin_and_shows_each_event_once
             .filter(|e| e.time.unix_millis() > from && e.time <= at(now))
         {
             match s.event(e) {
-                Accept::New => shown.push(e.unique_id.clone()),
+                Accept::New => shown.push(e.unique_id.to_string()),
                 Accept::Duplicate => dropped += 1,
             }
         }
     }
-    let expected: Vec<String> = history.iter().map(|e| e.unique_id.clone()).collect();
+    let expected: Vec<String> = history.iter().map(|e| e.unique_id.to_string()).collect();
     let mut sorted = shown.clone();
     sorted.sort();
     assert_eq!(sorted, expected, "every event exactly once");
