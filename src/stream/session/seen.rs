@@ -3,16 +3,19 @@
 //! Why: a resume asks for a little history it already has (API.md §1.2), and
 //! the copies must not show twice. A stream can run for days, so the memory is
 //! bounded: past the capacity the oldest ID is forgotten first (FIFO). It must
-//! never grow past its capacity.
+//! never grow past its capacity. Every event passes here, so an ID is kept as
+//! a [`UniqueId`] (a ULID inline): remembering one allocates nothing.
 
 use std::collections::{HashSet, VecDeque};
+
+use crate::tts::UniqueId;
 
 /// A bounded set of IDs; inserting past the capacity forgets the oldest.
 #[derive(Debug, Clone, Default)]
 pub struct SeenIds {
     capacity: usize,
-    set: HashSet<String>,
-    order: VecDeque<String>,
+    set: HashSet<UniqueId>,
+    order: VecDeque<UniqueId>,
 }
 
 impl SeenIds {
@@ -38,8 +41,9 @@ impl SeenIds {
                 self.set.remove(&old);
             }
         }
-        self.set.insert(id.to_owned());
-        self.order.push_back(id.to_owned());
+        let id = UniqueId::new(id);
+        self.set.insert(id.clone());
+        self.order.push_back(id);
         true
     }
 
