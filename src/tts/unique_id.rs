@@ -17,7 +17,11 @@ const INLINE: usize = 26;
 
 /// An event's `unique_id` (empty when the event has none).
 #[derive(Clone)]
-pub enum UniqueId {
+pub struct UniqueId(Repr);
+
+/// Private, so the inline bytes are always a whole `str` of `len` bytes.
+#[derive(Clone)]
+enum Repr {
     Inline { len: u8, bytes: [u8; INLINE] },
     Boxed(Box<str>),
 }
@@ -28,21 +32,27 @@ impl UniqueId {
         match (bytes.get_mut(..id.len()), u8::try_from(id.len())) {
             (Some(place), Ok(len)) => {
                 place.copy_from_slice(id.as_bytes());
-                UniqueId::Inline { len, bytes }
+                UniqueId(Repr::Inline { len, bytes })
             }
-            _ => UniqueId::Boxed(id.into()),
+            _ => UniqueId(Repr::Boxed(id.into())),
         }
     }
 
     pub fn as_str(&self) -> &str {
-        match self {
-            // The bytes were a whole `str`: always valid.
-            UniqueId::Inline { len, bytes } => bytes
+        match &self.0 {
+            // A whole `str` was copied in: always valid (checked all the same).
+            Repr::Inline { len, bytes } => bytes
                 .get(..usize::from(*len))
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .unwrap_or_default(),
-            UniqueId::Boxed(id) => id,
+            Repr::Boxed(id) => id,
         }
+    }
+
+    /// Whether the ID sits in the value itself (tests).
+    #[cfg(test)]
+    fn is_inline(&self) -> bool {
+        matches!(self.0, Repr::Inline { .. })
     }
 }
 
@@ -67,7 +77,11 @@ impl From<&str> for UniqueId {
 
 impl From<String> for UniqueId {
     fn from(id: String) -> Self {
-        UniqueId::new(&id)
+        if id.len() > INLINE {
+            UniqueId(Repr::Boxed(id.into_boxed_str()))
+        } else {
+            UniqueId::new(&id)
+        }
     }
 }
 
@@ -79,9 +93,16 @@ impl PartialEq for UniqueId {
 
 impl Eq for UniqueId {}
 
+// Hashed and compared as its text, so a set of IDs can be asked for a `&str`.
 impl std::hash::Hash for UniqueId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<str> for UniqueId {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -147,13 +168,25 @@ mod tests {
             let u = UniqueId::new(id);
             assert_eq!(u, id);
             assert_eq!(u.len(), id.len());
-            assert_eq!(matches!(u, UniqueId::Inline { .. }), id.len() <= INLINE);
+            assert_eq!(u.is_inline(), id.len() <= INLINE);
+            assert_eq!(UniqueId::from(id.to_owned()), u);
             let json = serde_json::to_string(&u).expect("serializes");
             assert_eq!(json, serde_json::to_string(id).expect("a string"));
             let back: UniqueId = serde_json::from_str(&json).expect("reads back");
             assert_eq!(back, u);
         }
         assert!(serde_json::from_str::<UniqueId>("7").is_err());
+        // Escaped in the JSON: read as its text.
+        let escaped: UniqueId = serde_json::from_str(r#""01JB\u00e9\"x""#).expect("reads");
+        assert_eq!(escaped, "01JBé\"x");
+        // Found in a set by its text, inline or boxed.
+        let long = "x".repeat(27);
+        let set: std::collections::HashSet<UniqueId> =
+            ["01JB996A5CB3W8N1R6T0Y4K2QF", long.as_str()]
+                .map(UniqueId::new)
+                .into();
+        assert!(set.contains("01JB996A5CB3W8N1R6T0Y4K2QF") && set.contains(long.as_str()));
+        assert!(!set.contains("01JB996A5CB3W8N1R6T0Y4K2Q"));
         assert_eq!(UniqueId::default(), "");
     }
 }
