@@ -71,6 +71,11 @@ const HAS_FULL: u8 = 2;
 const MORE: u8 = 0x40;
 
 impl Layout {
+    /// How many bytes [`Layout::push_len`] writes for `len`.
+    fn size(len: u32) -> usize {
+        (32 - len.leading_zeros()).div_ceil(6).max(1) as usize
+    }
+
     fn push_len(out: &mut String, mut len: u32) {
         loop {
             let low = (len & 0x3f) as u8;
@@ -126,13 +131,19 @@ impl RowPreview {
     fn from_parts(preview: &Preview, fields: Option<Box<Fields>>) -> Self {
         // Past 4 GiB a part is left out.
         let len = |part: &str| u32::try_from(part.len()).unwrap_or(0);
-        let text_len: usize = preview
+        // The exact size, so the buffer is never copied to shrink it.
+        let layout: usize = preview
+            .facts
+            .iter()
+            .map(|f| 1 + fact_parts(f).map(|p| Layout::size(len(p))).sum::<usize>())
+            .sum();
+        let (parts, bytes): (usize, usize) = preview
             .facts
             .iter()
             .flat_map(fact_parts)
-            .map(|p| len(p) as usize + 1)
-            .sum();
-        let mut buf = String::with_capacity(preview.facts.len() * 4 + text_len);
+            .filter(|p| len(p) > 0)
+            .fold((0, 0), |(n, b), p| (n + 1, b + p.len()));
+        let mut buf = String::with_capacity(layout + bytes + parts.saturating_sub(1));
         for f in &preview.facts {
             let flags =
                 if f.strong { STRONG } else { 0 } | if f.full.is_some() { HAS_FULL } else { 0 };
@@ -150,6 +161,7 @@ impl RowPreview {
                 buf.push_str(part);
             }
         }
+        debug_assert_eq!(buf.len(), buf.capacity(), "the size computed above");
         RowPreview {
             buf: buf.into_boxed_str(),
             split,
@@ -282,5 +294,11 @@ mod compact_tests {
         let row = RowPreview::from_parts(&preview, None);
         assert_eq!(row.preview(), preview);
         assert_eq!(row.text(), preview.text());
+        for len in [0, 1, 63, 64, 4095, 4096, 1 << 24, u32::MAX] {
+            let mut out = String::new();
+            Layout::push_len(&mut out, len);
+            assert_eq!(out.len(), Layout::size(len), "{len}");
+            assert_eq!(Layout::next_len(&mut out.as_bytes().iter()), len);
+        }
     }
 }
