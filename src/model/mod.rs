@@ -12,7 +12,7 @@
 //! never modelled a second time.
 //!
 //! Counting: events decoded from the stream wait in `incoming` until
-//! [`Model::flush`] (once per animation frame), which moves them into the
+//! [`Model::flush`] (at most once a frame), which moves them into the
 //! store (or the pause buffer) and counts them as received at the same step,
 //! so "received" and "shown" agree in every frame a user can see.
 
@@ -59,7 +59,8 @@ pub const MAX_QUEUED: usize = 20_000;
 
 /// The least time between two flushes (ms): at most ten redraws a second
 /// while events pour in, so drawing never crowds out reading the stream; a
-/// first event after a quiet spell is drawn at the next frame.
+/// first event after a quiet spell is applied after the next frame and drawn
+/// in the one after.
 pub const FLUSH_EVERY_MS: f64 = 100.0;
 /// While events pour in, a flush that cost `c` ms (applying the events and
 /// drawing them) waits at least `c` times this before the next, so drawing

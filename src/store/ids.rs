@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use super::corr::Low;
 use super::ordered::Seq;
 
-/// FNV-1a of a text: the index's (and the correlation index's) hash.
-pub(super) use crate::tts::fnv;
+use crate::tts::fnv;
 
 /// The retained events' `unique_id`s.
 #[derive(Debug, Default)]
