@@ -45,6 +45,8 @@ pub fn StatusBar() -> impl IntoView {
         let now = viewer.clock.get();
         viewer.with(|m| m.stats().rate(now))
     };
+    // A capture has no arrival rate: the figure would be how fast the file was read.
+    let live = move || viewer.with(|m| m.capture_state().is_none());
     let skipped = move || viewer.with(|m| m.stats().skipped_count);
     let warning = move || viewer.with(|m| m.stats().warning.clone());
     let reconnects = move || viewer.with(|m| m.reconnects());
@@ -76,7 +78,7 @@ pub fn StatusBar() -> impl IntoView {
                     }}
                 </span>
             </Show>
-            <Show when=move || !backfilling()>
+            <Show when=move || live() && !backfilling()>
                 <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
             </Show>
             <Show when=move || reconnects() != 0>
