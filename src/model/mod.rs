@@ -200,6 +200,12 @@ impl Model {
         &self.stats
     }
 
+    /// Events per second arriving at `now_ms`; `None` for a capture, whose
+    /// figure would only be how fast the file was read.
+    pub fn arrival_rate(&self, now_ms: f64) -> Option<f64> {
+        (!matches!(self.source, Source::Capture(_))).then(|| self.stats.rate(now_ms))
+    }
+
     /// Whether arriving events wait in the pause buffer.
     pub fn is_paused(&self) -> bool {
         self.paused

@@ -43,10 +43,8 @@ pub fn StatusBar() -> impl IntoView {
     };
     let rate = move || {
         let now = viewer.clock.get();
-        viewer.with(|m| m.stats().rate(now))
+        viewer.with(|m| m.arrival_rate(now))
     };
-    // A capture has no arrival rate: the figure would be how fast the file was read.
-    let live = move || viewer.with(|m| m.capture_state().is_none());
     let skipped = move || viewer.with(|m| m.stats().skipped_count);
     let warning = move || viewer.with(|m| m.stats().warning.clone());
     let reconnects = move || viewer.with(|m| m.reconnects());
@@ -78,8 +76,8 @@ pub fn StatusBar() -> impl IntoView {
                     }}
                 </span>
             </Show>
-            <Show when=move || live() && !backfilling()>
-                <span class="stat">{move || format!("{:.1} events/s", rate())}</span>
+            <Show when=move || rate().is_some() && !backfilling()>
+                <span class="stat">{move || format!("{:.1} events/s", rate().unwrap_or_default())}</span>
             </Show>
             <Show when=move || reconnects() != 0>
                 <span class="stat">

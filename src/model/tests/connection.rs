@@ -234,7 +234,9 @@ fn importing_while_streaming_stops_the_stream_and_its_late_chunks() {
     let (mut m, conn) = streaming(0);
     m.bytes(conn, at(100), frame("a", 10).as_bytes());
     m.flush(0.0);
+    assert_eq!(m.arrival_rate(0.0), Some(0.2), "1 event in the last 5 s");
     m.import_started("incident.ndjson", Some(1_000), at(200));
+    assert_eq!(m.arrival_rate(0.0), None, "a file has no arrival rate");
     assert!(!m.status().is_active());
     assert_eq!(numbers(&m), (0, 0));
     m.bytes(conn, at(201), frame("late", 150).as_bytes());
