@@ -126,6 +126,21 @@ mod native {
                 e
             })
             .collect();
+        // Memory per lane: the same events over 10,000 device lanes against
+        // their few lanes above (the events' own heap is the same in both).
+        let before = LIVE.load(Ordering::Relaxed);
+        let many = filled(&spread);
+        let held_many = LIVE.load(Ordering::Relaxed) - before;
+        let lanes = (many.lanes().count(), filled(&events).lanes().count());
+        drop(many);
+        println!(
+            "memory per lane: {} bytes of heap ({} lanes against {}; {} against {} bytes per event)",
+            (held_many - held) / (lanes.0 - lanes.1).max(1) as isize,
+            lanes.0,
+            lanes.1,
+            held_many / N as isize,
+            held / N as isize
+        );
         group.bench_function("insert_100k_over_10k_devices", |b| {
             b.iter_batched(
                 || spread.clone(),
