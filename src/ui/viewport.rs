@@ -7,7 +7,8 @@
 //! Also "follow newest": with it on, each frame that changed the timeline
 //! keeps the newest events in view — every lane's scroll box at its newest
 //! end, and in the flat view (or one lane given the whole page) the page
-//! itself; a user scrolling away from there turns it off.
+//! itself (where, against the connection markers above the rows, is
+//! `model::page_follow`'s answer); a user scrolling away from there turns it off.
 
 use super::state::Viewer;
 
@@ -45,25 +46,7 @@ mod wasm {
     use super::lanes::{elements, measure_lanes, measure_list};
     use super::{anchor, inner_height};
     use crate::model::lane_window::LaneSizes;
-
-    /// How far (px) the newest events may be out of view before following stops.
-    const SLACK: f64 = 80.0;
-
-    /// How much of a newest-first timeline's top (px) is "the newest events":
-    /// about a row.
-    const NEWEST: f64 = 60.0;
-
-    /// The timeline's top against the sticky status and filter bar, which
-    /// covers the window's top once the page scrolls: `gap` is how far below
-    /// the bar's bottom the timeline starts (negative: under the bar, or
-    /// above the window), `bar` the bar's own height, `room` the height of
-    /// the window below the bar, `top` the timeline's top in the window.
-    struct Top {
-        top: f64,
-        gap: f64,
-        bar: f64,
-        room: f64,
-    }
+    use crate::model::page_follow::{TimelineTop, SLACK};
 
     fn sticky_bar(doc: &web_sys::Document) -> Option<web_sys::DomRect> {
         doc.query_selector(".sticky-head")
@@ -77,30 +60,32 @@ mod wasm {
         sticky_bar(doc).map_or(0.0, |b| b.bottom().max(0.0))
     }
 
-    fn timeline_top(doc: &web_sys::Document, window: &web_sys::Window) -> Option<Top> {
+    fn timeline_top(doc: &web_sys::Document, window: &web_sys::Window) -> Option<TimelineTop> {
         let top = doc
             .query_selector(".timeline")
             .ok()??
             .get_bounding_client_rect()
             .top();
-        let (bottom, height) =
+        // The rows start after the connection markers: at the next part's top.
+        let markers = doc
+            .query_selector(".timeline > .markers")
+            .ok()
+            .flatten()
+            .map_or(0.0, |m| match m.next_element_sibling() {
+                Some(rows) => rows.get_bounding_client_rect().top() - top,
+                None => m.get_bounding_client_rect().bottom() - top,
+            });
+        let (bottom, bar) =
             sticky_bar(doc).map_or((0.0, 0.0), |b| (b.bottom().max(0.0), b.height()));
-        Some(Top {
+        let height = inner_height(window);
+        Some(TimelineTop {
             top,
             gap: top - bottom,
-            bar: height,
-            // At least a row's worth: a bar taller than the window leaves no room at all.
-            room: (inner_height(window) - bottom).max(NEWEST),
+            bar,
+            window: height,
+            room: height - bottom,
+            markers: markers.max(0.0),
         })
-    }
-
-    impl Top {
-        /// Whether the newest events of a newest-first timeline (its top,
-        /// and the `NEWEST` px below it) are out of view, by more than
-        /// `slack` px: under the bar, or below the window's bottom.
-        fn newest_hidden(&self, slack: f64) -> bool {
-            self.gap < -slack || self.gap > self.room - NEWEST + slack
-        }
     }
 
     fn page_height(doc: &web_sys::Document) -> f64 {
@@ -141,9 +126,8 @@ mod wasm {
             // a page scrolled up to the toolbar or the form, the timeline's
             // top still in view, stays where the user put it.
             if let Some(top) = timeline_top(doc, window).filter(|t| t.newest_hidden(1.0)) {
-                // Where the timeline's top meets the bar once it has stuck.
                 let now = window.scroll_y().unwrap_or(0.0);
-                window.scroll_to_with_x_and_y(0.0, (now + top.top - top.bar).max(0.0));
+                window.scroll_to_with_x_and_y(0.0, top.follow_y(now));
             }
         } else {
             window.scroll_to_with_x_and_y(0.0, page_height(doc));
@@ -284,10 +268,10 @@ mod wasm {
                 let y = window.scroll_y().unwrap_or(0.0);
                 let below = page_height(&doc) - (y + inner_height(&window));
                 if newest_first {
-                    // The timeline's top under the bar, or so far down the
-                    // window it is out of view while the page could scroll further.
+                    // The newest row under the bar, or so far down the window
+                    // it is out of view while the page could scroll further.
                     timeline_top(&doc, &window).is_some_and(|top| {
-                        top.gap < -SLACK || (top.newest_hidden(SLACK) && below > 1.0)
+                        top.past_newest(SLACK) || (top.newest_hidden(SLACK) && below > 1.0)
                     })
                 } else {
                     below > SLACK

@@ -1,0 +1,151 @@
+//! "Follow newest" where the page itself scrolls the timeline (the flat
+//! view, one lane given the whole page), newest first: where the newest row
+//! is against the sticky status and filter bar, whether it is out of view,
+//! and where to scroll to show it.
+//!
+//! Why a module: the timeline begins with its connection markers (when the
+//! stream started, each reconnect), and the newest row is below them. A
+//! few markers stay in view above it; so many that they would push the
+//! newest row out of the window are scrolled under the bar instead, and
+//! the newest row is what is kept in view. Plain numbers in CSS px, read
+//! from the page by `ui::viewport`, decided here and tested natively.
+
+/// How far (px) the newest events may be out of view before following stops.
+pub const SLACK: f64 = 80.0;
+
+/// How much of the rows' top (px) is "the newest events": about a row.
+pub const NEWEST: f64 = 60.0;
+
+/// The timeline's top against the sticky bar, which covers the window's
+/// top once the page scrolls.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimelineTop {
+    /// The timeline's top in the window.
+    pub top: f64,
+    /// How far below the bar's bottom the timeline starts (negative: under
+    /// the bar, or above the window).
+    pub gap: f64,
+    /// The bar's own height (where its bottom is once it has stuck).
+    pub bar: f64,
+    /// The window's height.
+    pub window: f64,
+    /// The window's height below the bar's bottom now.
+    pub room: f64,
+    /// How far below the timeline's top its rows start: the markers' height.
+    pub markers: f64,
+}
+
+impl TimelineTop {
+    /// Where following puts the timeline's top against the bar: right below
+    /// it while the markers leave a row's room in the window under a stuck
+    /// bar; else the rows' top right below it, the markers above, under the bar.
+    fn goal_gap(&self) -> f64 {
+        if self.markers <= self.window - self.bar - NEWEST {
+            0.0
+        } else {
+            -self.markers
+        }
+    }
+
+    /// Whether the page is scrolled down past where following puts it, by
+    /// more than `slack`: the newest rows are under the bar.
+    pub fn past_newest(&self, slack: f64) -> bool {
+        self.gap < self.goal_gap() - slack
+    }
+
+    /// Whether the newest rows (the rows' top, and [`NEWEST`] px below it)
+    /// are out of view by more than `slack`: under the bar, or below the
+    /// window's bottom.
+    pub fn newest_hidden(&self, slack: f64) -> bool {
+        // At least a row's worth: a bar taller than the window leaves no room at all.
+        let room = self.room.max(NEWEST);
+        self.past_newest(slack) || self.gap + self.markers > room - NEWEST + slack
+    }
+
+    /// The page's scroll position that puts the timeline where following
+    /// wants it, given the position `now`.
+    pub fn follow_y(&self, now: f64) -> f64 {
+        (now + self.top - self.bar - self.goal_gap()).max(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stuck bar of 100 px in an 800 px window, the timeline `gap` below it.
+    fn stuck(gap: f64, markers: f64) -> TimelineTop {
+        TimelineTop {
+            top: 100.0 + gap,
+            gap,
+            bar: 100.0,
+            window: 800.0,
+            room: 700.0,
+            markers,
+        }
+    }
+
+    #[test]
+    fn a_few_markers_stay_in_view_above_the_newest_row() {
+        let at_top = stuck(0.0, 40.0);
+        assert!(!at_top.newest_hidden(1.0));
+        assert!(!at_top.past_newest(SLACK));
+        assert_eq!(at_top.follow_y(500.0), 500.0);
+        // Scrolled 40 px down: the markers are under the bar, so following
+        // comes back, but the user has not left (the newest row still shows).
+        let down = stuck(-40.0, 40.0);
+        assert!(down.newest_hidden(1.0));
+        assert!(!down.newest_hidden(SLACK));
+        assert_eq!(down.follow_y(540.0), 500.0);
+    }
+
+    #[test]
+    fn many_markers_scroll_under_the_bar_and_the_newest_row_shows() {
+        // A thousand reconnects: 20,000 px of markers above the rows.
+        let markers = 20_000.0;
+        let at_timeline_top = stuck(0.0, markers);
+        assert!(
+            at_timeline_top.newest_hidden(SLACK),
+            "the newest row is 20,000 px below the window"
+        );
+        let y = at_timeline_top.follow_y(300.0);
+        assert_eq!(y, 300.0 + markers);
+        // There, the rows' top is right below the bar: in view, and not "left".
+        let followed = stuck(-markers, markers);
+        assert!(!followed.newest_hidden(1.0));
+        assert!(!followed.past_newest(SLACK));
+        assert_eq!(followed.follow_y(y), y);
+        // Scrolled further down by more than the slack: the user left.
+        assert!(stuck(-markers - 100.0, markers).past_newest(SLACK));
+    }
+
+    #[test]
+    fn markers_that_just_fit_stay_in_view() {
+        // 800 - 100 - 60 = 640 px fit, with the newest row below them.
+        assert!(!stuck(0.0, 640.0).newest_hidden(1.0));
+        assert!(stuck(0.0, 650.0).newest_hidden(1.0));
+        assert!(!stuck(-650.0, 650.0).newest_hidden(1.0));
+    }
+
+    #[test]
+    fn before_the_bar_sticks_the_window_below_the_form_counts() {
+        // The page at its top: the form above, the timeline 900 px down a
+        // window of 800: out of view, and following scrolls to it.
+        let top = TimelineTop {
+            top: 900.0,
+            gap: 700.0,
+            bar: 100.0,
+            window: 800.0,
+            room: 600.0,
+            markers: 20.0,
+        };
+        assert!(top.newest_hidden(1.0));
+        assert_eq!(top.follow_y(0.0), 800.0);
+        // A bar taller than the window still leaves a row's room.
+        let tall = TimelineTop {
+            room: -50.0,
+            ..stuck(0.0, 0.0)
+        };
+        assert!(!tall.newest_hidden(1.0));
+    }
+}
