@@ -286,6 +286,54 @@ test('in the flat view, follow keeps the newest in view until the user scrolls a
   await context.close();
 });
 
+test('many connection markers fold, and following in the flat view keeps the newest row in view below them', async () => {
+  const { context, page, problems } = await openViewer(live, { viewport: { width: 1280, height: 440 } });
+  await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01', Tail: '20' });
+  const connect = page.getByRole('button', { name: 'Connect', exact: true });
+  await connect.click();
+  await page.getByRole('button', { name: 'Flat view' }).click();
+  // Five times: Disconnect, then Connect with the same request (a resume, and a reconnect marker).
+  for (let i = 1; i <= 5; i += 1) {
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).first().click();
+    await connect.click();
+    await page.getByText(`${i} reconnect${i === 1 ? '' : 's'}`).first().waitFor({ timeout: 10_000 });
+  }
+  await page.getByText('3 earlier stream starts').first().waitFor({ timeout: 10_000 });
+  const markers = page.getByRole('list', { name: 'Connection markers' });
+  // The latest three of each kind one per line, the earlier ones under one line each.
+  assert.equal(await markers.locator('> .marker-reconnect').count(), 3);
+  await markers.getByText('2 earlier reconnects').click();
+  await markers.getByText('3 earlier stream starts').click();
+  assert.equal(await markers.locator('.marker-reconnect').count(), 5);
+  for (const m of await markers.locator('.marker-reconnect').allInnerTexts()) assert.match(m, /You reconnected/);
+  // Open, the markers leave no room for a row in the window under the bar.
+  const room = await page.evaluate(() => {
+    const head = document.querySelector('.sticky-head').getBoundingClientRect();
+    return innerHeight - head.height - document.querySelector('.timeline > .markers').getBoundingClientRect().height;
+  });
+  assert.ok(room < 60, `the markers leave ${room} px`);
+  const follow = page.getByLabel('Follow newest');
+  await follow.check();
+  // Events keep arriving; the newest row stays in view, below the bar, and following stays on.
+  const shownNow = () => page.locator('[data-stat=shown]').innerText();
+  for (let i = 0; i < 3; i += 1) {
+    const shown = await shownNow();
+    await page.waitForFunction((c) => document.querySelector('[data-stat=shown]').innerText !== c, shown);
+    await page.waitForTimeout(200);
+    const where = await page.evaluate(() => {
+      const head = document.querySelector('.sticky-head').getBoundingClientRect();
+      const first = document.querySelector('.flat .event-row')?.getBoundingClientRect();
+      return first && { top: first.top, bottom: first.bottom, bar: head.bottom, window: innerHeight };
+    });
+    assert.ok(where && where.top >= where.bar - 1 && where.bottom <= where.window,
+      `the newest row at ${where?.top}–${where?.bottom}, the bar ends at ${where?.bar}, the window at ${where?.window}`);
+    assert.equal(await follow.isChecked(), true, 'following scrolled the page, and it is still on');
+  }
+  await screenshot(page, 'markers-folded-follow.png', { fullPage: false });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('pause buffers new events and resume shows them', async () => {
   const { context, page, problems } = await openViewer(live);
   await fill(page, { Entities: 'soil-sensors, gw:rooftop-gw-01' });

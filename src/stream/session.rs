@@ -141,7 +141,7 @@ impl Session {
     }
 
     /// The most recent reconnects, oldest first.
-    pub fn markers(&self) -> impl Iterator<Item = &ReconnectMarker> {
+    pub fn markers(&self) -> impl DoubleEndedIterator<Item = &ReconnectMarker> {
         self.markers.iter()
     }
 

@@ -19,6 +19,7 @@ mod journey_fetch;
 mod json_tree;
 mod lane_list;
 mod live;
+mod markers;
 mod messages;
 mod name_input;
 mod plot;

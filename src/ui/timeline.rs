@@ -11,58 +11,14 @@ use leptos::prelude::*;
 use super::format;
 use super::health::DeviceHealthPanel;
 use super::health_gateway::GatewayHealthPanel;
+use super::markers::Markers;
 use super::messages::MessageList;
 use super::state::{FarLanes, Viewer, Viewport};
 use super::time;
 use super::virtual_rows::VirtualRows;
 use crate::model::lane_window::{far_lanes, place_around, place_lanes};
 use crate::model::Model;
-use crate::store::MarkerKind;
 use crate::tts::EntityIds;
-
-/// The `events.stream.start` markers (when the stream went live, with which
-/// names) and the reconnect markers, as text computed only when they change.
-#[component]
-fn Markers() -> impl IntoView {
-    let viewer = Viewer::expect();
-    let lines = Memo::new(move |_| {
-        viewer.with(|m| {
-            let utc = m.settings().utc;
-            let started = m.store().markers().iter().map(|marker| {
-                let (date, clock) = time::display(marker.time, utc);
-                let MarkerKind::StreamStarted { names } = &marker.kind;
-                let what = if names.is_empty() {
-                    "all event names".to_owned()
-                } else {
-                    format!("{} event names: {}", names.len(), names.join(", "))
-                };
-                (false, date, format!("Stream started {clock} — {what}"))
-            });
-            let reconnects = m
-                .reconnect_markers()
-                .into_iter()
-                .map(|r| (true, String::new(), r.to_string()));
-            started.chain(reconnects).collect::<Vec<_>>()
-        })
-    });
-    view! {
-        <ul class="markers" aria-label="Connection markers">
-            {move || {
-                lines
-                    .get()
-                    .into_iter()
-                    .map(|(reconnect, title, text)| {
-                        view! {
-                            <li class="marker" class:marker-reconnect=reconnect title=title>
-                                {text}
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
-    }
-}
 
 pub(super) fn lane_heading(entity: Option<&EntityIds>) -> (String, String, Vec<String>) {
     let Some(entity) = entity else {

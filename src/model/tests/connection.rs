@@ -99,6 +99,54 @@ fn the_server_ending_the_stream_resumes_after_what_arrived_without_doubles() {
 }
 
 #[test]
+fn many_reconnects_fold_all_but_the_latest_under_one_line() {
+    let (mut m, mut conn) = streaming(0);
+    assert_eq!(m.reconnect_lines(), Folded::default());
+    for i in 0..6_i64 {
+        let t = 10_000 * (i + 1);
+        let wait = wait_of(m.ended(conn, at(t), EndCause::Eof));
+        let open = open_of(m.tick(wait));
+        m.opened(open.conn, at(t + 5_000), Some("text/event-stream"), None);
+        let chunk = format!(
+            "{}{}",
+            start_frame(t + 5_010),
+            frame(&format!("e{i}"), t + 5_050)
+        );
+        m.bytes(open.conn, at(t + 5_100), chunk.as_bytes());
+        m.flush(0.0);
+        conn = open.conn;
+        if i == 3 {
+            // Four of each: folding one would save no line.
+            assert_eq!(m.reconnect_lines().earlier.len(), 0);
+            assert_eq!(m.stream_starts().recent.len(), 4);
+        }
+    }
+    assert_eq!(m.reconnects(), 6);
+    // The view's key: the same after events, another after a marker.
+    let key = m.markers_key();
+    m.bytes(conn, at(80_000), frame("more", 79_000).as_bytes());
+    m.flush(0.0);
+    assert_eq!(m.markers_key(), key);
+    m.ended(conn, at(81_000), EndCause::Eof);
+    assert_ne!(m.markers_key(), key);
+    let lines = m.reconnect_lines();
+    assert_eq!(
+        (lines.earlier.len(), lines.recent.len()),
+        (4, RECENT_MARKERS)
+    );
+    let all = m.reconnect_markers();
+    assert_eq!(lines.earlier[0], all[0].to_string(), "oldest first");
+    assert_eq!(lines.recent[2], all[6].to_string(), "the newest last");
+    assert!(lines.recent[2].contains("The server ended the stream."));
+    let starts = m.stream_starts();
+    assert_eq!(
+        (starts.earlier.len(), starts.recent.len()),
+        (3, RECENT_MARKERS)
+    );
+    assert_eq!(starts.recent[2].time, at(65_010));
+}
+
+#[test]
 fn reconnect_uses_the_same_session_marks_it_and_fetches_nothing_twice() {
     let (mut m, conn) = streaming(0);
     m.bytes(conn, at(2_000), frame("a", 1_500).as_bytes());

@@ -1,0 +1,85 @@
+//! The connection markers above the timeline: when each stream started (with
+//! which names) and each reconnect (why, how much was back-filled), of each
+//! kind the latest one per line and earlier ones under one disclosure line
+//! (`model::Folded`).
+
+use leptos::prelude::*;
+
+use super::state::Viewer;
+use super::time;
+use crate::model::{Folded, Model};
+use crate::store::{Marker, MarkerKind};
+
+/// The `events.stream.start` markers (when the stream went live, with which
+/// names) and the reconnect markers, as text computed only when they change:
+/// of each kind the latest one per line, earlier ones folded under one line.
+#[component]
+pub(super) fn Markers() -> impl IntoView {
+    let viewer = Viewer::expect();
+    // The lines are recomputed only when a marker changed, not at each flush.
+    let key = Memo::new(move |_| viewer.with(|m| (m.settings().utc, m.markers_key())));
+    let started = Memo::new(move |_| {
+        let utc = key.with(|k| k.0);
+        viewer.with_untracked(|m| {
+            let line = |marker: &Marker| {
+                let (date, clock) = time::display(marker.time, utc);
+                let MarkerKind::StreamStarted { names } = &marker.kind;
+                let what = if names.is_empty() {
+                    "all event names".to_owned()
+                } else {
+                    format!("{} event names: {}", names.len(), names.join(", "))
+                };
+                (date, format!("Stream started {clock} — {what}"))
+            };
+            let starts = m.stream_starts();
+            Folded {
+                earlier: starts.earlier.iter().map(line).collect(),
+                recent: starts.recent.iter().map(line).collect(),
+            }
+        })
+    });
+    let reconnects = Memo::new(move |_| {
+        key.track();
+        let lines = viewer.with_untracked(Model::reconnect_lines);
+        let titled = |l: Vec<String>| l.into_iter().map(|t| (String::new(), t)).collect();
+        Folded {
+            earlier: titled(lines.earlier),
+            recent: titled(lines.recent),
+        }
+    });
+    view! {
+        <ul class="markers" aria-label="Connection markers">
+            {move || started.with(|s| marker_lines(s, false, "stream starts"))}
+            {move || reconnects.with(|r| marker_lines(r, true, "reconnects"))}
+        </ul>
+    }
+}
+
+/// One kind of connection markers: the earlier ones folded under one line
+/// (a disclosure), then the recent ones. Each line is `(title, text)`.
+fn marker_lines(lines: &Folded<(String, String)>, reconnect: bool, what: &str) -> impl IntoView {
+    let items = move |lines: &[(String, String)]| {
+        lines
+            .iter()
+            .map(|(title, text)| {
+                view! {
+                    <li class="marker" class:marker-reconnect=reconnect title=title.clone()>
+                        {text.clone()}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let earlier = (!lines.earlier.is_empty()).then(|| {
+        let n = lines.earlier.len();
+        view! {
+            <li class="marker marker-earlier">
+                <details>
+                    <summary>{format!("{n} earlier {what}")}</summary>
+                    <ul class="markers">{items(&lines.earlier)}</ul>
+                </details>
+            </li>
+        }
+    });
+    (earlier, items(&lines.recent))
+}
