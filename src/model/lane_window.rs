@@ -225,7 +225,10 @@ mod tests {
             far_lanes(&heights, &w, Some((0.0, 500.0)), 100.0),
             vec![5, 6, 7]
         );
-        assert_eq!(LaneSizes::default().rows_in_box(44.0), 8 + 1 + 12);
+        assert_eq!(
+            LaneSizes::default().rows_in_box(44.0),
+            8 + 1 + super::super::window::OVERSCAN
+        );
     }
 
     #[test]
