@@ -1,6 +1,6 @@
 //! The connection markers as the timeline shows them: of each kind (stream
-//! starts, reconnects) the most recent one per line and the earlier ones
-//! folded under one line, so a flaky link, which adds one of each per
+//! starts, reconnects) the three most recent one per line and, past four,
+//! the earlier ones folded under one line, so a flaky link, which adds one of each per
 //! reconnect, does not push the newest events off the page.
 
 use super::{Model, Source};
@@ -16,8 +16,8 @@ pub struct MarkersKey {
     newest: Option<String>,
 }
 
-/// Connection markers of each kind shown one per line, the most recent;
-/// earlier ones fold under one line.
+/// Connection markers of each kind shown one per line, the most recent
+/// (past one more, earlier ones fold under one line).
 pub const RECENT_MARKERS: usize = 3;
 
 /// Markers of one kind as the timeline shows them, oldest first: the most
@@ -42,17 +42,39 @@ impl<T> Folded<T> {
             recent,
         }
     }
+
+    /// Each line made into another, the fold kept.
+    pub fn map<U>(&self, f: impl Fn(&T) -> U) -> Folded<U> {
+        Folded {
+            earlier: self.earlier.iter().map(&f).collect(),
+            recent: self.recent.iter().map(&f).collect(),
+        }
+    }
 }
 
 impl Model {
     /// The reconnect markers as the timeline shows them (see [`Folded`]):
     /// up to the session's marker capacity (a thousand), which one per line
     /// would push the newest events off the page on a flaky link.
-    pub fn reconnect_lines(&self) -> Folded<String> {
+    /// Each line with when the stream ended.
+    pub fn reconnect_lines(&self) -> Folded<(Timestamp, String)> {
         Folded::new(match &self.source {
-            Source::Live(live) => live.session.markers().map(ToString::to_string).collect(),
+            Source::Live(live) => live
+                .session
+                .markers()
+                .map(|m| (m.at, m.to_string()))
+                .collect(),
             _ => Vec::new(),
         })
+    }
+
+    /// A user opened a fold of earlier markers to read them: where the page
+    /// scrolls the timeline, following stops, as when they scroll away (it
+    /// would scroll what they opened under the bar to show the newest row).
+    pub fn markers_opened(&mut self) {
+        if self.settings().flat || self.focused_lane().is_some() {
+            self.set_follow(false);
+        }
     }
 
     /// Changes whenever the markers' lines may have (a marker added, the
@@ -80,5 +102,42 @@ impl Model {
     /// one more with each reconnect.
     pub fn stream_starts(&self) -> Folded<Marker> {
         Folded::new(self.store().markers().to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_three_show_and_past_four_the_rest_fold() {
+        for (n, folded) in [(0, 0), (1, 0), (3, 0), (4, 0), (5, 2), (6, 3), (1_000, 997)] {
+            let f = Folded::new((0..n).collect::<Vec<_>>());
+            assert_eq!(f.earlier.len(), folded, "{n} markers");
+            assert_eq!(f.recent.len(), n - folded, "{n} markers");
+            assert_eq!(f.earlier.iter().chain(&f.recent).count(), n);
+            assert!(
+                f.earlier.iter().chain(&f.recent).is_sorted(),
+                "oldest first"
+            );
+        }
+        assert_eq!(
+            Folded::new(vec![1, 2, 3, 4, 5]).map(|x| x * 10).recent,
+            [30, 40, 50]
+        );
+    }
+
+    #[test]
+    fn opening_a_fold_stops_following_only_where_the_page_scrolls_the_timeline() {
+        let mut m = Model::new();
+        assert!(m.settings().follow);
+        m.markers_opened();
+        assert!(
+            m.settings().follow,
+            "lanes scroll on their own: nothing to fight"
+        );
+        m.toggle_flat();
+        m.markers_opened();
+        assert!(!m.settings().follow);
     }
 }

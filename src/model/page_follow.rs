@@ -4,11 +4,11 @@
 //! and where to scroll to show it.
 //!
 //! Why a module: the timeline begins with its connection markers (when the
-//! stream started, each reconnect), and the newest row is below them. A
-//! few markers stay in view above it; so many that they would push the
-//! newest row out of the window are scrolled under the bar instead, and
-//! the newest row is what is kept in view. Plain numbers in CSS px, read
-//! from the page by `ui::viewport`, decided here and tested natively.
+//! stream started, each reconnect), and the newest row is below them. Up to
+//! a third of the window of markers stays in view above it; taller markers
+//! (folds opened after many reconnects) scroll under the bar, and the
+//! newest row is what is kept in view. Plain numbers in CSS px, read from
+//! the page by `ui::viewport`, decided here and tested natively.
 
 /// How far (px) the newest events may be out of view before following stops.
 pub const SLACK: f64 = 80.0;
@@ -37,29 +37,35 @@ pub struct TimelineTop {
 
 impl TimelineTop {
     /// Where following puts the timeline's top against the bar: right below
-    /// it while the markers leave a row's room in the window under a stuck
-    /// bar; else the rows' top right below it, the markers above, under the bar.
+    /// it, unless what comes before the rows (the markers; in one lane given
+    /// the whole page, its heading and any open panel) is taller than a third
+    /// of the window under a stuck bar; then that much of it stays in view
+    /// above the newest row and the rest is scrolled under the bar. The goal
+    /// moves with the markers' height without a jump.
     fn goal_gap(&self) -> f64 {
-        if self.markers <= self.window - self.bar - NEWEST {
-            0.0
-        } else {
-            -self.markers
-        }
+        let shown = ((self.window - self.bar) / 3.0).max(0.0);
+        -(self.markers - shown).max(0.0)
     }
 
-    /// Whether the page is scrolled down past where following puts it, by
-    /// more than `slack`: the newest rows are under the bar.
+    /// Whether the newest row is scrolled up under the bar by more than
+    /// `slack`: the page is past where following puts it.
     pub fn past_newest(&self, slack: f64) -> bool {
-        self.gap < self.goal_gap() - slack
+        self.gap + self.markers < -slack
     }
 
-    /// Whether the newest rows (the rows' top, and [`NEWEST`] px below it)
-    /// are out of view by more than `slack`: under the bar, or below the
-    /// window's bottom.
-    pub fn newest_hidden(&self, slack: f64) -> bool {
+    /// Whether the newest rows (the rows' top and [`NEWEST`] px below it)
+    /// are below the window's bottom by more than `slack`.
+    pub fn below_window(&self, slack: f64) -> bool {
         // At least a row's worth: a bar taller than the window leaves no room at all.
         let room = self.room.max(NEWEST);
-        self.past_newest(slack) || self.gap + self.markers > room - NEWEST + slack
+        self.gap + self.markers > room - NEWEST + slack
+    }
+
+    /// Whether following should scroll: the timeline is more than `slack`
+    /// from where following puts it towards the bar (markers that should
+    /// show are under it), or the newest rows are below the window.
+    pub fn newest_hidden(&self, slack: f64) -> bool {
+        self.gap < self.goal_gap() - slack || self.below_window(slack)
     }
 
     /// The page's scroll position that puts the timeline where following
@@ -96,12 +102,16 @@ mod tests {
         let down = stuck(-40.0, 40.0);
         assert!(down.newest_hidden(1.0));
         assert!(!down.newest_hidden(SLACK));
+        assert!(!down.past_newest(SLACK));
         assert_eq!(down.follow_y(540.0), 500.0);
+        // Scrolled far enough that the newest row is under the bar: left.
+        assert!(stuck(-130.0, 40.0).past_newest(SLACK));
     }
 
     #[test]
     fn many_markers_scroll_under_the_bar_and_the_newest_row_shows() {
-        // A thousand reconnects: 20,000 px of markers above the rows.
+        // A thousand reconnects opened: 20,000 px of markers above the rows.
+        // A third of the 700 px under the bar stays for them.
         let markers = 20_000.0;
         let at_timeline_top = stuck(0.0, markers);
         assert!(
@@ -109,22 +119,31 @@ mod tests {
             "the newest row is 20,000 px below the window"
         );
         let y = at_timeline_top.follow_y(300.0);
-        assert_eq!(y, 300.0 + markers);
-        // There, the rows' top is right below the bar: in view, and not "left".
-        let followed = stuck(-markers, markers);
+        let under = markers - 700.0 / 3.0;
+        assert!((y - (300.0 + under)).abs() < 1e-9);
+        // There, the rows' top is a third down the room: in view, and not "left".
+        let followed = stuck(-under, markers);
         assert!(!followed.newest_hidden(1.0));
         assert!(!followed.past_newest(SLACK));
-        assert_eq!(followed.follow_y(y), y);
-        // Scrolled further down by more than the slack: the user left.
+        assert!((followed.follow_y(y) - y).abs() < 1e-9);
+        // Scrolled further down until the newest row is under the bar: left.
         assert!(stuck(-markers - 100.0, markers).past_newest(SLACK));
+        // Scrolled up 500 px (to the toolbar): the newest row below the window.
+        assert!(stuck(-under + 500.0, markers).below_window(1.0));
+        assert!(!followed.below_window(1.0));
     }
 
     #[test]
-    fn markers_that_just_fit_stay_in_view() {
-        // 800 - 100 - 60 = 640 px fit, with the newest row below them.
-        assert!(!stuck(0.0, 640.0).newest_hidden(1.0));
-        assert!(stuck(0.0, 650.0).newest_hidden(1.0));
-        assert!(!stuck(-650.0, 650.0).newest_hidden(1.0));
+    fn the_goal_moves_with_the_markers_height_without_a_jump() {
+        // Around the height where markers start to scroll under the bar, a
+        // pixel more of them moves the page by about a pixel.
+        let third = 700.0 / 3.0;
+        for m in [third - 1.0, third, third + 1.0, third + 2.0] {
+            let a = stuck(0.0, m).follow_y(1_000.0);
+            let b = stuck(0.0, m + 1.0).follow_y(1_000.0);
+            assert!((b - a).abs() <= 1.0 + 1e-9, "{m}: {a} → {b}");
+        }
+        assert_eq!(stuck(0.0, third - 1.0).follow_y(1_000.0), 1_000.0);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub(super) fn Markers() -> impl IntoView {
     let started = Memo::new(move |_| {
         let utc = key.with(|k| k.0);
         viewer.with_untracked(|m| {
-            let line = |marker: &Marker| {
+            m.stream_starts().map(|marker: &Marker| {
                 let (date, clock) = time::display(marker.time, utc);
                 let MarkerKind::StreamStarted { names } = &marker.kind;
                 let what = if names.is_empty() {
@@ -29,36 +29,41 @@ pub(super) fn Markers() -> impl IntoView {
                 } else {
                     format!("{} event names: {}", names.len(), names.join(", "))
                 };
-                (date, format!("Stream started {clock} — {what}"))
-            };
-            let starts = m.stream_starts();
-            Folded {
-                earlier: starts.earlier.iter().map(line).collect(),
-                recent: starts.recent.iter().map(line).collect(),
-            }
+                (Some(date), format!("Stream started {clock} — {what}"))
+            })
         })
     });
     let reconnects = Memo::new(move |_| {
-        key.track();
-        let lines = viewer.with_untracked(Model::reconnect_lines);
-        let titled = |l: Vec<String>| l.into_iter().map(|t| (String::new(), t)).collect();
-        Folded {
-            earlier: titled(lines.earlier),
-            recent: titled(lines.recent),
-        }
+        let utc = key.with(|k| k.0);
+        viewer
+            .with_untracked(Model::reconnect_lines)
+            .map(|(at, line)| {
+                let (date, clock) = time::display(*at, utc);
+                (Some(format!("Stream ended {date} {clock}")), line.clone())
+            })
     });
     view! {
         <ul class="markers" aria-label="Connection markers">
-            {move || started.with(|s| marker_lines(s, false, "stream starts"))}
-            {move || reconnects.with(|r| marker_lines(r, true, "reconnects"))}
+            {move || started.with(|s| marker_lines(viewer, s, false, "stream starts"))}
+            {move || reconnects.with(|r| marker_lines(viewer, r, true, "reconnects"))}
         </ul>
     }
 }
 
+/// A line: its title (shown on hover) and its text.
+type Line = (Option<String>, String);
+
 /// One kind of connection markers: the earlier ones folded under one line
-/// (a disclosure), then the recent ones. Each line is `(title, text)`.
-fn marker_lines(lines: &Folded<(String, String)>, reconnect: bool, what: &str) -> impl IntoView {
-    let items = move |lines: &[(String, String)]| {
+/// (a disclosure), then the recent ones.
+/// Opening the fold stops following where the page scrolls the timeline
+/// (`Model::markers_opened`): following would scroll what was opened under the bar.
+fn marker_lines(
+    viewer: Viewer,
+    lines: &Folded<Line>,
+    reconnect: bool,
+    what: &str,
+) -> impl IntoView {
+    let items = move |lines: &[Line]| {
         lines
             .iter()
             .map(|(title, text)| {
@@ -73,8 +78,12 @@ fn marker_lines(lines: &Folded<(String, String)>, reconnect: bool, what: &str) -
     let earlier = (!lines.earlier.is_empty()).then(|| {
         let n = lines.earlier.len();
         view! {
-            <li class="marker marker-earlier">
-                <details>
+            <li class="marker marker-earlier" class:marker-earlier-reconnect=reconnect>
+                <details on:toggle=move |ev| {
+                    if event_target::<web_sys::Element>(&ev).has_attribute("open") {
+                        viewer.act(Model::markers_opened);
+                    }
+                }>
                     <summary>{format!("{n} earlier {what}")}</summary>
                     <ul class="markers">{items(&lines.earlier)}</ul>
                 </details>

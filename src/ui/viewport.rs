@@ -66,15 +66,19 @@ mod wasm {
             .ok()??
             .get_bounding_client_rect()
             .top();
-        // The rows start after the connection markers: at the next part's top.
-        let markers = doc
-            .query_selector(".timeline > .markers")
+        // The rows start after the connection markers (and, for one lane on
+        // the whole page, its heading and any open panel): at the rows' list,
+        // else (none drawn) at what follows the markers.
+        let rows = doc
+            .query_selector(".timeline ol.rows")
             .ok()
             .flatten()
-            .map_or(0.0, |m| match m.next_element_sibling() {
-                Some(rows) => rows.get_bounding_client_rect().top() - top,
-                None => m.get_bounding_client_rect().bottom() - top,
+            .or_else(|| {
+                doc.query_selector(".timeline > .markers + *")
+                    .ok()
+                    .flatten()
             });
+        let markers = rows.map_or(0.0, |r| r.get_bounding_client_rect().top() - top);
         let (bottom, bar) =
             sticky_bar(doc).map_or((0.0, 0.0), |b| (b.bottom().max(0.0), b.height()));
         let height = inner_height(window);
@@ -123,8 +127,8 @@ mod wasm {
         }
         if newest_first {
             // Only when the newest are out of view, to right below the bar:
-            // a page scrolled up to the toolbar or the form, the timeline's
-            // top still in view, stays where the user put it.
+            // a page scrolled up to the toolbar or the form, the newest row
+            // still in view, stays where the user put it.
             if let Some(top) = timeline_top(doc, window).filter(|t| t.newest_hidden(1.0)) {
                 let now = window.scroll_y().unwrap_or(0.0);
                 window.scroll_to_with_x_and_y(0.0, top.follow_y(now));
@@ -268,10 +272,13 @@ mod wasm {
                 let y = window.scroll_y().unwrap_or(0.0);
                 let below = page_height(&doc) - (y + inner_height(&window));
                 if newest_first {
-                    // The newest row under the bar, or so far down the window
-                    // it is out of view while the page could scroll further.
+                    // The newest row under the bar, or (scrolled up to the
+                    // toolbar or the form) so far below the window's bottom it
+                    // is out of view while the page could scroll further. Not
+                    // by any amount: a form folding on Connect shrinks the page
+                    // and the browser's clamped scroll looks like one up.
                     timeline_top(&doc, &window).is_some_and(|top| {
-                        top.past_newest(SLACK) || (top.newest_hidden(SLACK) && below > 1.0)
+                        top.past_newest(SLACK) || (top.below_window(SLACK) && below > 1.0)
                     })
                 } else {
                     below > SLACK

@@ -99,7 +99,7 @@ fn the_server_ending_the_stream_resumes_after_what_arrived_without_doubles() {
 }
 
 #[test]
-fn many_reconnects_fold_all_but_the_latest_under_one_line() {
+fn many_reconnects_fold_all_but_the_latest_three_under_one_line() {
     let (mut m, mut conn) = streaming(0);
     assert_eq!(m.reconnect_lines(), Folded::default());
     for i in 0..6_i64 {
@@ -135,9 +135,10 @@ fn many_reconnects_fold_all_but_the_latest_under_one_line() {
         (4, RECENT_MARKERS)
     );
     let all = m.reconnect_markers();
-    assert_eq!(lines.earlier[0], all[0].to_string(), "oldest first");
-    assert_eq!(lines.recent[2], all[6].to_string(), "the newest last");
-    assert!(lines.recent[2].contains("The server ended the stream."));
+    assert_eq!(lines.earlier[0].1, all[0].to_string(), "oldest first");
+    assert_eq!(lines.recent[2].1, all[6].to_string(), "the newest last");
+    assert_eq!(lines.recent[2].0, at(81_000), "when the stream ended");
+    assert!(lines.recent[2].1.contains("The server ended the stream."));
     let starts = m.stream_starts();
     assert_eq!(
         (starts.earlier.len(), starts.recent.len()),

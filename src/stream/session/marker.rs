@@ -70,7 +70,10 @@ impl fmt::Display for ReconnectMarker {
                 from.to_rfc3339_millis(),
                 to.to_rfc3339_millis()
             ),
-            (Some(_), None) => write!(f, "Reconnected; {} events back-filled.", self.backfilled),
+            (Some(_), None) => {
+                let s = if self.backfilled == 1 { "" } else { "s" };
+                write!(f, "Reconnected; {} event{s} back-filled.", self.backfilled)
+            }
         }
     }
 }
