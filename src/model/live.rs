@@ -141,7 +141,7 @@ impl Model {
             ..view
         };
         self.refused_capture = None;
-        self.settings.follow = true;
+        self.ask_follow();
         self.touch();
         let same = self.live_request().is_some_and(|current| {
             current.cluster == form.cluster && current.request == form.request
@@ -313,7 +313,7 @@ impl Model {
         live.stream = None;
         let action = live.session.user_reconnect(now);
         let todo = live.todo(action);
-        self.settings.follow = true;
+        self.ask_follow();
         self.touch();
         todo
     }

@@ -102,6 +102,8 @@ pub struct Model {
     pending_dropped: u64,
     source: Source,
     settings: ViewSettings,
+    /// How many times following was asked for (see [`Model::follow_asks`]).
+    follow_asks: u64,
     /// The `unique_id` (or `#seq`) of the event whose JSON is open.
     selected: Option<String>,
     /// Keys of collapsed lanes.
@@ -154,6 +156,7 @@ impl Model {
             pending_dropped: 0,
             source: Source::Nothing,
             settings: ViewSettings::default(),
+            follow_asks: 0,
             selected: None,
             collapsed: HashSet::new(),
             focused: None,

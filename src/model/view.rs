@@ -110,10 +110,28 @@ impl Model {
 
     /// Keep the newest events in view (or not: the user scrolled away).
     pub fn set_follow(&mut self, on: bool) {
-        if self.settings.follow != on {
-            self.settings.follow = on;
-            self.touch();
+        if on {
+            self.ask_follow();
+        } else if self.settings.follow {
+            self.settings.follow = false;
+        } else {
+            return;
         }
+        self.touch();
+    }
+
+    /// Follows from now on, asked for (the checkbox, Connect, Reconnect):
+    /// the page goes to the newest events even if following was on already.
+    pub(super) fn ask_follow(&mut self) {
+        self.settings.follow = true;
+        self.follow_asks += 1;
+    }
+
+    /// Changes each time following is asked for: the page then goes to the
+    /// newest events at once, and a scroll before they are shown again (the
+    /// form folding on Connect) is not the user leaving.
+    pub fn follow_asks(&self) -> u64 {
+        self.follow_asks
     }
 
     /// The event whose JSON is open (`unique_id`, or `#seq` without one).

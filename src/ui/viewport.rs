@@ -16,6 +16,8 @@ use super::state::Viewer;
 mod anchor;
 #[cfg(target_arch = "wasm32")]
 mod lanes;
+#[cfg(target_arch = "wasm32")]
+mod page;
 
 /// The window's height in CSS px (0 if the browser does not say).
 pub(super) fn inner_height(window: &web_sys::Window) -> f64 {
@@ -44,58 +46,10 @@ mod wasm {
 
     use super::super::state::Viewer;
     use super::lanes::{elements, measure_lanes, measure_list};
+    use super::page::{bar_bottom, page_height, timeline_top};
     use super::{anchor, inner_height};
     use crate::model::lane_window::LaneSizes;
-    use crate::model::page_follow::{TimelineTop, SLACK};
-
-    fn sticky_bar(doc: &web_sys::Document) -> Option<web_sys::DomRect> {
-        doc.query_selector(".sticky-head")
-            .ok()
-            .flatten()
-            .map(|head| head.get_bounding_client_rect())
-    }
-
-    /// How far down the sticky status and filter bar reaches from the window's top.
-    fn bar_bottom(doc: &web_sys::Document) -> f64 {
-        sticky_bar(doc).map_or(0.0, |b| b.bottom().max(0.0))
-    }
-
-    fn timeline_top(doc: &web_sys::Document, window: &web_sys::Window) -> Option<TimelineTop> {
-        let top = doc
-            .query_selector(".timeline")
-            .ok()??
-            .get_bounding_client_rect()
-            .top();
-        // The rows start after the connection markers (and, for one lane on
-        // the whole page, its heading and any open panel): at the rows' list,
-        // else (none drawn) at what follows the markers.
-        let rows = doc
-            .query_selector(".timeline ol.rows")
-            .ok()
-            .flatten()
-            .or_else(|| {
-                doc.query_selector(".timeline > .markers + *")
-                    .ok()
-                    .flatten()
-            });
-        let markers = rows.map_or(0.0, |r| r.get_bounding_client_rect().top() - top);
-        let (bottom, bar) =
-            sticky_bar(doc).map_or((0.0, 0.0), |b| (b.bottom().max(0.0), b.height()));
-        let height = inner_height(window);
-        Some(TimelineTop {
-            top,
-            gap: top - bottom,
-            bar,
-            window: height,
-            room: height - bottom,
-            markers: markers.max(0.0),
-        })
-    }
-
-    fn page_height(doc: &web_sys::Document) -> f64 {
-        doc.document_element()
-            .map_or(0.0, |e| f64::from(e.scroll_height()))
-    }
+    use crate::model::page_follow::SLACK;
 
     /// Whether the timeline scrolls with the page (flat view, one lane on the
     /// whole page) rather than lane by lane.
@@ -320,6 +274,11 @@ mod wasm {
         // (pending, follow): a frame is scheduled; it should also follow.
         let scheduled = StoredValue::new((false, false));
         let anchored = StoredValue::new(None);
+        // Following was just turned on (Connect, the checkbox) and no frame has
+        // followed since: the page is still changing under it (Connect folds
+        // the form), so a scroll now (the browser clamping the shrunk page) is
+        // not the user leaving.
+        let settling = StoredValue::new(false);
         let schedule = move |follow: bool| {
             // The page may have been unmounted (the scroll listener outlives it).
             let Some((pending, was_follow)) = scheduled.try_get_value() else {
@@ -327,25 +286,33 @@ mod wasm {
             };
             scheduled.set_value((true, was_follow || follow));
             if !pending {
-                request_animation_frame(move || frame(viewer, scheduled, anchored, RETRIES));
+                request_animation_frame(move || {
+                    let follows = scheduled.try_get_value().is_some_and(|(_, f)| f);
+                    frame(viewer, scheduled, anchored, RETRIES);
+                    if follows {
+                        settling.try_set_value(false);
+                    }
+                });
             }
         };
         // Where the page scrolls the timeline (the flat view, one lane on the
         // whole page), following scrolls the page to the newest events and
         // `anchor` keeps what is read in place otherwise: the browser's
         // scroll anchoring would fight both, so it is off there.
-        let follow_setting = Memo::new(move |_| viewer.with(|m| m.settings().follow));
+        let follow_setting =
+            Memo::new(move |_| viewer.with(|m| (m.settings().follow, m.follow_asks())));
         let page_scrolls_timeline =
             Memo::new(move |_| viewer.with(|m| m.settings().flat || m.focused_lane().is_some()));
         Effect::new(move |loaded: Option<()>| {
-            let follow = follow_setting.get();
-            // Turned on (by the user or by Connect): go to the newest now, before
+            let (follow, _) = follow_setting.get();
+            // Asked for (the checkbox, Connect, even if on already): go to the newest now, before
             // any scroll event still on its way could be taken for the user leaving.
             // Not when the page loads: on a narrow screen the timeline is below
             // the form, which is what a user needs first.
             if follow && loaded.is_some() {
                 if let Some(window) = web_sys::window() {
                     scroll_to_newest(viewer, &window, &document());
+                    settling.set_value(true);
                 }
             }
             // In the lanes view following scrolls each lane's box, not the page:
@@ -369,7 +336,9 @@ mod wasm {
         // Scrolls of lane boxes do not bubble: listen in the capture phase.
         let on_scroll = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             schedule(false);
-            if viewer.with_untracked(|m| m.settings().follow) && scrolled_away(viewer, ev.target())
+            if viewer.with_untracked(|m| m.settings().follow)
+                && settling.try_get_value() == Some(false)
+                && scrolled_away(viewer, ev.target())
             {
                 viewer.act(|m| m.set_follow(false));
             }

@@ -47,10 +47,22 @@ fn a_link_restores_the_view_and_copy_link_writes_it_back() {
 fn follow_is_on_after_connect_and_off_when_the_user_leaves() {
     let mut m = Model::new();
     m.set_follow(false);
+    let asked = m.follow_asks();
     m.connect(form("app-1"), view("app-1"), at(0), 1);
     assert!(m.settings().follow);
+    assert_ne!(m.follow_asks(), asked, "Connect asks to follow");
+    // Connect again while following: asked again, so the page goes to the
+    // newest events (the form folding moved them) and is not taken as left.
+    let asked = m.follow_asks();
+    m.connect(form("app-1"), view("app-1"), at(1_000), 2);
+    assert_ne!(m.follow_asks(), asked);
     m.set_follow(false);
     assert!(!m.settings().follow);
+    let asked = m.follow_asks();
+    m.set_follow(false);
+    assert_eq!(m.follow_asks(), asked, "leaving asks nothing");
+    m.set_follow(true);
+    assert!(m.settings().follow && m.follow_asks() != asked);
 }
 
 #[test]
