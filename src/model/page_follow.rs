@@ -13,7 +13,8 @@
 /// How far (px) the newest events may be out of view before following stops.
 pub const SLACK: f64 = 80.0;
 
-/// How much of the rows' top (px) is "the newest events": about a row.
+/// How much of the rows' top (px) is "the newest events" before a row has
+/// been measured: about a row.
 pub const NEWEST: f64 = 60.0;
 
 /// The timeline's top against the sticky bar, which covers the window's
@@ -33,6 +34,8 @@ pub struct TimelineTop {
     pub room: f64,
     /// How far below the timeline's top its rows start: the markers' height.
     pub markers: f64,
+    /// A row's measured height (0: not measured yet, [`NEWEST`] counts).
+    pub row: f64,
 }
 
 impl TimelineTop {
@@ -53,12 +56,13 @@ impl TimelineTop {
         self.gap + self.markers < -slack
     }
 
-    /// Whether the newest rows (the rows' top and [`NEWEST`] px below it)
-    /// are below the window's bottom by more than `slack`.
+    /// Whether the newest row (the rows' top and a row's height below it)
+    /// is below the window's bottom by more than `slack`.
     pub fn below_window(&self, slack: f64) -> bool {
+        let row = if self.row > 0.0 { self.row } else { NEWEST };
         // At least a row's worth: a bar taller than the window leaves no room at all.
-        let room = self.room.max(NEWEST);
-        self.gap + self.markers > room - NEWEST + slack
+        let room = self.room.max(row);
+        self.gap + self.markers > room - row + slack
     }
 
     /// Whether following should scroll: the timeline is more than `slack`
@@ -88,6 +92,7 @@ mod tests {
             window: 800.0,
             room: 700.0,
             markers,
+            row: NEWEST,
         }
     }
 
@@ -157,6 +162,7 @@ mod tests {
             window: 800.0,
             room: 600.0,
             markers: 20.0,
+            row: 0.0,
         };
         assert!(top.newest_hidden(1.0));
         assert_eq!(top.follow_y(0.0), 800.0);
@@ -166,5 +172,22 @@ mod tests {
             ..stuck(0.0, 0.0)
         };
         assert!(!tall.newest_hidden(1.0));
+    }
+
+    #[test]
+    fn a_tall_row_counts_whole() {
+        // A phone: rows of 99 px, the newest at 616 px in a 700 px window
+        // (600 under a 100 px bar): 15 px of it cut off.
+        let phone = TimelineTop {
+            top: 596.0,
+            gap: 496.0,
+            bar: 100.0,
+            window: 700.0,
+            room: 600.0,
+            markers: 20.0,
+            row: 99.0,
+        };
+        assert!(phone.newest_hidden(1.0));
+        assert!(!TimelineTop { row: 60.0, ..phone }.newest_hidden(1.0));
     }
 }

@@ -83,7 +83,8 @@ mod wasm {
             // Only when the newest are out of view, to right below the bar:
             // a page scrolled up to the toolbar or the form, the newest row
             // still in view, stays where the user put it.
-            if let Some(top) = timeline_top(doc, window).filter(|t| t.newest_hidden(1.0)) {
+            let row = viewer.viewport.with_untracked(|v| v.row_h);
+            if let Some(top) = timeline_top(doc, window, row).filter(|t| t.newest_hidden(1.0)) {
                 let now = window.scroll_y().unwrap_or(0.0);
                 window.scroll_to_with_x_and_y(0.0, top.follow_y(now));
             }
@@ -231,7 +232,8 @@ mod wasm {
                     // is out of view while the page could scroll further. Not
                     // by any amount: a form folding on Connect shrinks the page
                     // and the browser's clamped scroll looks like one up.
-                    timeline_top(&doc, &window).is_some_and(|top| {
+                    let row = viewer.viewport.with_untracked(|v| v.row_h);
+                    timeline_top(&doc, &window, row).is_some_and(|top| {
                         top.past_newest(SLACK) || (top.below_window(SLACK) && below > 1.0)
                     })
                 } else {

@@ -18,9 +18,11 @@ pub(super) fn bar_bottom(doc: &web_sys::Document) -> f64 {
     sticky_bar(doc).map_or(0.0, |b| b.bottom().max(0.0))
 }
 
+/// The timeline's top, with `row` a row's height as last measured.
 pub(super) fn timeline_top(
     doc: &web_sys::Document,
     window: &web_sys::Window,
+    row: f64,
 ) -> Option<TimelineTop> {
     let top = doc
         .query_selector(".timeline")
@@ -49,6 +51,7 @@ pub(super) fn timeline_top(
         window: height,
         room: height - bottom,
         markers: markers.max(0.0),
+        row,
     })
 }
 
