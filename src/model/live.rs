@@ -114,6 +114,14 @@ impl Model {
         }
     }
 
+    /// The live session, if any (its reconnects and their markers).
+    pub(super) fn session(&self) -> Option<&Session> {
+        match &self.source {
+            Source::Live(live) => Some(&live.session),
+            _ => None,
+        }
+    }
+
     /// The live request, if any (for the Reconnect button and the link).
     pub fn live_request(&self) -> Option<&ValidForm> {
         match &self.source {

@@ -1,9 +1,9 @@
 //! The connection markers as the timeline shows them: of each kind (stream
 //! starts, reconnects) the three most recent one per line and, past four,
-//! the earlier ones folded under one line, so a flaky link, which adds one of each per
-//! reconnect, does not push the newest events off the page.
+//! the earlier ones folded under one line, so a flaky link, which adds one
+//! of each per reconnect, does not push the newest events off the page.
 
-use super::{Model, Source};
+use super::Model;
 use crate::store::Marker;
 use crate::tts::Timestamp;
 
@@ -16,8 +16,8 @@ pub struct MarkersKey {
     newest: Option<String>,
 }
 
-/// Connection markers of each kind shown one per line, the most recent
-/// (past one more, earlier ones fold under one line).
+/// How many markers of each kind, the most recent, show one per line when
+/// the earlier ones fold (they fold only when there are two or more).
 pub const RECENT_MARKERS: usize = 3;
 
 /// Markers of one kind as the timeline shows them, oldest first: the most
@@ -53,19 +53,16 @@ impl<T> Folded<T> {
 }
 
 impl Model {
-    /// The reconnect markers as the timeline shows them (see [`Folded`]):
-    /// up to the session's marker capacity (a thousand), which one per line
-    /// would push the newest events off the page on a flaky link.
-    /// Each line with when the stream ended.
+    /// The reconnect markers as the timeline shows them (see [`Folded`]),
+    /// each with when its stream ended: up to the session's marker capacity
+    /// (a thousand), which one per line would push the newest events off
+    /// the page on a flaky link.
     pub fn reconnect_lines(&self) -> Folded<(Timestamp, String)> {
-        Folded::new(match &self.source {
-            Source::Live(live) => live
-                .session
-                .markers()
-                .map(|m| (m.at, m.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        })
+        Folded::new(
+            self.session()
+                .map(|s| s.markers().map(|m| (m.at, m.to_string())).collect())
+                .unwrap_or_default(),
+        )
     }
 
     /// A user opened a fold of earlier markers to read them: where the page
@@ -83,17 +80,14 @@ impl Model {
     /// not at each flush.
     pub fn markers_key(&self) -> MarkersKey {
         let starts = self.store().markers();
-        let (reconnects, newest) = match &self.source {
-            Source::Live(live) => (
-                live.session.reconnects(),
-                live.session.markers().next_back().map(ToString::to_string),
-            ),
-            _ => (0, None),
-        };
+        let newest = self
+            .session()
+            .and_then(|s| s.markers().next_back())
+            .map(ToString::to_string);
         MarkersKey {
             starts: starts.len(),
             newest_start: starts.last().map(|m| m.time),
-            reconnects,
+            reconnects: self.reconnects(),
             newest,
         }
     }

@@ -53,7 +53,7 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::share::ViewState;
 use crate::store::Timeline;
-use crate::stream::session::{ReconnectMarker, SessionConfig};
+use crate::stream::session::{ReconnectMarker, Session, SessionConfig};
 use crate::tts::Event;
 
 /// Events waiting for a flush beyond which the shell should flush at once
@@ -234,18 +234,14 @@ impl Model {
 
     /// The session's reconnects, for the timeline's markers (oldest first).
     pub fn reconnect_markers(&self) -> Vec<ReconnectMarker> {
-        match &self.source {
-            Source::Live(live) => live.session.markers().cloned().collect(),
-            _ => Vec::new(),
-        }
+        self.session()
+            .map(|s| s.markers().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// How many times the stream came back.
     pub fn reconnects(&self) -> u64 {
-        match &self.source {
-            Source::Live(live) => live.session.reconnects(),
-            _ => 0,
-        }
+        self.session().map_or(0, Session::reconnects)
     }
 
     // --- events into the timeline ------------------------------------------

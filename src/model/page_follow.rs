@@ -13,10 +13,6 @@
 /// How far (px) the newest events may be out of view before following stops.
 pub const SLACK: f64 = 80.0;
 
-/// How much of the rows' top (px) is "the newest events" before a row has
-/// been measured: about a row.
-pub const NEWEST: f64 = 60.0;
-
 /// The timeline's top against the sticky bar, which covers the window's
 /// top once the page scrolls.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,7 +30,8 @@ pub struct TimelineTop {
     pub room: f64,
     /// How far below the timeline's top its rows start: the markers' height.
     pub markers: f64,
-    /// A row's measured height (0: not measured yet, [`NEWEST`] counts).
+    /// A row's height, as last measured: how much of the rows' top is "the
+    /// newest row".
     pub row: f64,
 }
 
@@ -59,7 +56,7 @@ impl TimelineTop {
     /// Whether the newest row (the rows' top and a row's height below it)
     /// is below the window's bottom by more than `slack`.
     pub fn below_window(&self, slack: f64) -> bool {
-        let row = if self.row > 0.0 { self.row } else { NEWEST };
+        let row = self.row.max(1.0);
         // At least a row's worth: a bar taller than the window leaves no room at all.
         let room = self.room.max(row);
         self.gap + self.markers > room - row + slack
@@ -92,7 +89,7 @@ mod tests {
             window: 800.0,
             room: 700.0,
             markers,
-            row: NEWEST,
+            row: 60.0,
         }
     }
 
@@ -162,7 +159,7 @@ mod tests {
             window: 800.0,
             room: 600.0,
             markers: 20.0,
-            row: 0.0,
+            row: 60.0,
         };
         assert!(top.newest_hidden(1.0));
         assert_eq!(top.follow_y(0.0), 800.0);

@@ -1,7 +1,7 @@
 //! The connection markers above the timeline: when each stream started (with
 //! which names) and each reconnect (why, how much was back-filled), of each
-//! kind the latest one per line and earlier ones under one disclosure line
-//! (`model::Folded`).
+//! kind the latest three one per line and, past four, earlier ones under one
+//! disclosure line (`model::Folded`).
 
 use leptos::prelude::*;
 
@@ -11,8 +11,8 @@ use crate::model::{Folded, Model};
 use crate::store::{Marker, MarkerKind};
 
 /// The `events.stream.start` markers (when the stream went live, with which
-/// names) and the reconnect markers, as text computed only when they change:
-/// of each kind the latest one per line, earlier ones folded under one line.
+/// names) and the reconnect markers, as text computed only when they change
+/// (`Model::markers_key`), folded as [`Folded`] says.
 #[component]
 pub(super) fn Markers() -> impl IntoView {
     let viewer = Viewer::expect();
@@ -54,8 +54,7 @@ pub(super) fn Markers() -> impl IntoView {
 type Line = (Option<String>, String);
 
 /// One kind of connection markers: the earlier ones folded under one line
-/// (a disclosure), then the recent ones.
-/// Opening the fold stops following where the page scrolls the timeline
+/// (a disclosure), then the recent ones. Opening the fold stops following where the page scrolls the timeline
 /// (`Model::markers_opened`): following would scroll what was opened under the bar.
 fn marker_lines(
     viewer: Viewer,
