@@ -329,10 +329,13 @@ impl Session {
     pub fn user_reconnect(&mut self, now: Timestamp) -> Action {
         if self.ever_connected && !self.marker_open {
             let cause = match &self.state {
-                State::Stopped { reason } => format!("You reconnected after: {reason}"),
-                _ => "You reconnected.".into(),
+                State::Stopped { reason } => format!("You connected again after: {reason}"),
+                _ => "You connected again.".into(),
             };
             self.open_new_marker(now, cause);
+        }
+        if let Some(m) = self.open_marker() {
+            m.stopped = None; // retrying again
         }
         self.failures = 0;
         self.backfill_until = None;
@@ -381,6 +384,12 @@ impl Session {
     }
 
     fn stop(&mut self, reason: StopReason) {
+        // An outage's marker says that retrying stopped, and why (it stays
+        // open: a Reconnect continues the same outage).
+        let why = reason.sentence();
+        if let Some(m) = self.open_marker() {
+            m.stopped = Some(why);
+        }
         self.state = State::Stopped { reason };
         self.connect_due = false;
         self.backfill_until = None;

@@ -172,7 +172,7 @@ fn reconnect_uses_the_same_session_marks_it_and_fetches_nothing_twice() {
     assert!(m
         .reconnect_markers()
         .iter()
-        .any(|mk| mk.cause.contains("You reconnected")));
+        .any(|mk| mk.cause.contains("You connected again")));
 }
 
 #[test]

@@ -38,6 +38,17 @@ impl fmt::Display for StopReason {
     }
 }
 
+impl StopReason {
+    /// The reason in one sentence, without what to check (for a marker's
+    /// line; the banner gives the rest).
+    pub fn sentence(&self) -> String {
+        match self {
+            StopReason::Refused(error) => error.sentence(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// How a stream (or an attempt to open one) ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndCause {

@@ -20,6 +20,9 @@ pub struct ReconnectMarker {
     pub attempts: u32,
     /// When the stream was back (our clock); `None` while still retrying.
     pub reconnected_at: Option<Timestamp>,
+    /// Why retrying stopped before the stream was back (a refused key, the
+    /// user's Disconnect); `None` while retrying, or once reconnected.
+    pub stopped: Option<String>,
     /// The `after` the resume asked for.
     pub resumed_after: Option<Timestamp>,
     /// New events on the new stream no later than its start (`events.stream.start`
@@ -50,6 +53,7 @@ impl ReconnectMarker {
             cause,
             attempts: 0,
             reconnected_at: None,
+            stopped: None,
             resumed_after: None,
             backfilled: 0,
             gap: None,
@@ -62,7 +66,10 @@ impl fmt::Display for ReconnectMarker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ", self.cause)?;
         match (self.reconnected_at, self.gap) {
-            (None, _) => write!(f, "Reconnecting (attempt {}).", self.attempts),
+            (None, _) => match &self.stopped {
+                Some(reason) => write!(f, "Not reconnected: {reason}"),
+                None => write!(f, "Reconnecting (attempt {}).", self.attempts),
+            },
             (Some(_), Some((from, to))) => write!(
                 f,
                 "Reconnected, but the server keeps no event history: events between {} and {} \

@@ -50,7 +50,7 @@ fn revoked_rights_mid_stream_stop_but_a_busy_server_is_retried() {
     // Reconnect resumes after the last event, and the marker says why.
     let (conn, after) = connect(s.user_reconnect(at(9_000)));
     assert_eq!(after, Some(at(500)));
-    assert!(s.markers().any(|m| m.cause.contains("You reconnected")));
+    assert!(s.markers().any(|m| m.cause.contains("You connected again")));
 
     s.connected(at(9_000), conn, true);
     let busy = EndCause::StreamError(api_error(14, "unavailable"));
@@ -75,6 +75,42 @@ fn disconnect_stops_until_the_user_reconnects() {
     );
     poke_everything(&mut s, conn, 1_000);
     connect(s.user_reconnect(at(2_000)));
+}
+
+/// Disconnect, then Connect with a key the server refuses: the outage's line
+/// says retrying stopped and why (not "Reconnecting" while nothing retries);
+/// Reconnect with a good key continues the same outage, which then ends.
+#[test]
+fn a_refused_reconnect_says_so_on_its_marker() {
+    let (mut s, _) = streaming(0);
+    s.user_disconnect(at(1_000));
+    let (conn, _) = connect(s.user_reconnect(at(2_000)));
+    assert!(matches!(
+        s.ended(at(2_100), conn, rejected(401, None)),
+        Action::Stop(_)
+    ));
+    let line = |s: &Session| {
+        s.markers()
+            .last()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let refused = line(&s);
+    assert!(
+        refused.starts_with("You connected again after: Disconnected. Not reconnected: "),
+        "{refused}"
+    );
+    assert!(!refused.contains("Reconnecting"), "{refused}");
+
+    let (conn, _) = connect(s.user_reconnect(at(3_000)));
+    assert_eq!(s.markers().count(), 1, "the same outage");
+    assert!(line(&s).contains("Reconnecting (attempt"), "{}", line(&s));
+    s.connected(at(3_100), conn, true);
+    assert!(
+        line(&s).contains("Reconnected; 0 events back-filled."),
+        "{}",
+        line(&s)
+    );
 }
 
 #[test]
