@@ -14,7 +14,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::ordered::Seq;
-use crate::tts::fnv;
+use crate::tts::text_hash;
 
 /// Events kept in an ID's entry before it gets a list of its own.
 const INLINE: usize = 5;
@@ -111,9 +111,9 @@ pub(super) struct CorrIndex {
     map: HashMap<u32, Postings>,
 }
 
-/// The index's hash of an ID: FNV-1a's low 32 bits.
+/// The index's hash of an ID: [`text_hash`]'s low 32 bits.
 fn hash(id: &str) -> u32 {
-    fnv(id) as u32
+    text_hash(id) as u32
 }
 
 impl CorrIndex {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::corr::Low;
 use super::ordered::Seq;
 
-use crate::tts::fnv;
+use crate::tts::text_hash;
 
 /// The retained events' `unique_id`s.
 #[derive(Debug, Default)]
@@ -19,10 +19,10 @@ pub(super) struct IdIndex {
     overflow: HashMap<String, Seq>,
 }
 
-/// The index's hash of an ID: FNV-1a's low 32 bits (a collision only sends
+/// The index's hash of an ID: [`text_hash`]'s low 32 bits (a collision only sends
 /// an ID to the overflow map).
 fn hash(id: &str) -> u32 {
-    fnv(id) as u32
+    text_hash(id) as u32
 }
 
 impl IdIndex {

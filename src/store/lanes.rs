@@ -8,7 +8,11 @@
 
 use std::collections::HashMap;
 
-use super::lane::{kind_rank, Lane};
+use super::lane::{kind_rank, lane_keys, Lane};
+use super::lane_memo::LaneMemo;
+use super::ordered::Ordered;
+use super::slots::LaneSlots;
+use crate::tts::{Event, Timestamp};
 
 #[derive(Debug, Default)]
 pub(super) struct Lanes {
@@ -19,6 +23,8 @@ pub(super) struct Lanes {
     order: Vec<usize>,
     /// Key → slot.
     index: HashMap<String, usize>,
+    /// Identifier set → slots, for events naming the entities of an earlier one.
+    memo: LaneMemo,
 }
 
 impl Lanes {
@@ -43,6 +49,31 @@ impl Lanes {
                 .and_then(Option::as_ref)
                 .is_some_and(|l| (kind_rank(l.entity.as_ref()), l.key.as_str()) < (rank, key))
         })
+    }
+
+    /// The lanes `event` goes to, in the order it names its entities (one
+    /// for no entity), made for entities new to the timeline. An event that
+    /// shares its identifiers with an earlier one costs no key (see [`LaneMemo`]).
+    pub fn slots_for(&mut self, event: &Event) -> LaneSlots {
+        if let Some(known) = self.memo.get(&event.identifiers) {
+            return known.clone();
+        }
+        let mut slots = LaneSlots::new();
+        for (i, key) in lane_keys(event).into_iter().enumerate() {
+            let at = match self.slot_of(&key) {
+                Some(at) => at,
+                None => self.add(Lane {
+                    key,
+                    entity: event.identifiers.get(i).cloned(),
+                    last_seen: Timestamp::from_unix_nanos(i64::MIN),
+                    all: Ordered::default(),
+                    matched: Ordered::default(),
+                }),
+            };
+            slots.push(at);
+        }
+        self.memo.put(&event.identifiers, &slots);
+        slots
     }
 
     /// Adds a lane whose key is new; returns its slot.
@@ -83,6 +114,7 @@ impl Lanes {
         let Some(slot) = self.index.remove(key) else {
             return;
         };
+        self.memo.forget(); // its slot will be reused
         let rank = self
             .slots
             .get(slot)

@@ -13,6 +13,7 @@ mod filter;
 mod glob;
 mod ids;
 mod lane;
+mod lane_memo;
 mod lanes;
 mod marker;
 mod memo;

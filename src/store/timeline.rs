@@ -7,14 +7,14 @@ use std::collections::VecDeque;
 use super::corr::{CorrIndex, MAX_RETAINED};
 use super::filter::Filter;
 use super::ids::IdIndex;
-use super::lane::{lane_keys, merge_ids, Lane};
+use super::lane::{merge_ids, Lane};
 use super::lanes::Lanes;
 use super::marker::{stream_start_names, Marker, MarkerKind};
 use super::ordered::{Ordered, Seq};
 use super::preview::{LazyRow, RowPreview};
 use super::room::push_within;
 use super::slots::LaneSlots;
-use crate::tts::{Event, Timestamp};
+use crate::tts::Event;
 
 /// How many events the timeline keeps unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -40,7 +40,7 @@ pub struct Timeline {
     warm: Seq,
     /// `unique_id` → seq.
     ids: IdIndex,
-    /// FNV-1a of a correlation ID → its events in arrival order.
+    /// A correlation ID's hash → its events in arrival order.
     correlations: CorrIndex,
     lanes: Lanes,
     flat: Ordered,
@@ -113,19 +113,8 @@ impl Timeline {
             .active
             .as_ref()
             .is_some_and(|a| a.filter.matches(&event, &preview));
-        let mut slots = LaneSlots::new();
-        for (i, key) in lane_keys(&event).into_iter().enumerate() {
-            let at = match self.lanes.slot_of(&key) {
-                Some(at) => at,
-                None => self.lanes.add(Lane {
-                    key,
-                    entity: event.identifiers.get(i).cloned(),
-                    last_seen: Timestamp::from_unix_nanos(i64::MIN),
-                    all: Ordered::default(),
-                    matched: Ordered::default(),
-                }),
-            };
-            slots.push(at);
+        let slots = self.lanes.slots_for(&event);
+        for (i, at) in slots.iter().enumerate() {
             if let Some(lane) = self.lanes.at_mut(at) {
                 if let (Some(known), Some(seen)) = (lane.entity.as_mut(), event.identifiers.get(i))
                 {

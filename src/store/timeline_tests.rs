@@ -2,7 +2,7 @@
 //! eviction, the correlation index, and filtering as events arrive.
 
 use super::*;
-use crate::tts::{fnv, EntityIds};
+use crate::tts::{text_hash, EntityIds, Timestamp};
 
 fn event(name: &str, time: &str, ids: &str, unique: &str) -> Event {
     let json = format!(
@@ -198,7 +198,7 @@ fn ids_and_correlations_stay_exact_as_events_come_and_go() {
     let (a, b) = (0u32..4_000_000)
         .find_map(|i| {
             let id = format!("01JB{i:022}");
-            let h = fnv(&id) as u32;
+            let h = text_hash(&id) as u32;
             seen.insert(h, id.clone()).map(|other| (other, id))
         })
         .expect("a 32-bit collision among 4 million IDs");
@@ -441,4 +441,14 @@ fn an_emptied_lanes_slot_is_reused_without_mixing_lanes() {
         (uids(&t, Some("gw:d")), uids(&t, Some("gw:e"))),
         (vec!["3".to_owned()], vec!["4".to_owned()])
     );
+    // An entity met before comes back (the same decoded identifiers, which
+    // know their lanes): a lane of its own again, not its old slot (d's now).
+    t.push(event(
+        "gs.up.receive",
+        "2024-10-28T10:00:05Z",
+        &gw("a"),
+        "5",
+    ));
+    assert_eq!(labels(&t), ["gateway a", "gateway e"]);
+    assert_eq!(uids(&t, Some("gw:a")), ["5"]);
 }

@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
-use super::shared::fnv;
+use super::shared::text_hash;
 
 /// IDs the cache holds: a few seconds of a busy stream's distinct IDs
 /// (about one new ID per event), enough for every event of one journey.
@@ -51,7 +51,7 @@ fn share(id: &str) -> Arc<str> {
         if slots.is_empty() {
             slots.resize(SLOTS, None);
         }
-        let set = (fnv(id) % (SLOTS / WAYS) as u64) as usize * WAYS;
+        let set = (text_hash(id) % (SLOTS / WAYS) as u64) as usize * WAYS;
         let Some(ways) = slots.get_mut(set..set + WAYS) else {
             return Arc::from(id);
         };

@@ -33,7 +33,7 @@ pub use ids::{validate_id, EntityIds, EntityKind, IdError};
 pub use paste::{parse_entities, parse_entity, PasteError, PasteProblem};
 pub use preview::{Fact, Preview};
 pub use request::{ProblemKind, RequestProblem, StreamRequest};
-pub(crate) use shared::fnv;
+pub(crate) use shared::text_hash;
 pub use shared::Shared;
 pub use summary::{family, Family};
 pub use timestamp::{Timestamp, TimestampError};
