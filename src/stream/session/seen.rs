@@ -6,7 +6,8 @@
 //! never grow past its capacity. Every event passes here, so an ID is kept as
 //! a [`UniqueId`] (a ULID inline): remembering one allocates nothing.
 
-use std::collections::{HashSet, VecDeque};
+use foldhash::HashSet;
+use std::collections::VecDeque;
 
 use crate::tts::UniqueId;
 
@@ -23,7 +24,7 @@ impl SeenIds {
     pub fn new(capacity: usize) -> Self {
         SeenIds {
             capacity,
-            set: HashSet::new(),
+            set: HashSet::default(),
             order: VecDeque::new(),
         }
     }
