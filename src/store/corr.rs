@@ -11,8 +11,7 @@
 //! gateway connection's) get a list of their own. An event is listed once
 //! under an ID however often it names it.
 
-use foldhash::HashMap;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use super::ordered::Seq;
 use crate::tts::text_hash;

@@ -5,7 +5,7 @@
 //! overflow map). Plain data; nothing here panics.
 
 use std::collections::hash_map::Entry;
-use foldhash::HashMap;
+use std::collections::HashMap;
 
 use super::corr::Low;
 use super::ordered::Seq;

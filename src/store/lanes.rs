@@ -6,7 +6,7 @@
 //! Exists so that a stream naming 10,000 entities costs no work per new lane
 //! proportional to the lanes already there (beyond that list's memmove).
 
-use foldhash::HashMap;
+use std::collections::HashMap;
 
 use super::lane::{kind_rank, lane_keys, Lane};
 use super::lane_memo::LaneMemo;

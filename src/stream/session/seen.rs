@@ -6,8 +6,7 @@
 //! never grow past its capacity. Every event passes here, so an ID is kept as
 //! a [`UniqueId`] (a ULID inline): remembering one allocates nothing.
 
-use foldhash::HashSet;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use crate::tts::UniqueId;
 
@@ -24,7 +23,7 @@ impl SeenIds {
     pub fn new(capacity: usize) -> Self {
         SeenIds {
             capacity,
-            set: HashSet::default(),
+            set: HashSet::new(),
             order: VecDeque::new(),
         }
     }
