@@ -258,6 +258,30 @@ impl FormModel {
         }
     }
 
+    /// Reconnect pressed while `running` is the session's request: when the
+    /// form now holds another key for the same cluster and request (a key
+    /// corrected after a refusal), the form is submitted as Connect would
+    /// (the session resumes with that key); otherwise nothing changes and
+    /// Reconnect retries as it was.
+    pub fn resubmit_with_new_key(&mut self, running: &ValidForm) -> Option<ValidForm> {
+        if running.shared_until.is_some() {
+            return None; // a link's key: the form has no other to offer
+        }
+        let policy = self.policy();
+        let typed = self
+            .input
+            .validate_for(&policy, &self.saved, self.confirmed.as_deref())
+            .ok()?;
+        let new_key = typed.cluster == running.cluster
+            && typed.request == running.request
+            && typed.api_key != running.api_key;
+        if new_key {
+            self.submit()
+        } else {
+            None
+        }
+    }
+
     /// A stream to `origin` opened: the cluster is remembered as used, and
     /// the key saved for it if Remember was on at Connect.
     pub fn connected(&mut self, origin: &str) -> SavedChanged {
@@ -388,6 +412,32 @@ mod tests {
         ));
         form.trust();
         assert!(form.submit().is_some());
+    }
+
+    /// A key refused, corrected in the form, then Reconnect: the form is
+    /// taken with the new key; without a new key, or with another request,
+    /// Reconnect leaves the form alone (another request is Connect's).
+    #[test]
+    fn reconnect_takes_a_key_corrected_in_the_form_and_nothing_else() {
+        let mut form = FormModel::default();
+        form.config_loaded(demo_config());
+        let running = form.submit().expect("the demo form is valid");
+        assert_eq!(form.resubmit_with_new_key(&running), None, "the same key");
+        form.input.type_key("NNSXS.FIXED.KEY".into());
+        let taken = form.resubmit_with_new_key(&running).expect("a new key");
+        assert_eq!(taken.api_key.expose(), "NNSXS.FIXED.KEY");
+        assert_eq!(
+            (taken.cluster, taken.request),
+            (running.cluster.clone(), running.request.clone())
+        );
+
+        form.input.type_key("NNSXS.OTHER.KEY".into());
+        form.input.entities = "cold-chain".into();
+        assert_eq!(
+            form.resubmit_with_new_key(&running),
+            None,
+            "another request"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 
 use super::state::{now, Viewer};
 use crate::form::ValidForm;
-use crate::model::{Open, Page, Todo};
+use crate::model::{FormModel, Open, Page, Todo};
 use crate::share::ViewState;
 use crate::stream::fetch::{AbortHandle, EventStream, Read, TransportError};
 use crate::stream::session::EndCause;
@@ -99,8 +99,17 @@ impl Connection {
         viewer.act(|m| m.user_disconnect(now()));
     }
 
-    /// Reconnect pressed: the same session resumes.
+    /// Reconnect pressed: the same session resumes, with the key now in the
+    /// form if one was corrected there (`FormModel::resubmit_with_new_key`).
     pub fn reconnect(&self, viewer: Viewer) {
+        let running = viewer.with_untracked(|m| m.live_request().cloned());
+        let corrected = running.and_then(|r| viewer.edit_form(|f| f.resubmit_with_new_key(&r)));
+        if let Some(valid) = corrected {
+            viewer.form_untracked(|f| super::storage::store(&f.saved));
+            let view = viewer.form_untracked(FormModel::request_view);
+            self.connect(viewer, valid, view);
+            return;
+        }
         let todo = viewer.act(|m| m.user_reconnect(now()));
         self.drive(viewer, todo);
     }
