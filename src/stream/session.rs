@@ -289,7 +289,7 @@ impl Session {
                     });
                     return self.tick(now);
                 }
-                let attempt = self.failures.saturating_add(1);
+                let attempt = self.next_attempt();
                 self.state = if self.online {
                     let until = plus(now, wait.unwrap_or(backoff));
                     State::Waiting {
@@ -318,7 +318,7 @@ impl Session {
     pub fn online(&mut self, now: Timestamp) -> Action {
         self.online = true;
         if matches!(self.state, State::Offline) {
-            let attempt = self.failures.saturating_add(1);
+            let attempt = self.next_attempt();
             self.state = State::Connecting { attempt };
             self.connect_due = true;
         }
@@ -339,7 +339,9 @@ impl Session {
         }
         self.failures = 0;
         self.backfill_until = None;
-        self.state = State::Connecting { attempt: 1 };
+        self.state = State::Connecting {
+            attempt: self.next_attempt(),
+        };
         self.connect_due = true;
         self.tick(now)
     }
@@ -349,7 +351,7 @@ impl Session {
     /// Anything else (streaming, stopped) is left as it is.
     pub fn retry_now(&mut self, now: Timestamp) -> Action {
         if matches!(self.state, State::Waiting { .. } | State::Offline) {
-            let attempt = self.failures.saturating_add(1);
+            let attempt = self.next_attempt();
             self.state = State::Connecting { attempt };
             self.connect_due = true;
         }
@@ -410,6 +412,16 @@ impl Session {
                 State::Streaming { .. } => may_be_streaming,
                 _ => false,
             }
+    }
+
+    /// The number of the next attempt, as the status bar says it: in an
+    /// outage (its marker open), one more than the reconnects tried in it;
+    /// else one more than the failures in a row.
+    fn next_attempt(&self) -> u32 {
+        match self.markers.back().filter(|_| self.marker_open) {
+            Some(m) => m.attempts.saturating_add(1),
+            None => self.failures.saturating_add(1),
+        }
     }
 
     fn open_marker(&mut self) -> Option<&mut ReconnectMarker> {

@@ -16,7 +16,8 @@ pub struct ReconnectMarker {
     pub at: Timestamp,
     /// Why, for people.
     pub cause: String,
-    /// Connection attempts made so far in this outage.
+    /// Reconnects tried so far in this outage (the status bar numbers the
+    /// next one after them).
     pub attempts: u32,
     /// When the stream was back (our clock); `None` while still retrying.
     pub reconnected_at: Option<Timestamp>,
@@ -68,7 +69,11 @@ impl fmt::Display for ReconnectMarker {
         match (self.reconnected_at, self.gap) {
             (None, _) => match &self.stopped {
                 Some(reason) => write!(f, "Not reconnected: {reason}"),
-                None => write!(f, "Reconnecting (attempt {}).", self.attempts),
+                None if self.attempts == 0 => f.write_str("Reconnecting."),
+                None => {
+                    let s = if self.attempts == 1 { "" } else { "s" };
+                    write!(f, "Reconnecting ({} attempt{s} so far).", self.attempts)
+                }
             },
             (Some(_), Some((from, to))) => write!(
                 f,

@@ -220,6 +220,36 @@ fn markers_carry_the_cause_and_backfilled_count_and_the_status_bar_counts_reconn
     assert!(m.to_string().contains("2 events back-filled"), "{m}");
 }
 
+/// The status bar's attempt number and the outage's line agree: the first
+/// retry after a working stream broke is attempt 1, the next attempt 2.
+#[test]
+fn an_outage_counts_its_attempts_from_one_in_the_status_and_its_marker() {
+    let attempt = |s: &Session| match s.state() {
+        State::Waiting { attempt, .. } | State::Connecting { attempt } => *attempt,
+        other => panic!("{other:?}"),
+    };
+    let line = |s: &Session| {
+        s.markers()
+            .last()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let (mut s, conn) = streaming(0);
+    s.event(&up("a", 1_000));
+    let until = wait(s.ended(at(5_000), conn, EndCause::Network("reset".into())));
+    assert_eq!(attempt(&s), 1, "the first retry");
+    assert!(line(&s).ends_with("Reconnecting."), "{}", line(&s));
+    let (conn, _) = connect(s.tick(until));
+    assert_eq!(attempt(&s), 1);
+    assert!(
+        line(&s).ends_with("Reconnecting (1 attempt so far)."),
+        "{}",
+        line(&s)
+    );
+    wait(s.ended(until, conn, EndCause::Network("refused".into())));
+    assert_eq!(attempt(&s), 2, "the next one");
+}
+
 #[test]
 fn the_transports_answers_map_to_the_same_decisions() {
     use crate::stream::fetch::{ResponseInfo, TransportError};

@@ -104,7 +104,16 @@ fn a_refused_reconnect_says_so_on_its_marker() {
 
     let (conn, _) = connect(s.user_reconnect(at(3_000)));
     assert_eq!(s.markers().count(), 1, "the same outage");
-    assert!(line(&s).contains("Reconnecting (attempt"), "{}", line(&s));
+    assert!(
+        matches!(s.state(), State::Connecting { attempt: 2 }),
+        "the status bar counts as the marker does: {:?}",
+        s.state()
+    );
+    assert!(
+        line(&s).contains("Reconnecting (2 attempts so far)."),
+        "{}",
+        line(&s)
+    );
     s.connected(at(3_100), conn, true);
     assert!(
         line(&s).contains("Reconnected; 0 events back-filled."),
