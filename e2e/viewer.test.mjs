@@ -112,6 +112,8 @@ test('lanes appear per entity with the right counts and rows', async () => {
   // An uplink row previews FCnt, RSSI/SNR and SF.
   const uplink = device.locator('[data-name="as.up.data.forward"]').first();
   assert.match(await uplink.innerText(), /FCnt \d+ · FPort \d+ · .* · SF\dBW125 · [\d.]+ MHz · RSSI -\d+ dBm · SNR -?[\d.]+ dB/);
+  // A line cut at the row's edge (the decoded payload comes first) says all of itself on hover.
+  assert.match(await uplink.locator('.row-line2').getAttribute('title'), /^FCnt \d+ · FPort \d+ · .* · RSSI -\d+ dBm · SNR -?[\d.]+ dB/);
   assert.deepEqual(problems, []);
   await context.close();
 });

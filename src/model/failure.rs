@@ -98,6 +98,26 @@ fn unreachable_causes(url: &str, page: &Page) -> Vec<String> {
     causes
 }
 
+/// `failure`, for an attempt to reach a cluster that streamed before in this
+/// session: the address was right, so a wrong URL is not among the causes,
+/// an outage is (and Eventline keeps retrying: it never gives up then).
+pub fn worked_before(cause: &EndCause, opened: bool, mut failure: Failure) -> Failure {
+    if matches!(cause, EndCause::Network(_)) && !opened {
+        failure.causes = vec![
+            "the cluster, or a proxy in front of it, is restarting or down".to_owned(),
+            "the network between this browser and the cluster is down, or a VPN or firewall \
+             now blocks it"
+                .to_owned(),
+        ];
+        failure.hint = Some(
+            "It streamed before in this session: Eventline keeps retrying, and resumes where \
+             the stream stopped, nothing shown twice."
+                .to_owned(),
+        );
+    }
+    failure
+}
+
 /// Explains how an attempt ended. `opened`: the stream had been opened (so
 /// the server answered) before it ended. `None` for an abort (not a failure).
 pub fn explain(cause: &EndCause, url: &str, opened: bool, page: &Page) -> Option<Failure> {

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::failure::{explain, for_shared_key, Failure};
+use super::failure::{explain, for_shared_key, worked_before, Failure};
 use super::{Model, SkippedFrame, Source};
 use crate::form::{ApiKey, ValidForm};
 use crate::share::ViewState;
@@ -291,7 +291,14 @@ impl Model {
             return Todo::Stop;
         };
         if current {
-            let failure = explain(&cause, &live.url(), opened, &page);
+            let worked = live.session.ever_connected();
+            let failure = explain(&cause, &live.url(), opened, &page).map(|f| {
+                if worked {
+                    worked_before(&cause, opened, f)
+                } else {
+                    f
+                }
+            });
             live.failure = match live.form.shared_until {
                 Some(until) => failure.map(|f| for_shared_key(f, &cause, until)),
                 None => failure,

@@ -28,6 +28,10 @@ pub struct RowData {
     pub time: crate::tts::Timestamp,
     /// For the flat view: which entities the event names (empty elsewhere).
     pub entities: String,
+    /// The whole second line as text, values in full: on hover, since a
+    /// long line (a decoded payload before the RSSI and SNR) is cut at the
+    /// row's edge.
+    pub line: String,
 }
 
 pub use crate::model::row_key;
@@ -53,6 +57,33 @@ pub struct ListInputs {
 impl RowData {
     /// What the row of `event` shows; `entities` only for the flat view.
     pub fn new(at: EventRef, event: &Event, facts: Vec<crate::tts::Fact>, entities: bool) -> Self {
+        let entities = if entities {
+            event
+                .identifiers
+                .iter()
+                .map(|i| i.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            String::new()
+        };
+        let facts_line = facts
+            .iter()
+            .map(|f| {
+                let value = f.full.as_deref().unwrap_or(&f.value);
+                if f.label.is_empty() {
+                    value.to_owned()
+                } else {
+                    format!("{} {value}", f.label)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let line = match (entities.is_empty(), facts_line.is_empty()) {
+            (true, _) => facts_line,
+            (false, true) => entities.clone(),
+            (false, false) => format!("{entities} — {facts_line}"),
+        };
         Self {
             key: row_key(at, event),
             at,
@@ -61,16 +92,8 @@ impl RowData {
             family: family(&event.name),
             facts,
             time: event.time,
-            entities: if entities {
-                event
-                    .identifiers
-                    .iter()
-                    .map(|i| i.key())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            } else {
-                String::new()
-            },
+            entities,
+            line,
         }
     }
 }
@@ -248,7 +271,7 @@ pub fn EventRow(
                     " "
                     <span class="row-desc">{row.description}</span>
                 </span>
-                <span class="row-line2">
+                <span class="row-line2" title=(!row.line.is_empty()).then(|| row.line.clone())>
                     {entities}
                     <span class="row-preview">{facts_view(&row.facts)}</span>
                 </span>

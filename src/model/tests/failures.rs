@@ -130,6 +130,15 @@ fn a_connection_that_worked_keeps_retrying_however_long_the_outage() {
         todo = m.ended(open.conn, t, EndCause::Network("refused".into()));
     }
     assert!(matches!(m.status(), Status::Retrying { .. }));
+    // The address was right: an outage is the likely cause, not a wrong URL.
+    let f = failure_of(&m);
+    assert!(
+        f.causes.iter().all(|c| !c.contains("address or the port")),
+        "{:?}",
+        f.causes
+    );
+    assert!(f.causes[0].contains("restarting or down"), "{:?}", f.causes);
+    assert!(f.hint.is_some_and(|h| h.contains("keeps retrying")));
 }
 
 #[test]
