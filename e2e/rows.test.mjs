@@ -229,6 +229,8 @@ test('the form folds after Connect, the lane list jumps to a lane, one lane can 
   assert.match(text, new RegExp(`on ${new URL(replay.url).host}`));
   assert.ok(!text.includes(ALL_KEY.split('.')[2]));
   assert.equal(await page.getByLabel('API key', { exact: true }).isVisible(), false);
+  // The keyboard's place is not lost with the hidden Connect button: it is on the summary's Edit.
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Edit');
   // The lane list names every lane; a click brings the lane into view.
   const list = page.getByRole('navigation', { name: 'Lanes' });
   const target = 'client acme-dashboard';

@@ -53,6 +53,23 @@ fn focus_first(selector: &str) {
     }
 }
 
+/// After Connect folds the form (hiding the focused button), the keyboard's
+/// place is the summary's Edit, without scrolling the page (it follows the
+/// newest events).
+fn focus_summary() {
+    request_animation_frame(|| {
+        let edit = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(".form-summary button").ok().flatten())
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(edit) = edit {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = edit.focus_with_options(&options);
+        }
+    });
+}
+
 /// A host name that may wrap only after its dots, never inside a label.
 fn host_view(host: &str) -> impl IntoView {
     let labels: Vec<String> = host.split('.').map(str::to_owned).collect();
@@ -216,6 +233,7 @@ pub fn ConnectForm() -> impl IntoView {
         let view = viewer.form_untracked(FormModel::request_view);
         connection.connect(viewer, valid, view);
         share::push_view(viewer);
+        focus_summary();
     };
     // Refused, or never reached: the whole form again, to fix what is wrong.
     let failed = Memo::new(move |_| {
