@@ -209,7 +209,12 @@ impl Model {
     /// Events per second arriving at `now_ms`; `None` for a capture, whose
     /// figure would only be how fast the file was read.
     pub fn arrival_rate(&self, now_ms: f64) -> Option<f64> {
-        (!matches!(self.source, Source::Capture(_))).then(|| self.stats.rate(now_ms))
+        // Only while a stream is open: after a Disconnect the last figure
+        // would stay (nothing ticks the clock then).
+        let streaming = self
+            .session()
+            .is_some_and(|s| matches!(s.state(), crate::stream::session::State::Streaming { .. }));
+        streaming.then(|| self.stats.rate(now_ms))
     }
 
     /// Whether arriving events wait in the pause buffer.

@@ -78,7 +78,13 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         .collect_view();
     let range = c
         .range
-        .map(|(a, b)| format!(" · FCnt {a}–{b}"))
+        .map(|(a, b)| {
+            if a == b {
+                format!(" · FCnt {a}")
+            } else {
+                format!(" · FCnt {a}–{b}")
+            }
+        })
         .unwrap_or_default();
     let resets = (!c.resets.is_empty()).then(|| {
         let items: Vec<String> = c
@@ -92,11 +98,13 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     });
     let per = c.per().map_or_else(|| "–".to_owned(), percent);
     let interval = format!(
-        "median {} · longest silence {} · last seen {}",
+        "median {} · longest silence {} · {}",
         h.median_interval_ns.map_or_else(|| "–".to_owned(), span),
         h.longest_silence_ns.map_or_else(|| "–".to_owned(), span),
-        h.last_seen_ns
-            .map_or_else(|| "never".to_owned(), |n| format!("{} ago", span(n))),
+        h.last_seen_ns.map_or_else(
+            || "no uplink yet".to_owned(),
+            |n| format!("last seen {} ago", span(n))
+        ),
     );
     let rates = h
         .data_rates
@@ -123,8 +131,9 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     let airtime = h.airtime.map_or_else(
         || "–".to_owned(),
         |(total, n)| {
+            let s = if n == 1 { "" } else { "s" };
             format!(
-                "{} over {n} uplinks ({} each on average)",
+                "{} over {n} uplink{s} ({} each on average)",
                 span((total * 1e9) as i64),
                 span((total / n as f64 * 1e9) as i64)
             )
@@ -142,7 +151,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             <dt>"Interval"</dt>
             <dd>{interval}</dd>
             <dt>"Data rate"</dt>
-            <dd>{rates}</dd>
+            <dd>{(h.data_rates.is_empty()).then_some("–")}{rates}</dd>
             <dt>"Signal (best gateway)"</dt>
             <dd>
                 <div>"RSSI " {spread(h.rssi, "dBm", None)}</div>

@@ -278,6 +278,18 @@ fn a_long_pause_keeps_no_more_than_the_capacity_and_counts_the_rest() {
     assert_eq!(m.dropped(), 0);
 }
 
+/// The events/s figure is for an open stream: after Disconnect it goes
+/// (it stayed at its last value, as nothing ticks then).
+#[test]
+fn the_arrival_rate_is_shown_only_while_streaming() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(100), frame("a", 10).as_bytes());
+    m.flush(0.0);
+    assert_eq!(m.arrival_rate(0.0), Some(0.2));
+    m.user_disconnect(at(200));
+    assert_eq!(m.arrival_rate(0.0), None);
+}
+
 #[test]
 fn importing_while_streaming_stops_the_stream_and_its_late_chunks() {
     let (mut m, conn) = streaming(0);
