@@ -27,6 +27,9 @@ pub struct FormInput {
     /// link that sets another origin takes the key out (it was meant for
     /// the other cluster).
     pub key_typed_for: Option<String>,
+    /// The origin whose filled-in key left the field when the cluster changed
+    /// to another one (the form says so, until a key is typed or filled).
+    pub key_taken_from: Option<String>,
     /// Save the key for this cluster on Connect ("Remember on this device").
     pub remember: bool,
     pub entities: String,
@@ -207,6 +210,7 @@ impl FormInput {
     pub fn type_key(&mut self, text: String) {
         self.api_key = text;
         self.key_filled_for = None;
+        self.key_taken_from = None;
         self.key_typed_for = self.cluster().map(|c| c.origin().to_owned());
     }
 
@@ -218,7 +222,9 @@ impl FormInput {
         let cluster = self.cluster();
         let origin = cluster.as_ref().map(|c| c.origin().to_owned());
         if self.key_filled_for.is_some() && self.key_filled_for != origin {
+            let from = self.key_filled_for.clone();
             self.clear_filled_key();
+            self.key_taken_from = from;
         }
         let Some(cluster) = cluster else {
             return;
@@ -234,6 +240,7 @@ impl FormInput {
         } else {
             return;
         }
+        self.key_taken_from = None;
         self.key_filled_for = origin;
     }
 
@@ -395,9 +402,15 @@ mod tests {
         );
         assert_eq!(form.api_key, "");
         assert!(!form.remember);
+        assert_eq!(
+            form.key_taken_from.as_deref(),
+            Some("https://eu1.cloud.thethings.network"),
+            "the form says why the key went"
+        );
         // Back to the right cluster: offered again.
         form.type_cluster("eu1.cloud.thethings.network/api/v3".into(), &saved, &config);
         assert_eq!(form.api_key, "NNSXS.MINE.KEY");
+        assert_eq!(form.key_taken_from, None);
         // A key the user typed stays whatever the cluster.
         form.type_key("NNSXS.TYPED.KEY".into());
         form.type_cluster("https://other.example".into(), &saved, &config);

@@ -41,35 +41,6 @@ fn store_saved(viewer: Viewer) {
     viewer.form_untracked(|f| storage::store(&f.saved));
 }
 
-/// Focuses the first element matching `selector` (moving it into view).
-fn focus_first(selector: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten());
-    if let Some(el) =
-        element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-    {
-        let _ = el.focus();
-    }
-}
-
-/// After Connect folds the form (hiding the focused button), the keyboard's
-/// place is the summary's Edit, without scrolling the page (it follows the
-/// newest events).
-fn focus_summary() {
-    request_animation_frame(|| {
-        let edit = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(".form-summary button").ok().flatten())
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-        if let Some(edit) = edit {
-            let options = web_sys::FocusOptions::new();
-            options.set_prevent_scroll(true);
-            let _ = edit.focus_with_options(&options);
-        }
-    });
-}
-
 /// A host name that may wrap only after its dots, never inside a label.
 fn host_view(host: &str) -> impl IntoView {
     let labels: Vec<String> = host.split('.').map(str::to_owned).collect();
@@ -109,7 +80,7 @@ fn ClusterWarning() -> impl IntoView {
                 let origin = origin.clone();
                 viewer.edit_form(|f| f.trust_origin(origin));
                 let key_empty = viewer.form_untracked(|f| f.input.api_key.is_empty());
-                focus_first(if key_empty {
+                super::focus::first(if key_empty {
                     "#api-key"
                 } else {
                     "form.connect button[type=submit]"
@@ -117,7 +88,7 @@ fn ClusterWarning() -> impl IntoView {
             };
             let distrust = move |_| {
                 viewer.edit_form(FormModel::distrust);
-                focus_first("#cluster-url");
+                super::focus::first("#cluster-url");
             };
             let domain = owner_domain(&host).to_owned();
             let whole = domain == host;
@@ -222,7 +193,7 @@ pub fn ConnectForm() -> impl IntoView {
             let warned = viewer.form_untracked(|f| {
                 matches!(f.cluster_check(), Some(ClusterCheck::Confirm { .. }))
             });
-            focus_first(if warned {
+            super::focus::first(if warned {
                 ".cluster-warning button"
             } else {
                 "form.connect [aria-invalid=true]"
@@ -233,7 +204,7 @@ pub fn ConnectForm() -> impl IntoView {
         let view = viewer.form_untracked(FormModel::request_view);
         connection.connect(viewer, valid, view);
         share::push_view(viewer);
-        focus_summary();
+        super::focus::after_connect();
     };
     // Refused, or never reached: the whole form again, to fix what is wrong.
     let failed = Memo::new(move |_| {
@@ -271,7 +242,7 @@ pub fn ConnectForm() -> impl IntoView {
     let summary = move || viewer.form(FormModel::summary);
     let unfold = move |_| {
         viewer.edit_form(FormModel::unfold);
-        focus_first("#cluster-url");
+        super::focus::first("#cluster-url");
     };
     view! {
         <Show when=folded>
@@ -341,6 +312,11 @@ pub fn ConnectForm() -> impl IntoView {
                         None => "Saves the key in this browser, for this cluster only.".to_owned(),
                     }}
                 </p>
+                {move || viewer.form(|f| f.input.key_taken_from.clone()).map(|origin| view! {
+                    <p class="help key-taken" role="note">{format!(
+                        "The key filled in for {origin} was taken out: a key goes only to the cluster it was entered for."
+                    )}</p>
+                })}
                 <SavedKeyList />
                 <super::shared_note::SharedKeyInUse />
                 <Show when=move || share::opened_from_link() && !needs_trust() && viewer.form(|f| f.input.api_key.is_empty() && f.shared.is_none())>

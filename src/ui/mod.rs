@@ -9,6 +9,7 @@ mod connect_form;
 mod event_row;
 mod export;
 mod fleet;
+mod focus;
 mod format;
 mod health;
 mod health_gateway;

@@ -1,0 +1,32 @@
+//! Moving the keyboard's place to an element found by a CSS selector.
+
+use leptos::prelude::request_animation_frame;
+use wasm_bindgen::JsCast;
+
+/// The first element matching `selector`, if it can take the focus.
+fn element(selector: &str) -> Option<web_sys::HtmlElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+/// Focuses the first element matching `selector` (moving it into view).
+pub fn first(selector: &str) {
+    if let Some(el) = element(selector) {
+        let _ = el.focus();
+    }
+}
+
+/// After Connect folds the form (hiding the focused button), the keyboard's
+/// place is the summary's Edit, without scrolling the page (it follows the
+/// newest events). A frame later: the summary is drawn by then.
+pub fn after_connect() {
+    request_animation_frame(|| {
+        if let Some(edit) = element(".form-summary button") {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = edit.focus_with_options(&options);
+        }
+    });
+}
