@@ -258,6 +258,19 @@ impl FormModel {
         }
     }
 
+    /// Whether the form, as typed, is not `running` (another cluster, key
+    /// or request, or something no longer valid): edits to apply.
+    pub fn differs_from(&self, running: &ValidForm) -> bool {
+        let policy = self.policy();
+        self.input
+            .validate_for(&policy, &self.saved, self.confirmed.as_deref())
+            .map_or(true, |typed| {
+                typed.cluster != running.cluster
+                    || typed.request != running.request
+                    || typed.api_key != running.api_key
+            })
+    }
+
     /// Reconnect pressed while `running` is the session's request: when the
     /// form now holds another key for the same cluster and request (a key
     /// corrected after a refusal), the form is submitted as Connect would
@@ -427,12 +440,14 @@ mod tests {
         let taken = form.resubmit_with_new_key(&running).expect("a new key");
         assert_eq!(taken.api_key.expose(), "NNSXS.FIXED.KEY");
         assert_eq!(
-            (taken.cluster, taken.request),
-            (running.cluster.clone(), running.request.clone())
+            (&taken.cluster, &taken.request),
+            (&running.cluster, &running.request)
         );
+        assert!(!form.differs_from(&taken), "nothing to apply");
 
         form.input.type_key("NNSXS.OTHER.KEY".into());
         form.input.entities = "cold-chain".into();
+        assert!(form.differs_from(&taken), "changes to apply");
         assert_eq!(
             form.resubmit_with_new_key(&running),
             None,

@@ -181,13 +181,8 @@ pub fn ConnectForm() -> impl IntoView {
     let suggestions = move || viewer.form(|f| ViewerConfig::suggestions(&f.config));
     let active = move || viewer.with(|m| m.status().is_active());
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if active() {
-            connection.disconnect(viewer);
-            viewer.edit_form(FormModel::unfold);
-            return;
-        }
+    // Connect with what the form says (the same request resumes).
+    let connect = move || {
         let Some(valid) = viewer.edit_form(FormModel::submit) else {
             // Show the first problem: the cluster warning's Trust, else the first bad field.
             let warned = viewer.form_untracked(|f| {
@@ -206,6 +201,20 @@ pub fn ConnectForm() -> impl IntoView {
         share::push_view(viewer);
         super::focus::after_connect();
     };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if active() {
+            connection.disconnect(viewer);
+            viewer.edit_form(FormModel::unfold);
+            return;
+        }
+        connect();
+    };
+    // Edited while streaming: the changes apply without a Disconnect first.
+    let changed = Memo::new(move |_| {
+        let running = viewer.with(|m| m.live_request().cloned());
+        running.is_some_and(|r| viewer.form(|f| f.differs_from(&r)))
+    });
     // Refused, or never reached: the whole form again, to fix what is wrong.
     let failed = Memo::new(move |_| {
         viewer.with(|m| {
@@ -372,6 +381,9 @@ pub fn ConnectForm() -> impl IntoView {
                 <button type="submit" class="primary">
                     {move || if active() { "Disconnect" } else { "Connect" }}
                 </button>
+                <Show when=move || active() && changed.get()>
+                    <button type="button" on:click=move |_| connect()>"Apply changes"</button>
+                </Show>
             </div>
         </form>
     }
