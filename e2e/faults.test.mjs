@@ -69,7 +69,8 @@ function plan(seed) {
 }
 
 /** What a marker's text says the cause was. */
-function causeKind(text) {
+function causeKind(line) {
+  const text = line.replace(/^Stream ended \S+ — /, '');
   if (text.startsWith('The server ended the stream.')) return 'end';
   if (text.startsWith('The server ended the stream:')) return 'error';
   if (text.startsWith('The connection broke')) return 'cut';

@@ -39,7 +39,10 @@ pub(super) fn Markers() -> impl IntoView {
             .with_untracked(Model::reconnect_lines)
             .map(|(at, line)| {
                 let (date, clock) = time::display(*at, utc);
-                (Some(format!("Stream ended {date} {clock}")), line.clone())
+                (
+                    Some(format!("Stream ended {date} {clock}")),
+                    format!("Stream ended {clock} — {line}"),
+                )
             })
     });
     view! {
