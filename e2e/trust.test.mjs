@@ -84,6 +84,8 @@ test('a link to another cluster never gets a remembered key, and a typed one onl
   await page.getByLabel('API key', { exact: true }).fill('NNSXS.TYPEDBYUSER.NOTTHESAVEDONE');
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.locator('#cluster-url-error').getByText(/Confirm the cluster first: your API key would be sent to/).waitFor();
+  // The keyboard lands on the safe choice: Enter again does not trust the host.
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === "Don't trust it");
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(await withKey(attacker), [], 'a key reached the other cluster before Trust');
 

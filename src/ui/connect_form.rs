@@ -100,11 +100,11 @@ fn ClusterWarning() -> impl IntoView {
                         <p class="domain">"That is a server of "<strong>{domain.clone()}</strong>"."</p>
                     })}
                     <p>{reason.sentence()} " Only continue if you know this host and trust it with your key."</p>
+                    // The safe choice first and primary: Connect focuses it, so
+                    // Enter pressed twice never sends the key to a linked host.
                     <div class="actions">
-                        <button type="button" class="primary" on:click=trust>
-                            {format!("Trust {host}")}
-                        </button>
-                        <button type="button" on:click=distrust>"Don't trust it"</button>
+                        <button type="button" class="primary" on:click=distrust>"Don't trust it"</button>
+                        <button type="button" on:click=trust>{format!("Trust {host}")}</button>
                     </div>
                 </div>
             }
