@@ -128,6 +128,13 @@ test('a row opens its whole event as a JSON tree that expands and collapses', as
   const tree = row.getByRole('tree');
   await tree.waitFor();
   assert.match(await tree.innerText(), /unique_id/);
+  // Correlation IDs many messages share (the stream's RPC, a gateway connection) are not offered
+  // as this message's way through the stack.
+  const shared = row.locator('p.related', { hasText: 'Shared with other messages:' });
+  assert.match(await shared.innerText(), /gs:conn:/);
+  const own = await row.locator('p.related', { hasText: 'Follow this message through the stack:' }).locator('button').allInnerTexts();
+  assert.ok(own.length > 0, 'the uplink has IDs of its own');
+  for (const id of own) assert.match(id, /^(gs:uplink:|ns:uplink:|as:up:|rpc:\/ttn\.lorawan\.v3\.(GsNs|NsAs|NsJs)\/)/);
   await row.getByRole('button', { name: 'Expand all', exact: true }).click();
   assert.match(await tree.innerText(), /rssi/);
   await row.getByRole('button', { name: 'Collapse all' }).click();

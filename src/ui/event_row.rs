@@ -205,27 +205,32 @@ pub fn EventRow(
             let format_time = Callback::new(move |raw: String| {
                 time::display_raw(&raw, viewer.with(|m| m.settings().utc))
             });
-            let related = (!corr.is_empty()).then(|| {
-                view! {
-                    <p class="related">
-                        "Follow this message through the stack: "
-                        {corr
-                            .iter()
-                            .map(|c| {
-                                let query = format!("corr:{c}");
-                                view! {
-                                    <button type="button" class="link chip" title="Show the events with this correlation ID"
-                                        on:click=move |_| {
-                                            viewer.flush();
-                                            viewer.act(|m| m.set_filter(&query));
-                                        }>
-                                        {c.clone()}
-                                    </button>
-                                }
-                            })
-                            .collect_view()}
-                    </p>
-                }
+            // This message's own IDs, then those many messages share (a
+            // gateway connection's, a host's): filtering on one of those is
+            // not following this message.
+            let (own, shared): (Vec<String>, Vec<String>) =
+                corr.into_iter().partition(|c| crate::journey::is_message_scoped(c));
+            let chips = move |ids: Vec<String>| {
+                ids.into_iter()
+                    .map(|c| {
+                        let query = format!("corr:{c}");
+                        view! {
+                            <button type="button" class="link chip" title="Show the events with this correlation ID"
+                                on:click=move |_| {
+                                    viewer.flush();
+                                    viewer.act(|m| m.set_filter(&query));
+                                }>
+                                {c}
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            };
+            let related = (!own.is_empty()).then(|| {
+                view! { <p class="related">"Follow this message through the stack: " {chips(own)}</p> }
+            });
+            let shared = (!shared.is_empty()).then(|| {
+                view! { <p class="related">"Shared with other messages: " {chips(shared)}</p> }
             });
             let journey = viewer.with_untracked(|m| m.has_journey(at)).then(|| {
                 let open_journey = move |_| {
@@ -242,6 +247,7 @@ pub fn EventRow(
                 <div class="row-detail">
                     {journey}
                     {related}
+                    {shared}
                     <JsonTree value=value format_time=format_time whole=whole />
                 </div>
             }

@@ -83,7 +83,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
                 <div class="plots"><Bars label=format!("Uplinks per minute, last {MINUTES} minutes") values=h.per_minute.clone() /></div>
             </dd>
             <dt>"Devices heard"</dt>
-            <dd>{format!("{} DevAddrs, {unknown} not followed here", h.devices.len())}</dd>
+            <dd>{match (h.devices.len(), unknown) {
+                (1, 0) => "1 DevAddr, of a device followed here".to_owned(),
+                (n, 0) => format!("{n} DevAddrs, each of a device followed here"),
+                (n, u) => format!("{n} DevAddrs, {u} of devices this view does not follow"),
+            }}</dd>
             <dt>"Last status"</dt>
             <dd>{status.unwrap_or_else(|| "none in memory".to_owned())}</dd>
             <dt>"Downlinks"</dt>

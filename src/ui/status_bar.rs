@@ -112,8 +112,12 @@ pub fn StatusBar() -> impl IntoView {
             <section class="problems" aria-label="Problems">
             <h2>"Problems"</h2>
             <p class="hint">
-                "Frames that could not be read were skipped; the stream went on. \
-                 An excerpt of each is below (at most the first 200 kept)."
+                {move || if viewer.with(|m| m.capture_state().is_some()) {
+                    "Lines of the file that could not be read were skipped; the rest was loaded."
+                } else {
+                    "Frames that could not be read were skipped; the stream went on."
+                }}
+                " An excerpt of each is below (at most the first 200 kept)."
             </p>
             <ul class="skipped" aria-label="Skipped frames">
                 {move || viewer.with(|m| {
