@@ -53,7 +53,7 @@ test('config.json from the demo pre-fills the cluster URL and demo key', async (
   // Another cluster typed in: the demo key leaves the field, and the form says why.
   await cluster.fill('https://eu1.cloud.thethings.network');
   assert.equal(await page.getByLabel('API key', { exact: true }).inputValue(), '');
-  await page.getByText(`The key filled in for ${viewer.url} was taken out: a key goes only to the cluster it was entered for.`).waitFor();
+  await page.getByText(`The key entered for ${viewer.url} was taken out: a key goes only to the cluster it was entered for.`).waitFor();
   await cluster.fill(viewer.url);
   assert.match(await page.getByLabel('API key', { exact: true }).inputValue(), /^NNSXS\./);
   assert.equal(await page.locator('.key-taken').count(), 0);

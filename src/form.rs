@@ -27,8 +27,8 @@ pub struct FormInput {
     /// link that sets another origin takes the key out (it was meant for
     /// the other cluster).
     pub key_typed_for: Option<String>,
-    /// The origin whose filled-in key left the field when the cluster changed
-    /// to another one (the form says so, until a key is typed or filled).
+    /// The origin whose key (filled in, or typed before a link named another
+    /// cluster) left the field (the form says so, until a key is typed or filled).
     pub key_taken_from: Option<String>,
     /// Save the key for this cluster on Connect ("Remember on this device").
     pub remember: bool,
@@ -191,7 +191,7 @@ impl FormInput {
             if self.key_typed_for.is_some() && self.key_typed_for != origin {
                 // A key the user typed for one cluster never follows a link to another.
                 self.api_key.clear();
-                self.key_typed_for = None;
+                self.key_taken_from = self.key_typed_for.take();
             }
             self.link_origin = origin;
         }

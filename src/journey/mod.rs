@@ -25,7 +25,9 @@ pub use lifecycle::{lifecycle, Lifecycle, Stage};
 pub use messages::{downlink_statuses, messages, Message, MessageKind, MessageStatus};
 pub use reception::{reception, Heard};
 pub use related::{parse_related, Related, MAX_RELATED};
-pub use scope::{component, direction, is_message_scoped, own_ids, referred_ids, scope, Scope};
+pub use scope::{
+    component, direction, is_message_scoped, own_ids, referred_ids, row_ids, scope, RowIds, Scope,
+};
 pub use time::{offset, span};
 
 use crate::tts::Event;

@@ -97,6 +97,35 @@ pub fn referred_ids(event: &Event) -> impl Iterator<Item = &str> {
         .filter(move |id| matches!(scope(id), s if s != dir && s != Scope::Shared))
 }
 
+/// An event's correlation IDs as its open row offers them: those of its own
+/// message, those of the other direction's message it refers to, and the
+/// rest (shared by many messages, or of a kind not known to name one).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RowIds<'e> {
+    pub own: Vec<&'e str>,
+    /// The uplink (or downlink) it refers to, and which one it is.
+    pub referred: Vec<&'e str>,
+    pub referred_scope: Option<Scope>,
+    pub other: Vec<&'e str>,
+}
+
+/// [`RowIds`] of `event`.
+pub fn row_ids(event: &Event) -> RowIds<'_> {
+    let dir = direction(&event.name);
+    let mut ids = RowIds::default();
+    for id in event.correlation_ids.iter() {
+        match scope(id) {
+            Scope::Shared => ids.other.push(id),
+            s if s == dir => ids.own.push(id),
+            s => {
+                ids.referred.push(id);
+                ids.referred_scope = Some(s);
+            }
+        }
+    }
+    ids
+}
+
 /// The component that emitted an event, as the stack names it.
 pub fn component(name: &str) -> &'static str {
     match name.split('.').next().unwrap_or_default() {
@@ -139,6 +168,20 @@ mod tests {
         );
         // `as:up:` must not swallow `as:upper…`-like prefixes of other scopes.
         assert_eq!(scope("as:downlink:1"), Scope::Downlink);
+    }
+
+    /// A downlink's scheduling event also carries the uplink that opened its
+    /// window: that is referred to, not followed as the downlink's own way.
+    #[test]
+    fn a_row_tells_its_own_message_from_the_one_it_refers_to_and_the_shared_ids() {
+        let json = r#"{"name":"ns.down.data.schedule.attempt","time":"2024-10-28T10:00:00Z",
+            "correlation_ids":["as:downlink:01A","gs:uplink:01B","gs:conn:01C","x:y:01D"]}"#;
+        let event = Event::from_json(json.as_bytes()).expect("test event");
+        let ids = row_ids(&event);
+        assert_eq!(ids.own, ["as:downlink:01A"]);
+        assert_eq!(ids.referred, ["gs:uplink:01B"]);
+        assert_eq!(ids.referred_scope, Some(Scope::Uplink));
+        assert_eq!(ids.other, ["gs:conn:01C", "x:y:01D"]);
     }
 
     #[test]

@@ -261,6 +261,9 @@ impl FormModel {
     /// Whether the form, as typed, is not `running` (another cluster, key
     /// or request, or something no longer valid): edits to apply.
     pub fn differs_from(&self, running: &ValidForm) -> bool {
+        if running.shared_until.is_some() || self.shared_in_use().is_some() {
+            return false; // a link's key and view: nothing of the form to apply
+        }
         let policy = self.policy();
         self.input
             .validate_for(&policy, &self.saved, self.confirmed.as_deref())

@@ -140,7 +140,7 @@ impl Model {
 
     /// Connect pressed with a valid form (`view`: the request part of the link).
     /// The same request as the current session's resumes it (nothing shown
-    /// twice, a "You connected again" marker); another request starts a new
+    /// twice, a "Stopped: Disconnected." marker); another request starts a new
     /// session on an empty timeline. `seed` seeds the backoff's jitter.
     pub fn connect(&mut self, form: ValidForm, view: ViewState, now: Timestamp, seed: u64) -> Todo {
         self.shared = ViewState {

@@ -206,15 +206,15 @@ impl Model {
         &self.stats
     }
 
-    /// Events per second arriving at `now_ms`; `None` for a capture, whose
-    /// figure would only be how fast the file was read.
+    /// Events per second arriving at `now_ms`, while a live session runs or
+    /// retries; `None` once it stopped (nothing ticks the clock then, so the
+    /// last figure would stay) and for a capture (its figure would only be
+    /// how fast the file was read).
     pub fn arrival_rate(&self, now_ms: f64) -> Option<f64> {
-        // Only while a stream is open: after a Disconnect the last figure
-        // would stay (nothing ticks the clock then).
-        let streaming = self
+        let running = self
             .session()
-            .is_some_and(|s| matches!(s.state(), crate::stream::session::State::Streaming { .. }));
-        streaming.then(|| self.stats.rate(now_ms))
+            .is_some_and(|s| !matches!(s.state(), crate::stream::session::State::Stopped { .. }));
+        running.then(|| self.stats.rate(now_ms))
     }
 
     /// Whether arriving events wait in the pause buffer.

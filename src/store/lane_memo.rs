@@ -91,7 +91,7 @@ mod tests {
         );
         assert!(
             memo.get(&same_text_other_value).is_none(),
-            "equal content in another value is not taken for it (it may be an older lane's)"
+            "entries are found by the shared value's address, not by content"
         );
         memo.forget();
         assert!(

@@ -73,6 +73,8 @@ pub struct Session {
     backfill_until: Option<Timestamp>,
     /// The last marker is still waiting for its reconnect.
     marker_open: bool,
+    /// When the session last stopped (a refusal, a Disconnect).
+    stopped_at: Timestamp,
     ever_connected: bool,
     reconnects: u64,
     markers: VecDeque<ReconnectMarker>,
@@ -112,6 +114,7 @@ impl Session {
             stream_started: None,
             backfill_until: None,
             marker_open: false,
+            stopped_at: Timestamp::from_unix_nanos(0),
             ever_connected: false,
             reconnects: 0,
             markers: VecDeque::new(),
@@ -266,7 +269,7 @@ impl Session {
         let was_streaming = matches!(self.state, State::Streaming { .. });
         self.backfill_until = None;
         match verdict(cause) {
-            Verdict::Stop(reason) => self.stop(reason),
+            Verdict::Stop(reason) => self.stop(reason, now),
             Verdict::Retry { wait, cause } => {
                 if was_streaming {
                     self.open_new_marker(now, cause.clone());
@@ -283,10 +286,13 @@ impl Session {
                         .give_up_after
                         .is_some_and(|n| self.failures >= n)
                 {
-                    self.stop(StopReason::GaveUp {
-                        attempts: self.failures,
-                        cause,
-                    });
+                    self.stop(
+                        StopReason::GaveUp {
+                            attempts: self.failures,
+                            cause,
+                        },
+                        now,
+                    );
                     return self.tick(now);
                 }
                 let attempt = self.next_attempt();
@@ -329,10 +335,15 @@ impl Session {
     pub fn user_reconnect(&mut self, now: Timestamp) -> Action {
         if self.ever_connected && !self.marker_open {
             let cause = match &self.state {
-                State::Stopped { reason } => format!("You connected again after: {reason}"),
-                _ => "You connected again.".into(),
+                State::Stopped { reason } => format!("Stopped: {}", reason.sentence()),
+                _ => "You asked to reconnect.".into(),
             };
-            self.open_new_marker(now, cause);
+            // The line's time is when the stream ended, not when Reconnect was pressed.
+            let ended = match self.state {
+                State::Stopped { .. } => self.stopped_at,
+                _ => now,
+            };
+            self.open_new_marker(ended, cause);
         }
         if let Some(m) = self.open_marker() {
             m.stopped = None; // retrying again
@@ -381,11 +392,12 @@ impl Session {
 
     /// The user pressed Disconnect: stop until [`Session::user_reconnect`].
     pub fn user_disconnect(&mut self, now: Timestamp) -> Action {
-        self.stop(StopReason::Disconnected);
+        self.stop(StopReason::Disconnected, now);
         self.tick(now)
     }
 
-    fn stop(&mut self, reason: StopReason) {
+    fn stop(&mut self, reason: StopReason, now: Timestamp) {
+        self.stopped_at = now;
         // An outage's marker says that retrying stopped, and why (it stays
         // open: a Reconnect continues the same outage).
         let why = reason.sentence();

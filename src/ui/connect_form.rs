@@ -17,7 +17,7 @@ use super::storage;
 use crate::config::ViewerConfig;
 use crate::form::{understood_entities, Field, FormInput};
 use crate::model::{FormModel, Status};
-use crate::trust::{owner_domain, ClusterCheck};
+use crate::trust::ClusterCheck;
 
 /// A field's problems, in a paragraph the input points at with `aria-describedby`.
 #[component]
@@ -39,87 +39,6 @@ fn FieldErrors(
 /// Stores what the form saved or forgot, when a transition says it changed.
 fn store_saved(viewer: Viewer) {
     viewer.form_untracked(|f| storage::store(&f.saved));
-}
-
-/// A host name that may wrap only after its dots, never inside a label.
-fn host_view(host: &str) -> impl IntoView {
-    let labels: Vec<String> = host.split('.').map(str::to_owned).collect();
-    let last = labels.len().saturating_sub(1);
-    labels
-        .into_iter()
-        .enumerate()
-        .map(|(i, label)| {
-            let dot = if i < last { "." } else { "" };
-            view! { <span class="label">{format!("{label}{dot}")}</span><wbr /> }
-        })
-        .collect_view()
-}
-
-/// The warning shown while the form's cluster came from a link and must be
-/// confirmed before a key goes to it, or when the deployment refuses it.
-#[component]
-fn ClusterWarning() -> impl IntoView {
-    let viewer = Viewer::expect();
-    // A shared key waiting for (or used on) this cluster has its own note:
-    // "Connecting sends your API key" would be false, and Trust unneeded.
-    let check = Memo::new(move |_| {
-        viewer.form(|f| match f.cluster_check() {
-            Some(ClusterCheck::Confirm { .. })
-                if f.shared_pending().is_some() || f.shared_in_use().is_some() =>
-            {
-                None
-            }
-            other => other,
-        })
-    });
-    move || match check.get() {
-        Some(ClusterCheck::Confirm { host, reason }) => {
-            // Trust exactly the host shown, whatever the field holds by the time of the click.
-            let origin = viewer.form_untracked(FormModel::key_origin);
-            let trust = move |_| {
-                let origin = origin.clone();
-                viewer.edit_form(|f| f.trust_origin(origin));
-                let key_empty = viewer.form_untracked(|f| f.input.api_key.is_empty());
-                super::focus::first(if key_empty {
-                    "#api-key"
-                } else {
-                    "form.connect button[type=submit]"
-                });
-            };
-            let distrust = move |_| {
-                viewer.edit_form(FormModel::distrust);
-                super::focus::first("#cluster-url");
-            };
-            let domain = owner_domain(&host).to_owned();
-            let whole = domain == host;
-            Some(view! {
-                <div class="cluster-warning" role="alert" aria-label="Check the cluster">
-                    <p class="sentence">"A link set the cluster. Connecting sends your API key to:"</p>
-                    <p class="host"><strong>{host_view(&host)}</strong></p>
-                    {(!whole).then(|| view! {
-                        <p class="domain">"That is a server of "<strong>{domain.clone()}</strong>"."</p>
-                    })}
-                    <p>{reason.sentence()} " Only continue if you know this host and trust it with your key."</p>
-                    // The safe choice first and primary: Connect focuses it, so
-                    // Enter pressed twice never sends the key to a linked host.
-                    <div class="actions">
-                        <button type="button" class="primary" on:click=distrust>"Don't trust it"</button>
-                        <button type="button" on:click=trust>{format!("Trust {host}")}</button>
-                    </div>
-                </div>
-            }
-            .into_any())
-        }
-        Some(ClusterCheck::Refused(sentence)) => Some(
-            view! {
-                <div class="cluster-warning refused" role="alert" aria-label="Check the cluster">
-                    <p class="sentence">{format!("{sentence}.")}</p>
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(ClusterCheck::Trusted) | None => None,
-    }
 }
 
 /// The keys saved on this device, each with the cluster it is for, and Forget.
@@ -201,20 +120,28 @@ pub fn ConnectForm() -> impl IntoView {
         share::push_view(viewer);
         super::focus::after_connect();
     };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if active() {
-            connection.disconnect(viewer);
-            viewer.edit_form(FormModel::unfold);
-            return;
-        }
-        connect();
-    };
-    // Edited while streaming: the changes apply without a Disconnect first.
+    // Edited while streaming: the changes apply without a Disconnect first
+    // (computed only while the form is open: it validates the form).
     let changed = Memo::new(move |_| {
+        if viewer.form(|f| f.folded) {
+            return false;
+        }
         let running = viewer.with(|m| m.live_request().cloned());
         running.is_some_and(|r| viewer.form(|f| f.differs_from(&r)))
     });
+    // Enter in a field: Connect, or while streaming the edits (never a Disconnect).
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !active() || changed.get_untracked() {
+            connect();
+        }
+    };
+    let disconnect = move |_| {
+        if active() {
+            connection.disconnect(viewer);
+            viewer.edit_form(FormModel::unfold);
+        }
+    };
     // Refused, or never reached: the whole form again, to fix what is wrong.
     let failed = Memo::new(move |_| {
         viewer.with(|m| {
@@ -277,7 +204,7 @@ pub fn ConnectForm() -> impl IntoView {
         </Show>
         <form class="connect" id="connect-form" on:submit=on_submit aria-label="Connect to a cluster" novalidate
             hidden=folded>
-            <ClusterWarning />
+            <super::cluster_warning::ClusterWarning />
             <div class="field">
                 <label for="cluster-url">"Cluster URL"</label>
                 <input id="cluster-url" name="cluster-url" type="url" list="cluster-suggestions"
@@ -323,7 +250,7 @@ pub fn ConnectForm() -> impl IntoView {
                 </p>
                 {move || viewer.form(|f| f.input.key_taken_from.clone()).map(|origin| view! {
                     <p class="help key-taken" role="note">{format!(
-                        "The key filled in for {origin} was taken out: a key goes only to the cluster it was entered for."
+                        "The key entered for {origin} was taken out: a key goes only to the cluster it was entered for."
                     )}</p>
                 })}
                 <SavedKeyList />
@@ -378,11 +305,15 @@ pub fn ConnectForm() -> impl IntoView {
                 </div>
             </div>
             <div class="actions">
-                <button type="submit" class="primary">
+                // Connect submits the form. While streaming the same button
+                // disconnects, and is not a submit button: Enter in a field then
+                // presses Apply changes (if there are any), never Disconnect.
+                <button type=move || if active() { "button" } else { "submit" } class="primary"
+                    on:click=disconnect>
                     {move || if active() { "Disconnect" } else { "Connect" }}
                 </button>
                 <Show when=move || active() && changed.get()>
-                    <button type="button" on:click=move |_| connect()>"Apply changes"</button>
+                    <button type="submit">"Apply changes"</button>
                 </Show>
             </div>
         </form>

@@ -67,18 +67,7 @@ impl RowData {
         } else {
             String::new()
         };
-        let facts_line = facts
-            .iter()
-            .map(|f| {
-                let value = f.full.as_deref().unwrap_or(&f.value);
-                if f.label.is_empty() {
-                    value.to_owned()
-                } else {
-                    format!("{} {value}", f.label)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let facts_line = crate::tts::Preview::line_of(&facts);
         let line = match (entities.is_empty(), facts_line.is_empty()) {
             (true, _) => facts_line,
             (false, true) => entities.clone(),
@@ -177,11 +166,20 @@ pub fn EventRow(
     };
     let tree = move || {
         open.get().then(|| {
-            let corr = viewer
+            // This message's own IDs, the other direction's message it refers
+            // to, and the IDs many messages share (filtering on one of those is
+            // not following this message).
+            let ids = viewer
                 .with_untracked(|m| {
-                    m.store()
-                        .event(at)
-                        .map(|e| e.correlation_ids.iter().map(str::to_owned).collect::<Vec<_>>())
+                    m.store().event(at).map(|e| {
+                        let ids = crate::journey::row_ids(e);
+                        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
+                        let referred = match ids.referred_scope {
+                            Some(crate::journey::Scope::Downlink) => "Refers to the downlink: ",
+                            _ => "Refers to the uplink: ",
+                        };
+                        (owned(ids.own), (referred, owned(ids.referred)), owned(ids.other))
+                    })
                 })
                 .unwrap_or_default();
             let value = viewer
@@ -205,11 +203,7 @@ pub fn EventRow(
             let format_time = Callback::new(move |raw: String| {
                 time::display_raw(&raw, viewer.with(|m| m.settings().utc))
             });
-            // This message's own IDs, then those many messages share (a
-            // gateway connection's, a host's): filtering on one of those is
-            // not following this message.
-            let (own, shared): (Vec<String>, Vec<String>) =
-                corr.into_iter().partition(|c| crate::journey::is_message_scoped(c));
+            let (own, (referred_label, referred), other) = ids;
             let chips = move |ids: Vec<String>| {
                 ids.into_iter()
                     .map(|c| {
@@ -226,12 +220,14 @@ pub fn EventRow(
                     })
                     .collect_view()
             };
-            let related = (!own.is_empty()).then(|| {
-                view! { <p class="related">"Follow this message through the stack: " {chips(own)}</p> }
-            });
-            let shared = (!shared.is_empty()).then(|| {
-                view! { <p class="related">"Shared with other messages: " {chips(shared)}</p> }
-            });
+            let line = move |label: &'static str, ids: Vec<String>| {
+                (!ids.is_empty()).then(|| view! { <p class="related">{label} {chips(ids)}</p> })
+            };
+            let related = (
+                line("Follow this message through the stack: ", own),
+                line(referred_label, referred),
+                line("Other correlation IDs (shared by many messages, or not known to name one): ", other),
+            );
             let journey = viewer.with_untracked(|m| m.has_journey(at)).then(|| {
                 let open_journey = move |_| {
                     viewer.act(|m| list.with_value(|l| m.open_journey_at(l.as_deref(), at)));
@@ -247,7 +243,6 @@ pub fn EventRow(
                 <div class="row-detail">
                     {journey}
                     {related}
-                    {shared}
                     <JsonTree value=value format_time=format_time whole=whole />
                 </div>
             }

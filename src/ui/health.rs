@@ -102,7 +102,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         h.median_interval_ns.map_or_else(|| "–".to_owned(), span),
         h.longest_silence_ns.map_or_else(|| "–".to_owned(), span),
         h.last_seen_ns.map_or_else(
-            || "no uplink yet".to_owned(),
+            || "no uplink in memory".to_owned(),
             |n| format!("last seen {} ago", span(n))
         ),
     );

@@ -84,8 +84,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
             </dd>
             <dt>"Devices heard"</dt>
             <dd>{match (h.devices.len(), unknown) {
+                (0, _) => "none in memory".to_owned(),
                 (1, 0) => "1 DevAddr, of a device followed here".to_owned(),
                 (n, 0) => format!("{n} DevAddrs, each of a device followed here"),
+                (1, _) => "1 DevAddr, of a device this view does not follow".to_owned(),
+                (n, 1) => format!("{n} DevAddrs, 1 of a device this view does not follow"),
                 (n, u) => format!("{n} DevAddrs, {u} of devices this view does not follow"),
             }}</dd>
             <dt>"Last status"</dt>

@@ -113,7 +113,7 @@ pub fn StatusBar() -> impl IntoView {
             <h2>"Problems"</h2>
             <p class="hint">
                 {move || if viewer.with(|m| m.capture_state().is_some()) {
-                    "Lines of the file that could not be read were skipped; the rest was loaded."
+                    "Parts of the capture that could not be read were skipped; the rest was loaded."
                 } else {
                     "Frames that could not be read were skipped; the stream went on."
                 }}

@@ -169,10 +169,11 @@ fn reconnect_uses_the_same_session_marks_it_and_fetches_nothing_twice() {
     );
     m.flush(0.0);
     assert_eq!(numbers(&m), (2, 2));
+    // The line says when the stream ended (the Disconnect), not when Reconnect was pressed.
     assert!(m
         .reconnect_markers()
         .iter()
-        .any(|mk| mk.cause.contains("You connected again")));
+        .any(|mk| mk.cause == "Stopped: Disconnected." && mk.at == at(3_000)));
 }
 
 #[test]

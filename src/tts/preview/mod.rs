@@ -59,6 +59,24 @@ pub struct Preview {
 }
 
 impl Preview {
+    /// `facts` as one line of text, each value in full (`FCnt 42 · SF7BW125
+    /// · RSSI -97 dBm`): a row's second line on hover, as the row cuts it at
+    /// its edge.
+    pub fn line_of(facts: &[Fact]) -> String {
+        facts
+            .iter()
+            .map(|f| {
+                let value = f.full.as_deref().unwrap_or(&f.value);
+                if f.label.is_empty() {
+                    value.to_owned()
+                } else {
+                    format!("{} {value}", f.label)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// Computes the preview of an event (reads `data` once).
     pub fn of(event: &Event) -> Preview {
         let data = event.data.as_ref().and_then(|d| d.to_value().ok());

@@ -50,7 +50,9 @@ fn revoked_rights_mid_stream_stop_but_a_busy_server_is_retried() {
     // Reconnect resumes after the last event, and the marker says why.
     let (conn, after) = connect(s.user_reconnect(at(9_000)));
     assert_eq!(after, Some(at(500)));
-    assert!(s.markers().any(|m| m.cause.contains("You connected again")));
+    assert!(s
+        .markers()
+        .any(|m| m.cause.starts_with("Stopped: ") && m.at == at(2_000)));
 
     s.connected(at(9_000), conn, true);
     let busy = EndCause::StreamError(api_error(14, "unavailable"));
@@ -97,7 +99,7 @@ fn a_refused_reconnect_says_so_on_its_marker() {
     };
     let refused = line(&s);
     assert!(
-        refused.starts_with("You connected again after: Disconnected. Not reconnected: "),
+        refused.starts_with("Stopped: Disconnected. Not reconnected: "),
         "{refused}"
     );
     assert!(!refused.contains("Reconnecting"), "{refused}");

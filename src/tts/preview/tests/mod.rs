@@ -79,3 +79,25 @@ pub fn everything(p: &Preview) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A row's line on hover: every fact, labelled, values in full.
+#[test]
+fn the_whole_line_has_every_fact_in_full() {
+    let fact = |label: &str, value: &str, full: Option<&str>| Fact {
+        label: label.into(),
+        value: value.into(),
+        full: full.map(Into::into),
+        strong: false,
+    };
+    let facts = [
+        fact("FCnt", "42", None),
+        fact("payload", "{\"t\":21.5,…", Some("{\"t\":21.5,\"h\":40}")),
+        fact("", "SF7BW125", None),
+        fact("RSSI", "-97 dBm", None),
+    ];
+    assert_eq!(
+        Preview::line_of(&facts),
+        "FCnt 42 · payload {\"t\":21.5,\"h\":40} · SF7BW125 · RSSI -97 dBm"
+    );
+    assert_eq!(Preview::line_of(&[]), "");
+}
