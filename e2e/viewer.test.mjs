@@ -130,7 +130,7 @@ test('a row opens its whole event as a JSON tree that expands and collapses', as
   assert.match(await tree.innerText(), /unique_id/);
   // Correlation IDs many messages share (the stream's RPC, a gateway connection) are not offered
   // as this message's way through the stack.
-  const shared = row.locator('p.related', { hasText: 'Shared with other messages:' });
+  const shared = row.locator('p.related', { hasText: 'Other correlation IDs (shared by many messages' });
   assert.match(await shared.innerText(), /gs:conn:/);
   const own = await row.locator('p.related', { hasText: 'Follow this message through the stack:' }).locator('button').allInnerTexts();
   assert.ok(own.length > 0, 'the uplink has IDs of its own');
