@@ -220,6 +220,32 @@ test('a filter typed key by key and corrected shows what the same filter pasted 
   await context.close();
 });
 
+test('edited while streaming, Enter applies the edits and the form\'s Disconnect disconnects', async () => {
+  const { context, page, problems } = await connected();
+  const streams = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/v3/events')) streams.push(r.url()); });
+  await page.getByRole('button', { name: 'Edit' }).click();
+  // The keyboard's place follows into the form.
+  await page.waitForFunction(() => document.activeElement?.id === 'cluster-url');
+  const form = page.getByRole('form', { name: 'Connect to a cluster' });
+  assert.equal(await form.getByRole('button', { name: 'Apply changes' }).count(), 0, 'nothing to apply yet');
+  await page.getByLabel('Tail', { exact: true }).fill('999');
+  await form.getByRole('button', { name: 'Apply changes' }).waitFor();
+  await page.getByLabel('Tail', { exact: true }).press('Enter');
+  await page.getByRole('group', { name: 'Connection' }).waitFor();
+  await page.locator('.status-bar', { hasText: 'streaming' }).waitFor();
+  assert.equal(streams.length, 1, 'Enter applied the edits with one new stream');
+  // The form's own Disconnect stops the stream; it never connects again by itself.
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await form.getByRole('button', { name: 'Disconnect' }).click();
+  await page.locator('.status-bar', { hasText: 'disconnected' }).waitFor();
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(streams.length, 1, 'no stream opened after Disconnect');
+  assert.match(await page.locator('.status-bar').innerText(), /disconnected/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the form folds after Connect, the lane list jumps to a lane, one lane can take the page', async () => {
   const { context, page, problems } = await connected();
   // The form is one line now, never with the key.

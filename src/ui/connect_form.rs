@@ -136,8 +136,12 @@ pub fn ConnectForm() -> impl IntoView {
             connect();
         }
     };
-    let disconnect = move |_| {
+    let disconnect = move |ev: leptos::ev::MouseEvent| {
         if active() {
+            // Disconnecting turns this button back into Connect's submit
+            // button before the click's default action runs: cancel it, or
+            // the form would submit and connect again at once.
+            ev.prevent_default();
             connection.disconnect(viewer);
             viewer.edit_form(FormModel::unfold);
         }
@@ -178,7 +182,8 @@ pub fn ConnectForm() -> impl IntoView {
     let summary = move || viewer.form(FormModel::summary);
     let unfold = move |_| {
         viewer.edit_form(FormModel::unfold);
-        super::focus::first("#cluster-url");
+        // The form is drawn (no longer hidden) only after this handler.
+        super::focus::first_next_frame("#cluster-url");
     };
     view! {
         <Show when=folded>

@@ -18,6 +18,12 @@ pub fn first(selector: &str) {
     }
 }
 
+/// [`first`], a frame later: for an element a change just made visible
+/// (drawn by then).
+pub fn first_next_frame(selector: &'static str) {
+    request_animation_frame(move || first(selector));
+}
+
 /// After Connect folds the form (hiding the focused button), the keyboard's
 /// place is the summary's Edit, without scrolling the page (it follows the
 /// newest events). A frame later: the summary is drawn by then.
