@@ -7,6 +7,7 @@
 //! downlinks "too late" shows it here without reading status JSON.
 
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 use super::problems::{problems, Problem};
 use crate::store::{Seq, Timeline};
@@ -58,6 +59,7 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
     let Some(l) = store.lane(lane) else {
         return h;
     };
+    let mut by_addr = None;
     for seq in l.all().iter().rev().take(super::uplinks::SCAN) {
         let Some(e) = store.event(seq) else { continue };
         match e.name.as_str() {
@@ -73,7 +75,10 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
                     match h.devices.iter_mut().find(|d| d.dev_addr == addr) {
                         Some(d) => d.uplinks += 1,
                         None => h.devices.push(HeardDevice {
-                            device: device_with(store, &addr),
+                            device: by_addr
+                                .get_or_insert_with(|| devices_by_addr(store))
+                                .get(&addr)
+                                .cloned(),
                             dev_addr: addr,
                             uplinks: 1,
                         }),
@@ -122,16 +127,41 @@ fn dev_addr(e: &Event) -> Option<String> {
     text(m, &["payload", "mac_payload", "f_hdr", "dev_addr"]).map(str::to_ascii_uppercase)
 }
 
-/// The followed device lane whose DevAddr is `addr`.
-fn device_with(store: &Timeline, addr: &str) -> Option<String> {
-    store.lanes().find_map(|l| match &l.entity {
-        Some(ids @ EntityIds::Device { .. })
-            if ids.dev_addr().is_some_and(|a| a.eq_ignore_ascii_case(addr)) =>
-        {
-            Some(l.key.clone())
+/// DevAddr (upper-case hex) → the followed device lane that has it: a
+/// lane's DevAddr now first, then those its retained events name (a device
+/// that rejoined had others; its lane header shows only the latest).
+fn devices_by_addr(store: &Timeline) -> HashMap<String, String> {
+    let devices = || {
+        store
+            .lanes()
+            .filter(|l| matches!(l.entity, Some(EntityIds::Device { .. })))
+    };
+    let mut by_addr = HashMap::new();
+    for lane in devices() {
+        if let Some(addr) = lane.entity.as_ref().and_then(EntityIds::dev_addr) {
+            by_addr.insert(addr.to_ascii_uppercase(), lane.key.clone());
         }
-        _ => None,
-    })
+    }
+    for lane in devices() {
+        // Events share their identifiers: each distinct set is read once.
+        let mut read = HashSet::new();
+        for seq in lane.all().iter() {
+            let Some(e) = store.event(seq) else { continue };
+            if !read.insert(e.identifiers.addr()) {
+                continue;
+            }
+            for ids in e.identifiers.iter() {
+                if let (EntityIds::Device { .. }, Some(addr)) = (ids, ids.dev_addr()) {
+                    if ids.key() == lane.key {
+                        by_addr
+                            .entry(addr.to_ascii_uppercase())
+                            .or_insert_with(|| lane.key.clone());
+                    }
+                }
+            }
+        }
+    }
+    by_addr
 }
 
 fn tx_failure(e: &Event) -> String {

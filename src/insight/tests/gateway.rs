@@ -59,6 +59,33 @@ fn traffic_devices_connections_and_downlink_failures() {
     assert_eq!(h.downlink_failures, [("too late".to_owned(), 1)]);
 }
 
+/// A device that rejoined had another DevAddr: the gateway's uplinks with
+/// the old one are still that device's, not "a device this view does not follow".
+#[test]
+fn a_devaddr_the_device_had_before_a_rejoin_is_still_that_device() {
+    let store = store_of(vec![
+        gs_up(1_000, "260B0001"),
+        uplink(1_100, 3, "260B0001", 7, &[("gw1", -90.0, 5.0)]),
+        gs_up(60_000, "260B0002"),
+        uplink(60_100, 0, "260B0002", 7, &[("gw1", -90.0, 5.0)]),
+        gs_up(61_000, "260BFFFF"),
+    ]);
+    let h = gateway_health(&store, "gw:gw1", ns(120_000));
+    let devices: Vec<(&str, Option<&str>)> = h
+        .devices
+        .iter()
+        .map(|d| (d.dev_addr.as_str(), d.device.as_deref()))
+        .collect();
+    assert_eq!(
+        devices,
+        [
+            ("260B0001", Some("app/dev")),
+            ("260B0002", Some("app/dev")),
+            ("260BFFFF", None)
+        ]
+    );
+}
+
 #[test]
 fn the_example_gateway_shows_its_last_status() {
     let store = example_store();
