@@ -156,6 +156,10 @@ test('a wrong key gets a banner naming the problem', async () => {
   await banner.waitFor();
   assert.match(await banner.innerText(), /API key/i);
   assert.match(await page.locator('.status-bar .state').innerText(), /error/);
+  // Beside Connect too, in view (on a phone the banner is far below the form).
+  const besideConnect = page.locator('form .form-failure');
+  assert.match(await besideConnect.innerText(), /^Not connected: The API key was not found/);
+  await page.waitForFunction(() => document.querySelector('form .form-failure').getBoundingClientRect().bottom <= window.innerHeight);
   await context.close();
 });
 

@@ -147,17 +147,22 @@ pub fn ConnectForm() -> impl IntoView {
         }
     };
     // Refused, or never reached: the whole form again, to fix what is wrong.
+    // (What went wrong is also said beside Connect: on a phone the banner is
+    // far below the form.)
     let failed = Memo::new(move |_| {
-        viewer.with(|m| {
-            matches!(
-                m.status(),
-                Status::Stopped { reason, .. } if !matches!(reason, crate::stream::session::StopReason::Disconnected)
-            )
+        viewer.with(|m| match m.status() {
+            Status::Stopped { reason, failure }
+                if !matches!(reason, crate::stream::session::StopReason::Disconnected) =>
+            {
+                Some(failure.map_or_else(|| reason.sentence(), |f| f.what.clone()))
+            }
+            _ => None,
         })
     });
     Effect::new(move |_| {
-        if failed.get() {
+        if failed.with(Option::is_some) {
             viewer.edit_form(FormModel::unfold);
+            super::focus::reveal_next_frame(".form-failure");
         }
     });
     // The key and the cluster are remembered once a stream to them opened.
@@ -320,6 +325,9 @@ pub fn ConnectForm() -> impl IntoView {
                 <Show when=move || active() && changed.get()>
                     <button type="submit">"Apply changes"</button>
                 </Show>
+            </div>
+            <div class="field-error form-failure">
+                {move || failed.get().map(|what| view! { <p>{format!("Not connected: {what}")}</p> })}
             </div>
         </form>
     }

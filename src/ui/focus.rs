@@ -1,4 +1,4 @@
-//! Moving the keyboard's place to an element found by a CSS selector.
+//! Moving the keyboard's place (or the page) to an element found by a CSS selector.
 
 use leptos::prelude::request_animation_frame;
 use wasm_bindgen::JsCast;
@@ -22,6 +22,21 @@ pub fn first(selector: &str) {
 /// (drawn by then).
 pub fn first_next_frame(selector: &'static str) {
     request_animation_frame(move || first(selector));
+}
+
+/// Scrolls the page just enough to show the bottom of the first element
+/// matching `selector` (a frame later, once drawn), if it is below the window.
+pub fn reveal_next_frame(selector: &'static str) {
+    request_animation_frame(move || {
+        let Some(el) = element(selector) else { return };
+        let below = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .is_some_and(|h| el.get_bounding_client_rect().bottom() > h);
+        if below {
+            el.scroll_into_view_with_bool(false);
+        }
+    });
 }
 
 /// After Connect folds the form (hiding the focused button), the keyboard's
