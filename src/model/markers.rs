@@ -60,7 +60,7 @@ impl Model {
     pub fn reconnect_lines(&self) -> Folded<(Timestamp, String)> {
         Folded::new(
             self.session()
-                .map(|s| s.markers().map(|m| (m.at, m.to_string())).collect())
+                .map(|s| s.markers().map(|m| (m.at, s.marker_line(m))).collect())
                 .unwrap_or_default(),
         )
     }
@@ -82,8 +82,7 @@ impl Model {
         let starts = self.store().markers();
         let newest = self
             .session()
-            .and_then(|s| s.markers().next_back())
-            .map(ToString::to_string);
+            .and_then(|s| s.markers().next_back().map(|m| s.marker_line(m)));
         MarkersKey {
             starts: starts.len(),
             newest_start: starts.last().map(|m| m.time),

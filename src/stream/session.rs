@@ -148,6 +148,25 @@ impl Session {
         self.markers.iter()
     }
 
+    /// A marker's line as the timeline shows it: the outage still retrying
+    /// says the attempt the status bar says ("Reconnecting (attempt 3)."),
+    /// so the two never read as disagreeing; the others as they ended.
+    pub fn marker_line(&self, m: &ReconnectMarker) -> String {
+        let open = self.marker_open
+            && self
+                .markers
+                .back()
+                .is_some_and(|last| std::ptr::eq(last, m));
+        match &self.state {
+            State::Connecting { attempt } | State::Waiting { attempt, .. }
+                if open && m.stopped.is_none() =>
+            {
+                format!("{} Reconnecting (attempt {attempt}).", m.cause)
+            }
+            _ => m.to_string(),
+        }
+    }
+
     /// The de-duplication memory.
     pub fn seen(&self) -> &SeenIds {
         &self.seen

@@ -248,6 +248,18 @@ fn an_outage_counts_its_attempts_from_one_in_the_status_and_its_marker() {
     );
     wait(s.ended(until, conn, EndCause::Network("refused".into())));
     assert_eq!(attempt(&s), 2, "the next one");
+    // The timeline shows the status bar's number while the outage retries.
+    let shown = |s: &Session| {
+        s.markers()
+            .last()
+            .map(|m| s.marker_line(m))
+            .unwrap_or_default()
+    };
+    assert!(
+        shown(&s).ends_with("Reconnecting (attempt 2)."),
+        "{}",
+        shown(&s)
+    );
 }
 
 #[test]
