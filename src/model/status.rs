@@ -111,6 +111,24 @@ impl Status<'_> {
 }
 
 impl Model {
+    /// What an empty timeline says ([`Status::empty_timeline`]); a capture
+    /// read to the end with none of its lines an event says how many it skipped.
+    pub fn empty_timeline(&self) -> String {
+        let skipped = self.stats.skipped_count;
+        match self.status() {
+            Status::Capture {
+                state: CaptureState::Loaded,
+                ..
+            } if skipped > 0 => {
+                let s = if skipped == 1 { "" } else { "s" };
+                format!(
+                    "The capture holds no events: {skipped} line{s} could not be read as one (“{skipped} skipped malformed” above lists them)."
+                )
+            }
+            status => status.empty_timeline().to_owned(),
+        }
+    }
+
     /// Where the viewer stands now.
     pub fn status(&self) -> Status<'_> {
         match &self.source {

@@ -290,7 +290,7 @@ pub fn Timeline() -> impl IntoView {
     let empty = move || viewer.with(|m| m.store().is_empty());
     let nothing_matches = move || viewer.with(|m| m.store().shown() == 0 && !m.store().is_empty());
     let applied = move || viewer.with(|m| m.applied_filter().unwrap_or_default().to_owned());
-    let empty_text = move || viewer.with(|m| m.status().empty_timeline());
+    let empty_text = move || viewer.with(crate::model::Model::empty_timeline);
     let all_lanes = move || {
         view! {
             // At least as tall as every lane: while the drawn lanes change

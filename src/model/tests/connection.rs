@@ -294,6 +294,20 @@ fn the_arrival_rate_is_shown_only_while_streaming() {
     assert_eq!(m.arrival_rate(0.0), None);
 }
 
+/// A file with no event in it says why the timeline is empty.
+#[test]
+fn a_capture_of_unreadable_lines_says_how_many_were_skipped() {
+    let mut m = Model::new();
+    m.import_started("garbage.ndjson", Some(20), at(0));
+    m.import_bytes(b"not json\n{\"also\": \"not an event\"}\n");
+    m.import_finished();
+    m.flush(0.0);
+    assert_eq!(
+        m.empty_timeline(),
+        "The capture holds no events: 2 lines could not be read as one (“2 skipped malformed” above lists them)."
+    );
+}
+
 #[test]
 fn importing_while_streaming_stops_the_stream_and_its_late_chunks() {
     let (mut m, conn) = streaming(0);
