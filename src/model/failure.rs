@@ -98,29 +98,33 @@ fn unreachable_causes(url: &str, page: &Page) -> Vec<String> {
     causes
 }
 
-/// `failure`, for an attempt to reach a cluster that streamed before in this
-/// session: the address was right, so a wrong URL is not among the causes,
-/// an outage is (and Eventline keeps retrying: it never gives up then).
-pub fn worked_before(cause: &EndCause, opened: bool, mut failure: Failure) -> Failure {
-    if matches!(cause, EndCause::Network(_)) && !opened {
-        failure.causes = vec![
-            "the cluster, or a proxy in front of it, is restarting or down".to_owned(),
-            "the network between this browser and the cluster is down, or a VPN or firewall \
-             now blocks it"
-                .to_owned(),
-        ];
-        failure.hint = Some(
-            "It streamed before in this session: Eventline keeps retrying, and resumes where \
-             the stream stopped, nothing shown twice."
-                .to_owned(),
-        );
-    }
-    failure
+/// How far an attempt got before it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// No answer, and no stream of this session ever opened: the address
+    /// itself may be wrong.
+    Nothing,
+    /// No answer now, but an earlier stream of this session opened: the
+    /// address was right, an outage is likely (and retrying never stops).
+    EarlierStream,
+    /// This stream opened (the server answered) before it ended.
+    ThisStream,
 }
 
-/// Explains how an attempt ended. `opened`: the stream had been opened (so
-/// the server answered) before it ended. `None` for an abort (not a failure).
-pub fn explain(cause: &EndCause, url: &str, opened: bool, page: &Page) -> Option<Failure> {
+/// The causes of an attempt that got no answer from a cluster that
+/// streamed before in this session, most likely first.
+fn outage_causes() -> Vec<String> {
+    vec![
+        "the cluster, or a proxy in front of it, is restarting or down".to_owned(),
+        "the network between this browser and the cluster is down, or a VPN or firewall now \
+         blocks it"
+            .to_owned(),
+    ]
+}
+
+/// Explains how an attempt ended, given how far it got. `None` for an abort
+/// (not a failure).
+pub fn explain(cause: &EndCause, url: &str, reached: Reached, page: &Page) -> Option<Failure> {
     let failure = |what: String, causes: Vec<String>, hint: Option<String>, details| Failure {
         url: url.to_owned(),
         what,
@@ -130,7 +134,17 @@ pub fn explain(cause: &EndCause, url: &str, opened: bool, page: &Page) -> Option
     };
     Some(match cause {
         EndCause::Aborted => return None,
-        EndCause::Network(detail) if !opened => failure(
+        EndCause::Network(detail) if reached == Reached::EarlierStream => failure(
+            format!("Could not reach {url}: the browser got no answer ({detail})."),
+            outage_causes(),
+            Some(
+                "It streamed before in this session: Eventline keeps retrying, and resumes \
+                 where the stream stopped, nothing shown twice."
+                    .into(),
+            ),
+            vec![format!("network error: {detail}")],
+        ),
+        EndCause::Network(detail) if reached == Reached::Nothing => failure(
             format!("Could not reach {url}: the browser got no answer ({detail})."),
             unreachable_causes(url, page),
             Some("Check the cluster URL first: copy it from the Console's address bar.".into()),
@@ -268,7 +282,7 @@ mod tests {
         let f = explain(
             &EndCause::Network("Failed to fetch".into()),
             URL,
-            false,
+            Reached::Nothing,
             &page("https://tools.example.com"),
         )
         .unwrap_or_else(|| panic!("a failure"));
@@ -282,13 +296,29 @@ mod tests {
             .any(|c| c.contains("(CORS)") && c.contains("https://tools.example.com")));
     }
 
+    /// The address worked earlier in the session: an outage, not a wrong URL.
+    #[test]
+    fn no_answer_after_an_earlier_stream_names_an_outage() {
+        let f = explain(
+            &EndCause::Network("Failed to fetch".into()),
+            URL,
+            Reached::EarlierStream,
+            &page("https://tools.example.com"),
+        )
+        .unwrap_or_else(|| panic!("a failure"));
+        assert!(f.what.contains(URL), "{}", f.what);
+        assert!(f.causes[0].contains("restarting or down"), "{:?}", f.causes);
+        assert!(f.causes.iter().all(|c| !c.contains("address or the port")));
+        assert!(f.hint.is_some_and(|h| h.contains("keeps retrying")));
+    }
+
     #[test]
     fn an_http_cluster_from_an_https_page_names_mixed_content_first() {
         let http = "http://tts.example.com/api/v3/events";
         let f = explain(
             &EndCause::Network("x".into()),
             http,
-            false,
+            Reached::Nothing,
             &page("https://p.example"),
         )
         .unwrap_or_else(|| panic!("a failure"));
@@ -297,7 +327,7 @@ mod tests {
         let f = explain(
             &EndCause::Network("x".into()),
             local,
-            false,
+            Reached::Nothing,
             &page("https://p.example"),
         )
         .unwrap_or_else(|| panic!("a failure"));
@@ -305,7 +335,7 @@ mod tests {
         let f = explain(
             &EndCause::Network("x".into()),
             http,
-            false,
+            Reached::Nothing,
             &page("http://p.example"),
         )
         .unwrap_or_else(|| panic!("a failure"));
@@ -321,8 +351,8 @@ mod tests {
             retry_after_secs: None,
             error: html,
         };
-        let f =
-            explain(&cause, URL, false, &Page::default()).unwrap_or_else(|| panic!("a failure"));
+        let f = explain(&cause, URL, Reached::Nothing, &Page::default())
+            .unwrap_or_else(|| panic!("a failure"));
         assert_eq!(
             f.what,
             format!("{URL} answered HTTP 502 with text/html, which does not look like The Things Stack's API.")
@@ -335,8 +365,8 @@ mod tests {
             retry_after_secs: None,
             error: plain,
         };
-        let f =
-            explain(&cause, URL, false, &Page::default()).unwrap_or_else(|| panic!("a failure"));
+        let f = explain(&cause, URL, Reached::Nothing, &Page::default())
+            .unwrap_or_else(|| panic!("a failure"));
         assert!(f.what.contains("HTTP 404 with text/plain"));
         assert!(f.causes[0].contains("not a The Things Stack cluster"));
     }
@@ -353,20 +383,26 @@ mod tests {
             retry_after_secs: Some(7),
             error,
         };
-        let f = explain(&cause, URL, true, &Page::default()).unwrap_or_else(|| panic!("a failure"));
+        let f = explain(&cause, URL, Reached::ThisStream, &Page::default())
+            .unwrap_or_else(|| panic!("a failure"));
         assert!(f.what.contains("wait 7 s"), "{}", f.what);
     }
 
     #[test]
     fn an_abort_is_not_a_failure_and_a_stall_says_how_long() {
         assert_eq!(
-            explain(&EndCause::Aborted, URL, true, &Page::default()),
+            explain(
+                &EndCause::Aborted,
+                URL,
+                Reached::ThisStream,
+                &Page::default()
+            ),
             None
         );
         let f = explain(
             &EndCause::Silent(Duration::from_secs(120)),
             URL,
-            true,
+            Reached::ThisStream,
             &Page::default(),
         )
         .unwrap_or_else(|| panic!("a failure"));

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::failure::{explain, for_shared_key, worked_before, Failure};
+use super::failure::{explain, for_shared_key, Failure, Reached};
 use super::{Model, SkippedFrame, Source};
 use crate::form::{ApiKey, ValidForm};
 use crate::share::ViewState;
@@ -291,14 +291,14 @@ impl Model {
             return Todo::Stop;
         };
         if current {
-            let worked = live.session.ever_connected();
-            let failure = explain(&cause, &live.url(), opened, &page).map(|f| {
-                if worked {
-                    worked_before(&cause, opened, f)
-                } else {
-                    f
-                }
-            });
+            let reached = if opened {
+                Reached::ThisStream
+            } else if live.session.ever_connected() {
+                Reached::EarlierStream
+            } else {
+                Reached::Nothing
+            };
+            let failure = explain(&cause, &live.url(), reached, &page);
             live.failure = match live.form.shared_until {
                 Some(until) => failure.map(|f| for_shared_key(f, &cause, until)),
                 None => failure,
