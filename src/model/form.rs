@@ -236,11 +236,7 @@ impl FormModel {
                 }
             };
         }
-        let policy = self.policy();
-        match self
-            .input
-            .validate_for(&policy, &self.saved, self.confirmed.as_deref())
-        {
+        match self.validated() {
             Ok(valid) => {
                 self.errors = FormErrors::default();
                 if !self.input.remember {
@@ -258,20 +254,24 @@ impl FormModel {
         }
     }
 
+    /// The form as typed, checked (fields, and whether the cluster may get
+    /// the key), with no effect on what the form shows.
+    fn validated(&self) -> Result<ValidForm, FormErrors> {
+        self.input
+            .validate_for(&self.policy(), &self.saved, self.confirmed.as_deref())
+    }
+
     /// Whether the form, as typed, is not `running` (another cluster, key
     /// or request, or something no longer valid): edits to apply.
     pub fn differs_from(&self, running: &ValidForm) -> bool {
         if running.shared_until.is_some() || self.shared_in_use().is_some() {
             return false; // a link's key and view: nothing of the form to apply
         }
-        let policy = self.policy();
-        self.input
-            .validate_for(&policy, &self.saved, self.confirmed.as_deref())
-            .map_or(true, |typed| {
-                typed.cluster != running.cluster
-                    || typed.request != running.request
-                    || typed.api_key != running.api_key
-            })
+        self.validated().map_or(true, |typed| {
+            typed.cluster != running.cluster
+                || typed.request != running.request
+                || typed.api_key != running.api_key
+        })
     }
 
     /// Reconnect pressed while `running` is the session's request: when the
@@ -283,11 +283,7 @@ impl FormModel {
         if running.shared_until.is_some() {
             return None; // a link's key: the form has no other to offer
         }
-        let policy = self.policy();
-        let typed = self
-            .input
-            .validate_for(&policy, &self.saved, self.confirmed.as_deref())
-            .ok()?;
+        let typed = self.validated().ok()?;
         let new_key = typed.cluster == running.cluster
             && typed.request == running.request
             && typed.api_key != running.api_key;

@@ -122,7 +122,7 @@ impl Model {
             } if skipped > 0 => {
                 let s = if skipped == 1 { "" } else { "s" };
                 format!(
-                    "The capture holds no events: {skipped} line{s} could not be read as one (“{skipped} skipped malformed” above lists them)."
+                    "The capture holds no events: {skipped} line{s} could not be read as one (the status bar's “skipped malformed” lists them)."
                 )
             }
             status => status.empty_timeline().to_owned(),

@@ -419,9 +419,11 @@ impl Session {
         self.stopped_at = now;
         // An outage's marker says that retrying stopped, and why (it stays
         // open: a Reconnect continues the same outage).
-        let why = reason.sentence();
-        if let Some(m) = self.open_marker() {
-            m.stopped = Some(why);
+        if self.marker_open {
+            let why = reason.sentence();
+            if let Some(m) = self.open_marker() {
+                m.stopped = Some(why);
+            }
         }
         self.state = State::Stopped { reason };
         self.connect_due = false;

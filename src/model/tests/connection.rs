@@ -304,7 +304,7 @@ fn a_capture_of_unreadable_lines_says_how_many_were_skipped() {
     m.flush(0.0);
     assert_eq!(
         m.empty_timeline(),
-        "The capture holds no events: 2 lines could not be read as one (“2 skipped malformed” above lists them)."
+        "The capture holds no events: 2 lines could not be read as one (the status bar's “skipped malformed” lists them)."
     );
 }
 
