@@ -75,10 +75,7 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
                     match h.devices.iter_mut().find(|d| d.dev_addr == addr) {
                         Some(d) => d.uplinks += 1,
                         None => h.devices.push(HeardDevice {
-                            device: by_addr
-                                .get_or_insert_with(|| devices_by_addr(store))
-                                .get(&addr)
-                                .cloned(),
+                            device: device_with(store, &mut by_addr, &addr),
                             dev_addr: addr,
                             uplinks: 1,
                         }),
@@ -127,10 +124,26 @@ fn dev_addr(e: &Event) -> Option<String> {
     text(m, &["payload", "mac_payload", "f_hdr", "dev_addr"]).map(str::to_ascii_uppercase)
 }
 
+/// The followed device lane that has (or had) DevAddr `addr`. The lanes'
+/// DevAddrs now are read once (`known`); their retained events only for a
+/// DevAddr none of them has now, and then once too.
+fn device_with(
+    store: &Timeline,
+    known: &mut Option<(HashMap<String, String>, bool)>,
+    addr: &str,
+) -> Option<String> {
+    let (by_addr, history) = known.get_or_insert_with(|| (devices_by_addr(store, false), false));
+    if !by_addr.contains_key(addr) && !*history {
+        *by_addr = devices_by_addr(store, true);
+        *history = true;
+    }
+    by_addr.get(addr).cloned()
+}
+
 /// DevAddr (upper-case hex) → the followed device lane that has it: a
-/// lane's DevAddr now first, then those its retained events name (a device
-/// that rejoined had others; its lane header shows only the latest).
-fn devices_by_addr(store: &Timeline) -> HashMap<String, String> {
+/// lane's DevAddr now first, then (`history`) those its retained events name
+/// (a device that rejoined had others; its lane header shows only the latest).
+fn devices_by_addr(store: &Timeline, history: bool) -> HashMap<String, String> {
     let devices = || {
         store
             .lanes()
@@ -142,7 +155,7 @@ fn devices_by_addr(store: &Timeline) -> HashMap<String, String> {
             by_addr.insert(addr.to_ascii_uppercase(), lane.key.clone());
         }
     }
-    for lane in devices() {
+    for lane in devices().filter(|_| history) {
         // Events share their identifiers: each distinct set is read once.
         let mut read = HashSet::new();
         for seq in lane.all().iter() {
