@@ -109,6 +109,16 @@ pub struct RowIds<'e> {
     pub other: Vec<&'e str>,
 }
 
+impl RowIds<'_> {
+    /// What the referred IDs are, as the open row says it.
+    pub fn referred_as(&self) -> &'static str {
+        match self.referred_scope {
+            Some(Scope::Downlink) => "Refers to the downlink: ",
+            _ => "Refers to the uplink: ",
+        }
+    }
+}
+
 /// [`RowIds`] of `event`.
 pub fn row_ids(event: &Event) -> RowIds<'_> {
     let dir = direction(&event.name);
@@ -181,6 +191,7 @@ mod tests {
         assert_eq!(ids.own, ["as:downlink:01A"]);
         assert_eq!(ids.referred, ["gs:uplink:01B"]);
         assert_eq!(ids.referred_scope, Some(Scope::Uplink));
+        assert_eq!(ids.referred_as(), "Refers to the uplink: ");
         assert_eq!(ids.other, ["gs:conn:01C", "x:y:01D"]);
     }
 

@@ -174,10 +174,7 @@ pub fn EventRow(
                     m.store().event(at).map(|e| {
                         let ids = crate::journey::row_ids(e);
                         let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
-                        let referred = match ids.referred_scope {
-                            Some(crate::journey::Scope::Downlink) => "Refers to the downlink: ",
-                            _ => "Refers to the uplink: ",
-                        };
+                        let referred = ids.referred_as();
                         (owned(ids.own), (referred, owned(ids.referred)), owned(ids.other))
                     })
                 })
