@@ -615,10 +615,18 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   writeFileSync(file, lines.join('\n') + '\n');
   const b = await openPage(browser);
   await b.page.goto(`${live.url}/eventline/`);
+  const exportButton = b.page.getByRole('button', { name: 'Export NDJSON' });
+  assert.ok(await exportButton.isDisabled(), 'Export is offered with no events in memory');
   await b.page.locator('.file-button input[type=file]').setInputFiles(file);
   await b.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
   assert.match(await b.page.locator('.status-bar .state').innerText(), /offline capture/);
   assert.deepEqual(await lanesOf(b.page), before);
+  assert.ok(await exportButton.isEnabled(), 'the capture can be exported again');
+  // Nothing more can arrive, and a link would not carry a local file: only what works is offered.
+  for (const [role, name] of [['button', 'Pause'], ['checkbox', 'Follow newest'], ['button', 'Copy link']]) {
+    assert.equal(await b.page.getByRole(role, { name }).count(), 0, `${name} offered for an offline capture`);
+  }
+  assert.equal(await b.page.getByRole('button', { name: 'Share these events' }).count(), 1);
   await b.page.getByRole('button', { name: '1 skipped malformed' }).click();
   assert.match(await b.page.getByRole('list', { name: 'Skipped frames' }).innerText(), /line 3:/);
   assert.deepEqual([...a.problems, ...b.problems], []);

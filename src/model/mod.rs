@@ -222,6 +222,23 @@ impl Model {
         self.paused
     }
 
+    /// Whether events can still arrive, so Pause and Follow newest mean
+    /// something: a live request (streaming, retrying, or stopped, which
+    /// Reconnect resumes). A capture or an empty page brings none; while
+    /// paused, Resume is always offered.
+    pub fn is_live(&self) -> bool {
+        self.paused || matches!(self.source, Source::Live(_))
+    }
+
+    /// Whether Copy link gives a link that shows what is on screen: a
+    /// capture read from a local file is in no link (Share these events
+    /// carries its events); one opened from a link or a snapshot is.
+    pub fn link_reopens_view(&self) -> bool {
+        !matches!(self.source, Source::Capture(_))
+            || self.shared.capture.is_some()
+            || self.shared.snapshot.is_some()
+    }
+
     /// How many events wait for Resume.
     pub fn pending(&self) -> usize {
         self.pending.len()

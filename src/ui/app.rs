@@ -7,12 +7,13 @@
 
 use leptos::prelude::*;
 
+use super::banner::ErrorBanner;
 use super::fleet::Fleet;
 use super::journey::JourneyPanel;
 use super::lane_list::LaneList;
 use super::live::Connection;
 use super::state::Viewer;
-use super::status_bar::{ErrorBanner, StatusBar};
+use super::status_bar::StatusBar;
 use super::timeline::Timeline;
 use super::toolbar::{FilterBox, Toolbar};
 use super::ConnectForm;

@@ -65,10 +65,14 @@ pub fn ExportButtons() -> impl IntoView {
             Err(e) => format!("Export failed: {e}."),
         }));
     };
+    // Nothing in memory: a file of no events helps no one (paused events
+    // join the timeline on Resume, and are exported then).
+    let empty = move || viewer.with(|m| m.store().is_empty());
+    let nothing = move || empty().then_some("No events in memory to export yet");
     view! {
         <div class="export" role="group" aria-label="Export">
-            <button type="button" on:click=move |_| run(Format::Ndjson)>"Export NDJSON"</button>
-            <button type="button" on:click=move |_| run(Format::JsonArray)>"Export JSON"</button>
+            <button type="button" prop:disabled=empty title=nothing on:click=move |_| run(Format::Ndjson)>"Export NDJSON"</button>
+            <button type="button" prop:disabled=empty title=nothing on:click=move |_| run(Format::JsonArray)>"Export JSON"</button>
             <label class="check" title=REDACTION_NOTE>
                 <input type="checkbox" prop:checked=redact
                     on:change=move |ev| redact.set(event_target_checked(&ev)) />

@@ -5,6 +5,7 @@
 //! content is always rendered as text.
 
 mod app;
+mod banner;
 mod cluster_warning;
 mod connect_form;
 mod event_row;

@@ -148,7 +148,9 @@ pub fn CopyLink() -> impl IntoView {
         });
     };
     view! {
-        <button type="button" on:click=copy>"Copy link"</button>
-        <span class="copy-status" role="status">{move || status.get()}</span>
+        <Show when=move || viewer.with(|m| m.link_reopens_view())>
+            <button type="button" on:click=copy>"Copy link"</button>
+            <span class="copy-status" role="status">{move || status.get()}</span>
+        </Show>
     }
 }

@@ -107,14 +107,16 @@ pub fn Toolbar() -> impl IntoView {
             <Toggle label="UTC" on=Signal::derive(move || s().utc) flip=|m| m.toggle_utc() />
             <Toggle label="Time since previous" on=Signal::derive(move || s().relative) flip=|m| m.toggle_relative() />
             <Toggle label="Fleet" on=Signal::derive(move || viewer.with(|m| m.fleet_view().open)) flip=|m| m.toggle_fleet() />
-            <label class="check">
-                <input type="checkbox" prop:checked=move || s().follow
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        viewer.act(|m| m.set_follow(on));
-                    } />
-                "Follow newest"
-            </label>
+            <Show when=move || viewer.with(|m| m.is_live())>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || s().follow
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            viewer.act(|m| m.set_follow(on));
+                        } />
+                    "Follow newest"
+                </label>
+            </Show>
             <Show when=lanes_mode>
                 <button type="button" on:click=move |_| viewer.act(|m| m.collapse_all())>"Collapse all lanes"</button>
                 <button type="button" on:click=move |_| viewer.act(|m| m.expand_all())>"Expand all lanes"</button>

@@ -99,3 +99,31 @@ fn under_a_filter_only_lanes_with_a_match_are_listed() {
     m.set_filter("");
     assert_eq!(keys(&m).len(), 2);
 }
+
+#[test]
+fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
+    let mut m = Model::new();
+    assert!(!m.is_live(), "nothing can arrive before Connect");
+    m.connect(form("app-1"), view("app-1"), at(0), 1);
+    assert!(m.is_live() && m.link_reopens_view());
+    m.pause();
+    m.user_disconnect(at(1_000));
+    assert!(
+        m.is_live(),
+        "stopped: Reconnect resumes it, and Resume stays offered"
+    );
+    m.import_started("field-test.ndjson", None, at(2_000));
+    assert!(
+        !m.is_paused() && !m.is_live(),
+        "a capture brings nothing more"
+    );
+    assert!(
+        !m.link_reopens_view(),
+        "a local file is in no link: Copy link would open an empty viewer"
+    );
+    m.import_link_started("captures/field-test.ndjson", at(3_000));
+    assert!(
+        m.link_reopens_view(),
+        "a capture named by a link is in the link"
+    );
+}
