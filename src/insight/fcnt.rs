@@ -49,6 +49,21 @@ pub struct Reset {
     pub why: &'static str,
 }
 
+impl Reset {
+    /// What happened, in a user's words, e.g. "new session (DevAddr
+    /// changed) after FCnt 41; it began at FCnt 0".
+    pub fn words(&self) -> String {
+        let (from, to) = (self.from, self.to);
+        match self.why {
+            "new session (DevAddr changed)" => {
+                format!("new session (DevAddr changed) after FCnt {from}; it began at FCnt {to}")
+            }
+            "FCnt reset" => format!("FCnt went back from {from} to {to}, same DevAddr"),
+            why => format!("{why} from {from} to {to}"),
+        }
+    }
+}
+
 /// The counters of a device's uplinks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counters {

@@ -92,9 +92,9 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             .iter()
             .rev()
             .take(3)
-            .map(|r| format!("{} ({} → {})", r.why, r.from, r.to))
+            .map(crate::insight::Reset::words)
             .collect();
-        view! { <p class="health-note">{format!("FCnt reset: {}", items.join("; "))}</p> }
+        view! { <p class="health-note">{format!("Counter restarts, newest first: {}.", items.join("; "))}</p> }
     });
     let per = c.per().map_or_else(|| "–".to_owned(), percent);
     let interval = format!(

@@ -1,7 +1,7 @@
 //! Frame counters: gaps, resets, wrap, retransmissions, duplicates, PER.
 
 use super::*;
-use crate::insight::{counters, uplinks};
+use crate::insight::{counters, uplinks, Reset};
 
 fn counted(seq: &[(i64, u32, &str)]) -> crate::insight::Counters {
     let events = seq
@@ -51,6 +51,14 @@ fn a_counter_that_starts_again_is_a_reset_not_a_gap() {
     assert_eq!(c.missed, 0, "{c:?}");
     let whys: Vec<&str> = c.resets.iter().map(|r| r.why).collect();
     assert_eq!(whys, ["FCnt reset", "new session (DevAddr changed)"]);
+    let words: Vec<String> = c.resets.iter().map(Reset::words).collect();
+    assert_eq!(
+        words,
+        [
+            "FCnt went back from 501 to 0, same DevAddr",
+            "new session (DevAddr changed) after FCnt 1; it began at FCnt 3"
+        ]
+    );
     assert_eq!(c.received, 6);
     assert_eq!(c.range, Some((3, 4)));
 }
@@ -72,6 +80,10 @@ fn sixteen_bit_counters_wrap_and_32_bit_ones_do_not() {
     let c = counted(&[(0, 5, "A"), (60_000, 40_000, "A")]);
     assert_eq!(c.missed, 0);
     assert_eq!(c.resets.first().map(|r| r.why), Some("FCnt jumped"));
+    assert_eq!(
+        c.resets.first().map(Reset::words).as_deref(),
+        Some("FCnt jumped from 5 to 40000")
+    );
 }
 
 #[test]
