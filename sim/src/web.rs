@@ -201,7 +201,7 @@ pub async fn viewer_config(State(state): State<AppState>, headers: HeaderMap) ->
         "cluster_url": format!("http://{host}"),
         "demo_api_key": demo_key,
         "entities": entities,
-        "banner": "Demo: a simulated cluster (eventline-sim), filled in below. Press Connect.",
+        "banner": "Demo: a simulated cluster (eventline-sim); its address and key are filled in.",
     }))
     .into_response()
 }
