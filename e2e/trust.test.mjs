@@ -82,11 +82,15 @@ test('a link to another cluster never gets a remembered key, and a typed one onl
 
   // Nothing connects by itself; typing a key and pressing Connect is refused until Trust.
   await page.getByLabel('API key', { exact: true }).fill('NNSXS.TYPEDBYUSER.NOTTHESAVEDONE');
+  await page.setViewportSize({ width: 1280, height: 800 }); // the warning and Connect do not fit in one window
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.locator('#cluster-url-error').getByText(/Confirm the cluster first: your API key would be sent to/).waitFor();
   // The keyboard lands on the safe choice: Enter again does not trust the host.
   await page.waitForFunction(() => document.activeElement?.textContent?.trim() === "Don't trust it");
   await new Promise((r) => setTimeout(r, 500));
+  // The whole warning is in view, the sentence saying what the button is for included.
+  const said = await warning.locator('.sentence').evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(said >= 0, `the warning's first line is above the window (top ${said})`);
   assert.deepEqual(await withKey(attacker), [], 'a key reached the other cluster before Trust');
 
   // The user trusts it deliberately: the typed key (not the saved one) goes there.

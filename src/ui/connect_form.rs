@@ -107,11 +107,11 @@ pub fn ConnectForm() -> impl IntoView {
             let warned = viewer.form_untracked(|f| {
                 matches!(f.cluster_check(), Some(ClusterCheck::Confirm { .. }))
             });
-            super::focus::first(if warned {
-                ".cluster-warning button"
+            if warned {
+                super::focus::first_within(".cluster-warning button", ".cluster-warning");
             } else {
-                "form.connect [aria-invalid=true]"
-            });
+                super::focus::first("form.connect [aria-invalid=true]");
+            }
             return;
         };
         store_saved(viewer);

@@ -18,6 +18,31 @@ pub fn first(selector: &str) {
     }
 }
 
+/// Focuses the first element matching `selector` and shows the whole of
+/// the first element matching `around` (the box that says what the focused
+/// button is for): focusing alone scrolls only the button into view, which
+/// can leave the box's first lines above the window.
+pub fn first_within(selector: &str, around: &str) {
+    let Some(el) = element(selector) else { return };
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = el.focus_with_options(&options);
+    let (Some(boxed), Some(height)) = (
+        element(around),
+        web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64()),
+    ) else {
+        return;
+    };
+    let rect = boxed.get_bounding_client_rect();
+    if rect.top() < 0.0 || rect.height() > height {
+        boxed.scroll_into_view_with_bool(true);
+    } else if rect.bottom() > height {
+        boxed.scroll_into_view_with_bool(false);
+    }
+}
+
 /// [`first`], a frame later: for an element a change just made visible
 /// (drawn by then).
 pub fn first_next_frame(selector: &'static str) {
