@@ -211,9 +211,7 @@ impl Model {
     /// last figure would stay) and for a capture (its figure would only be
     /// how fast the file was read).
     pub fn arrival_rate(&self, now_ms: f64) -> Option<f64> {
-        let running = self
-            .session()
-            .is_some_and(|s| !matches!(s.state(), crate::stream::session::State::Stopped { .. }));
+        let running = self.session().is_some_and(|s| !s.is_stopped());
         running.then(|| self.stats.rate(now_ms))
     }
 
@@ -223,11 +221,19 @@ impl Model {
     }
 
     /// Whether events can still arrive, so Pause and Follow newest mean
-    /// something: a live request (streaming, retrying, or stopped, which
-    /// Reconnect resumes). A capture or an empty page brings none; while
+    /// something: a session connecting, streaming or retrying. A stopped
+    /// one (until Reconnect), a capture or an empty page brings none; while
     /// paused, Resume is always offered.
     pub fn is_live(&self) -> bool {
-        self.paused || matches!(self.source, Source::Live(_))
+        self.paused || self.session().is_some_and(|s| !s.is_stopped())
+    }
+
+    /// Whether the user's own key opened a stream of this request (so a
+    /// share key can be made with it): not after a refused key.
+    pub fn key_worked(&self) -> bool {
+        self.live_request()
+            .is_some_and(|f| f.shared_until.is_none())
+            && self.session().is_some_and(|s| s.ever_connected())
     }
 
     /// Whether Copy link gives a link that shows what is on screen: a
@@ -318,8 +324,12 @@ impl Model {
         self.incoming.extend(events);
     }
 
-    /// Pause: new events wait (counted) until [`Model::resume`].
+    /// Pause: new events wait (counted) until [`Model::resume`]; nothing
+    /// to pause unless events can arrive ([`Model::is_live`]).
     pub fn pause(&mut self) {
+        if !self.is_live() {
+            return;
+        }
         self.paused = true;
         self.touch();
     }

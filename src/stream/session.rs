@@ -404,6 +404,12 @@ impl Session {
         })
     }
 
+    /// Whether nothing more is tried until Reconnect (the user disconnected,
+    /// the server refused, or the attempts ran out).
+    pub fn is_stopped(&self) -> bool {
+        matches!(self.state(), State::Stopped { .. })
+    }
+
     /// Whether a stream of this session was ever open.
     pub fn ever_connected(&self) -> bool {
         self.ever_connected

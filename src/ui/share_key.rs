@@ -180,7 +180,7 @@ pub fn ShareWithKey() -> impl IntoView {
     let choices = Memo::new(move |_| {
         viewer.with(|m| {
             m.live_request()
-                .filter(|f| f.shared_until.is_none())
+                .filter(|_| m.key_worked())
                 .map(|f| ShareTarget::choices(&f.request.identifiers))
                 .unwrap_or_default()
         })

@@ -106,12 +106,20 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
     assert!(!m.is_live(), "nothing can arrive before Connect");
     m.connect(form("app-1"), view("app-1"), at(0), 1);
     assert!(m.is_live() && m.link_reopens_view());
+    assert!(
+        !m.key_worked(),
+        "no share key before the key opened a stream"
+    );
+    m.user_disconnect(at(500));
+    assert!(
+        !m.is_live(),
+        "disconnected: nothing arrives until Reconnect"
+    );
+    let (mut m, _conn) = streaming(0);
+    assert!(m.is_live() && m.key_worked());
     m.pause();
     m.user_disconnect(at(1_000));
-    assert!(
-        m.is_live(),
-        "stopped: Reconnect resumes it, and Resume stays offered"
-    );
+    assert!(m.is_live(), "paused: Resume stays offered");
     m.import_started("field-test.ndjson", None, at(2_000));
     assert!(
         !m.is_paused() && !m.is_live(),
@@ -121,6 +129,8 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
         !m.link_reopens_view(),
         "a local file is in no link: Copy link would open an empty viewer"
     );
+    m.pause();
+    assert!(!m.is_paused(), "the 'p' key pauses nothing in a capture");
     m.import_link_started("captures/field-test.ndjson", at(3_000));
     assert!(
         m.link_reopens_view(),
