@@ -49,7 +49,6 @@ const STAGES: [(&str, &[&str], &[&str]); 6] = [
             "ns.down.data.schedule.fail",
             "ns.down.join.schedule.fail",
             "gs.down.schedule.fail",
-            "as.down.data.failed.forward",
         ],
     ),
     (
@@ -69,20 +68,32 @@ const STAGES: [(&str, &[&str], &[&str]); 6] = [
     ),
 ];
 
+/// The Application Server's echo of a failure at any stage (TTS sends it
+/// after the stage's own failure event, if there is one).
+const FAILED_FORWARD: &str = "as.down.data.failed.forward";
+
+/// What an uplink says about the downlink before it (the uplink carried its
+/// ACK, or did not): not about the reply to this uplink.
+const ACK_OF_EARLIER: [&str; 2] = ["as.down.data.ack.forward", "as.down.data.nack.forward"];
+
 /// The lifecycle of the journey's downlink: the journey itself for a
 /// downlink, the reply (join-accept, class A downlink) for an uplink;
 /// `None` when there is no downlink.
 pub fn lifecycle(kind: &Kind, steps: &[Step]) -> Option<Lifecycle> {
     let downlink: Vec<&Step> = match kind {
         Kind::Downlink { .. } => steps.iter().collect(),
-        _ => steps.iter().filter(|s| s.how == How::Reply).collect(),
+        _ => steps
+            .iter()
+            .filter(|s| s.how == How::Reply && !ACK_OF_EARLIER.contains(&s.event.name.as_str()))
+            .collect(),
     };
     let is_step = |s: &&&Step| {
         STAGES.iter().any(|(_, ok, bad)| {
             ok.contains(&s.event.name.as_str()) || bad.contains(&s.event.name.as_str())
         })
     };
-    if !downlink.iter().any(|s| is_step(&s)) {
+    let echo = downlink.iter().find(|s| s.event.name == FAILED_FORWARD);
+    if echo.is_none() && !downlink.iter().any(|s| is_step(&s)) {
         return None;
     }
     let join = downlink.iter().any(|s| s.event.name.contains(".join."));
@@ -125,6 +136,18 @@ pub fn lifecycle(kind: &Kind, steps: &[Step]) -> Option<Lifecycle> {
             },
         };
         stages.push(stage);
+    }
+    // Only the echo says it failed: at the first stage after the last one reached.
+    if let Some(echo) = echo.filter(|_| !stages.iter().any(|s| s.failed)) {
+        let next = stages
+            .iter()
+            .rposition(|s| s.at.is_some())
+            .map_or(0, |i| i + 1);
+        if let Some(stage) = stages.get_mut(next) {
+            stage.at = Some(echo.offset_ns);
+            stage.detail = reason(&echo.event);
+            stage.failed = true;
+        }
     }
     let summary = summary(&stages, join);
     Some(Lifecycle { stages, summary })

@@ -123,6 +123,9 @@ fn groups<'a>(store: &'a Timeline, lane_key: &str) -> Vec<Vec<&'a Event>> {
     for g in &mut groups {
         g.reverse();
     }
+    // Newest first by when each message began (the time its row shows):
+    // a downlink's last step can come after a later uplink's first.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.first().map(|e| e.time)));
     groups
 }
 
@@ -161,9 +164,13 @@ fn message(store: &Timeline, events: &[&Event]) -> Option<Message> {
             .map(|e| e.time.unix_nanos() - start)
             .filter(|&n| n > 0),
     };
+    let f_cnt = events.iter().find_map(|e| f_cnt(e)).or_else(|| match kind {
+        MessageKind::Downlink => downlink_f_cnt(store, events),
+        _ => None,
+    });
     Some(Message {
         kind,
-        f_cnt: events.iter().find_map(|e| f_cnt(e)),
+        f_cnt,
         f_port: events.iter().find_map(|e| f_port(e)),
         time: first.time,
         status,
@@ -276,6 +283,17 @@ fn downlink_status(steps: &[Step]) -> MessageStatus {
     }
 }
 
+/// A downlink's FCnt from its Gateway Server steps (in the gateway's lane,
+/// not the device's): the steps that share the downlink's own IDs.
+fn downlink_f_cnt(store: &Timeline, events: &[&Event]) -> Option<u64> {
+    let first = events.first()?;
+    own_ids(first)
+        .flat_map(|id| store.correlated(id))
+        .filter_map(|seq| store.event(seq))
+        .filter(|e| e.name.starts_with("gs.down."))
+        .find_map(f_cnt)
+}
+
 /// First gateway reception (a `gs.up.receive` in the store, or the earliest
 /// `received_at` of the NS's `rx_metadata`) → `as.up.data.forward`.
 fn uplink_time(store: &Timeline, events: &[&Event]) -> Option<i64> {
@@ -336,6 +354,17 @@ pub fn f_cnt(event: &Event) -> Option<u64> {
     ]
     .iter()
     .find_map(|p| message.pointer(p).and_then(Value::as_u64))
+    .or_else(|| raw_f_cnt(message.get("raw_payload")?.as_str()?))
+}
+
+/// The FCnt on air (its low 16 bits) of a data message's PHYPayload, for
+/// events that carry only `raw_payload` (the Gateway Server's downlink
+/// steps): MHDR, DevAddr (4 bytes), FCtrl, then FCnt, little-endian.
+fn raw_f_cnt(base64: &str) -> Option<u64> {
+    let bytes = crate::tts::preview::decode_base64(base64)?;
+    let data_message = matches!(bytes.first()? >> 5, 2..=5);
+    let f_cnt = bytes.get(6..8)?;
+    data_message.then(|| u64::from(u16::from_le_bytes([f_cnt[0], f_cnt[1]])))
 }
 
 fn f_port(event: &Event) -> Option<u64> {

@@ -1,7 +1,7 @@
 //! The grouping rules on hand-made streams: what must and must not join.
 
 use super::*;
-use crate::journey::{downlink_statuses, messages, How, MessageKind, Scope};
+use crate::journey::{downlink_statuses, lifecycle, messages, How, MessageKind, Scope};
 
 const UP_A: [&str; 4] = ["gs:conn:C1", "gs:up:host:H1", "gs:uplink:A", "ns:uplink:NA"];
 const UP_B: [&str; 4] = ["gs:conn:C1", "gs:up:host:H1", "gs:uplink:B", "ns:uplink:NB"];
@@ -110,6 +110,48 @@ fn a_downlink_in_an_uplinks_window_is_its_reply_not_part_of_it() {
         names(&acker),
         ["ns.up.data.receive", "as.down.data.ack.forward"]
     );
+    assert_eq!(
+        lifecycle(&acker.kind, &acker.steps),
+        None,
+        "the ACK is the earlier downlink's, not a reply to this uplink"
+    );
+}
+
+#[test]
+fn a_downlink_too_late_for_its_window_failed_at_transmission_not_scheduling() {
+    let d = ["as:downlink:D", "ns:downlink:ND"];
+    let late = r#"{"@type":"type.googleapis.com/google.protobuf.Value","value":"TOO_LATE"}"#;
+    let store = store_of(vec![
+        event("as.down.data.receive", 100, "dev1", &d[..1], ""),
+        event("ns.down.data.schedule.success", 300, "dev1", &d, ""),
+        event("gs.down.send", 310, "gw:g1", &d, ""),
+        event("gs.down.tx.fail", 1300, "gw:g1", &d, late),
+        event("ns.down.transmission.fail", 1310, "dev1", &d, ""),
+        event("as.down.data.failed.forward", 1320, "dev1", &d, ""),
+    ]);
+    let j = journey_of(&store, find(&store, "as.down.data.receive", ""));
+    let life = lifecycle(&j.kind, &j.steps).expect("a downlink");
+    let failed: Vec<&str> = life
+        .stages
+        .iter()
+        .filter(|s| s.failed)
+        .map(|s| s.label)
+        .collect();
+    assert_eq!(failed, ["transmitted"], "{life:?}");
+    assert_eq!(
+        life.summary,
+        "The downlink stopped at “transmitted”: too late."
+    );
+    // With no event of its own stage, the Application Server's echo names
+    // the stage after the last one reached.
+    let store = store_of(vec![
+        event("as.down.data.receive", 100, "dev1", &d[..1], ""),
+        event("as.down.data.failed.forward", 120, "dev1", &d[..1], ""),
+    ]);
+    let j = journey_of(&store, find(&store, "as.down.data.receive", ""));
+    let life = lifecycle(&j.kind, &j.steps).expect("a downlink");
+    let failed = life.stages.iter().find(|s| s.failed).map(|s| s.label);
+    assert_eq!(failed, Some("forwarded to the Network Server"));
 }
 
 #[test]
@@ -244,4 +286,36 @@ fn a_device_lane_lists_one_message_per_uplink_join_and_downlink() {
         downs.iter().map(|m| m.status.clone()).collect::<Vec<_>>()
     );
     assert!(downlink_statuses(&store, "soil-sensors/soil-node-01").is_empty());
+}
+
+#[test]
+fn messages_are_newest_first_by_when_they_began_and_a_downlink_has_its_fcnt_on_air() {
+    let d = ["as:downlink:D", "ns:downlink:ND"];
+    // `A0` confirmed down, DevAddr 260B0DF8, FCtrl 0, FCnt 0x002D: 45 on air.
+    let raw = r#"{"raw_payload":"oPgNCyYALQAClqhLgIysog=="}"#;
+    let store = store_of(vec![
+        event("as.down.data.receive", 100, "dev1", &d[..1], ""),
+        event("gs.down.send", 300, "gw:g1", &d, raw),
+        event("ns.up.data.receive", 3000, "dev1", &["ns:uplink:NA"], ""),
+        event("ns.down.transmission.fail", 5000, "dev1", &d, ""),
+    ]);
+    let (list, _) = messages(&store, "app/dev1", 10);
+    let rows: Vec<(MessageKind, Option<u64>)> = list.iter().map(|m| (m.kind, m.f_cnt)).collect();
+    assert_eq!(
+        rows,
+        [
+            (MessageKind::Uplink, None),
+            (MessageKind::Downlink, Some(45))
+        ],
+        "the downlink began first, though its last step is the newest"
+    );
+    // A join-accept's PHYPayload (MType 1) has no FCnt.
+    let accept = event(
+        "gs.down.send",
+        1,
+        "gw:g1",
+        &d,
+        r#"{"raw_payload":"IAAAAAAAAAAAAAAA"}"#,
+    );
+    assert_eq!(crate::journey::messages::f_cnt(&accept), None);
 }
