@@ -150,12 +150,7 @@ fn words(query: &str) -> Result<Vec<Word>, String> {
                 was_quoted = true;
             }
             c if c.is_whitespace() && !quoted => {
-                if !word.is_empty() || was_quoted {
-                    out.push(Word {
-                        text: std::mem::take(&mut word),
-                        quoted: was_quoted,
-                    });
-                }
+                end_word(&mut out, std::mem::take(&mut word), was_quoted);
                 was_quoted = false;
             }
             c => word.push(c),
@@ -166,13 +161,21 @@ fn words(query: &str) -> Result<Vec<Word>, String> {
             "“\"{word}” opens a quote that is not closed: end it with \" (quotes match text exactly, case included)"
         ));
     }
-    if !word.is_empty() || was_quoted {
-        out.push(Word {
-            text: word,
-            quoted: was_quoted,
-        });
-    }
+    end_word(&mut out, word, was_quoted);
     Ok(out)
+}
+
+/// Ends a word: joined to the last one when it continues a comparison typed
+/// with spaces (`rssi < -100` is `rssi<-100`), else a word of its own.
+fn end_word(out: &mut Vec<Word>, text: String, quoted: bool) {
+    let last = out.last_mut().filter(|last| {
+        !last.quoted && !quoted && predicate::continues_comparison(&last.text, &text)
+    });
+    if let Some(last) = last {
+        last.text.push_str(&text);
+    } else if !text.is_empty() || quoted {
+        out.push(Word { text, quoted });
+    }
 }
 
 /// A name pattern may use `*` and `?`; brackets have no meaning in one.

@@ -16,6 +16,7 @@ mod values;
 use super::fields::Fields;
 use super::glob::glob;
 use crate::tts::{EntityIds, Event};
+pub use syntax::continues_comparison;
 use syntax::{field, split, unknown, Field, Op};
 use values::{bounds, hex_value};
 

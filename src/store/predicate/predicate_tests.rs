@@ -518,3 +518,18 @@ fn previews_are_computed_when_a_row_or_a_term_needs_them_and_once() {
     assert_eq!(idle.previews_computed(), n);
     assert_eq!(idle.warm_previews(50), 0, "nothing left");
 }
+
+#[test]
+fn a_comparison_typed_with_spaces_is_one_comparison() {
+    let all = examples();
+    let joined = which(&all, "rssi<-100");
+    assert!(!joined.is_empty());
+    for spaced in ["rssi < -100", "rssi <-100", "rssi< -100", "RSSI  <  -100"] {
+        assert_eq!(which(&all, spaced), joined, "{spaced}");
+    }
+    assert_eq!(which(&all, "sf >= 10"), which(&all, "sf>=10"));
+    assert_eq!(which(&all, "-rssi < -100"), which(&all, "-rssi<-100"));
+    // Only after a field: other words stay text, quoted ones too.
+    assert_eq!(which(&all, "forward < 3"), which(&all, "forward \"<\" 3"));
+    assert!(Filter::parse("\"rssi\" < -100").is_ok());
+}

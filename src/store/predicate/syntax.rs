@@ -54,6 +54,16 @@ pub enum Op {
 
 /// `key`, operator and value of a term shaped like `word<op>value`, where
 /// `word` starts with a letter and holds letters, digits, `-` and `_`.
+/// Whether `next` continues the comparison `prev` began, typed with
+/// spaces (`rssi < -100`, `snr >= 5`): `prev` names a field (or the field
+/// and its operator) and one of the two holds the operator at their seam.
+pub fn continues_comparison(prev: &str, next: &str) -> bool {
+    const OPS: [char; 3] = ['<', '>', '='];
+    let key = prev.trim_start_matches('-').trim_end_matches(OPS);
+    let is_field = matches!(field(&key.to_ascii_lowercase()), Some(Some(Field::Num(_))));
+    is_field && !key.is_empty() && (prev.ends_with(OPS) || next.starts_with(OPS))
+}
+
 pub fn split(word: &str) -> Option<(&str, Op, &str)> {
     let at = word.find(['<', '>', '=', ':'])?;
     let (key, rest) = word.split_at(at);
