@@ -53,14 +53,33 @@ impl Model {
         self.touch();
     }
 
+    /// What Health and Fleet measure "last seen" and silences from: `now`
+    /// (ns), or a capture's newest event (a file's events are not "764 days
+    /// ago" because the file is old).
+    fn health_now(&self, now: i64) -> i64 {
+        match self.capture_state() {
+            Some(_) => self.store.newest_time().unwrap_or(now),
+            None => now,
+        }
+    }
+
+    /// How a time before [`Model::health_now`] reads: "5 s ago", or for a
+    /// capture "5 s before the capture's end".
+    pub fn ago(&self) -> &'static str {
+        match self.capture_state() {
+            Some(_) => "before the capture's end",
+            None => "ago",
+        }
+    }
+
     /// A device lane's health at `now` (ns).
     pub fn device_health(&self, lane: &str, now: i64) -> DeviceHealth {
-        device_health(&self.store, lane, now)
+        device_health(&self.store, lane, self.health_now(now))
     }
 
     /// A gateway lane's health at `now` (ns).
     pub fn gateway_health(&self, lane: &str, now: i64) -> GatewayHealth {
-        gateway_health(&self.store, lane, now)
+        gateway_health(&self.store, lane, self.health_now(now))
     }
 
     pub fn fleet_view(&self) -> FleetView {
@@ -87,7 +106,12 @@ impl Model {
 
     /// The fleet's rows in the chosen order, at `now` (ns).
     pub fn fleet_rows(&self, now: i64) -> Vec<FleetRow> {
-        fleet(&self.store, now, self.fleet.by, self.fleet.descending)
+        fleet(
+            &self.store,
+            self.health_now(now),
+            self.fleet.by,
+            self.fleet.descending,
+        )
     }
 
     /// Shows the uplinks around a gap: the device's events with an FCnt

@@ -280,6 +280,9 @@ impl Model {
         if j.asked.is_empty() && self.snapshot_note().is_some() {
             return Some("Only the steps the snapshot holds are shown.".to_owned());
         }
+        if j.asked.is_empty() && self.capture_state().is_some() {
+            return Some("Only the steps the capture holds are shown.".to_owned());
+        }
         if j.asked.is_empty() {
             return (!self.can_fetch()).then(|| {
                 "Only the steps in memory are shown: connect to the cluster to fetch the others."

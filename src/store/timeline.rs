@@ -260,6 +260,15 @@ impl Timeline {
         self.flat.iter().filter_map(|s| self.event(s))
     }
 
+    /// The time of the newest retained event (ns).
+    pub fn newest_time(&self) -> Option<i64> {
+        self.flat
+            .iter()
+            .rev()
+            .find_map(|s| self.event(s))
+            .map(|e| e.time.unix_nanos())
+    }
+
     /// Retained events carrying this correlation ID, in arrival order.
     pub fn correlated(&self, id: &str) -> Vec<Seq> {
         self.correlations

@@ -89,7 +89,7 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
     view! {
         <tr>
             <th scope="row"><button type="button" class="link" on:click=jump>{r.lane.clone()}</button></th>
-            <td>{r.last_seen_ns.map(|n| format!("{} ago", span(n))).unwrap_or_default()}</td>
+            <td>{r.last_seen_ns.map(|n| format!("{} {}", span(n), viewer.with_untracked(|m| m.ago()))).unwrap_or_default()}</td>
             <td class:strong={r.missed > 0}>{r.per.map(|p| format!("{} ({})", percent(p), r.missed)).unwrap_or_default()}</td>
             <td>{r.rssi.map(|v| decimal(v, 1)).unwrap_or_default()}</td>
             <td class=snr_class>{r.snr.map(|v| decimal(v, 2)).unwrap_or_default()}</td>

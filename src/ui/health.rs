@@ -103,7 +103,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         h.longest_silence_ns.map_or_else(|| "–".to_owned(), span),
         h.last_seen_ns.map_or_else(
             || "no uplink in memory".to_owned(),
-            |n| format!("last seen {} ago", span(n))
+            |n| format!(
+                "last seen {} {}",
+                span(n),
+                viewer.with_untracked(|m| m.ago())
+            )
         ),
     );
     let rates = h

@@ -93,3 +93,38 @@ fn numbers_filter_to_the_events_behind_them() {
     m.open_event("soil-sensors/soil-node-01", 0);
     assert_eq!(m.selected(), Some("U1"));
 }
+
+#[test]
+fn a_captures_devices_were_last_seen_before_its_end_not_before_today() {
+    const EXAMPLES: &str = include_str!("../../../data/example-events.jsonl");
+    let mut m = Model::new();
+    m.import_started("field-test.ndjson", None, at(0));
+    m.import_bytes(EXAMPLES.as_bytes());
+    m.import_finished();
+    m.flush(0.0);
+    let today = at(1_000_000_000).unix_nanos(); // years after the capture
+    let day = 86_400 * 1_000_000_000_i64;
+    let rows = m.fleet_rows(today);
+    assert!(!rows.is_empty());
+    let seen: Vec<i64> = rows.iter().filter_map(|r| r.last_seen_ns).collect();
+    assert!(
+        !seen.is_empty() && seen.iter().all(|&n| (0..day).contains(&n)),
+        "{:?}",
+        rows.iter().map(|r| r.last_seen_ns).collect::<Vec<_>>()
+    );
+    let device = m
+        .device_health("soil-sensors/soil-node-01", today)
+        .last_seen_ns;
+    assert!(device.is_some_and(|n| (0..day).contains(&n)), "{device:?}");
+    assert_eq!(m.ago(), "before the capture's end");
+    // A journey says where its steps come from, not "connect to fetch".
+    m.open_journey_id("ns:uplink:01JB96GXT9ESQAH4PYVMF8QS76");
+    assert!(m.journey().is_some());
+    assert_eq!(
+        m.journey_note().as_deref(),
+        Some("Only the steps the capture holds are shown.")
+    );
+    // Live, the same device is measured from now.
+    let (live, _) = streaming(0);
+    assert_eq!(live.ago(), "ago");
+}
