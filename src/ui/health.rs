@@ -64,7 +64,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         .enumerate()
         .map(|(i, g)| {
             let gap = g.clone();
-            let text = format!("{} missed ({})", g.count, g.range());
+            let text = g.range();
             let title = match &g.session {
                 Some(addr) => format!("Show the uplinks around this gap (session DevAddr {addr})"),
                 None => "Show the uplinks around this gap".to_owned(),
@@ -76,13 +76,19 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             }
         })
         .collect_view();
+    // After a restart the range is the latest session's; gaps can be earlier.
+    let since = if c.resets.is_empty() {
+        ""
+    } else {
+        " since the last counter restart"
+    };
     let range = c
         .range
         .map(|(a, b)| {
             if a == b {
-                format!(" · FCnt {a}")
+                format!(" · FCnt {a}{since}")
             } else {
-                format!(" · FCnt {a}–{b}")
+                format!(" · FCnt {a}–{b}{since}")
             }
         })
         .unwrap_or_default();
