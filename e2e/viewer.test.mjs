@@ -629,6 +629,15 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   assert.equal(await b.page.getByRole('button', { name: 'Share these events' }).count(), 1);
   await b.page.getByRole('button', { name: '1 skipped malformed' }).click();
   assert.match(await b.page.getByRole('list', { name: 'Skipped frames' }).innerText(), /line 3:/);
+
+  // Into the streaming page, an import asks first; No keeps the stream and its events.
+  let question = null;
+  a.page.once('dialog', (d) => { question = d.message(); d.dismiss(); });
+  await a.page.locator('.file-button input[type=file]').setInputFiles(file);
+  assert.match(question ?? '', new RegExp(`^Importing incident.ndjson ends the stream and replaces the ${expected.total} events in memory\\. Export them first`));
+  await a.page.waitForTimeout(300);
+  assert.match(await a.page.locator('.status-bar .state').innerText(), /streaming|back-filling/);
+  assert.deepEqual(await lanesOf(a.page), before);
   assert.deepEqual([...a.problems, ...b.problems], []);
   await a.context.close();
   await b.context.close();

@@ -46,6 +46,13 @@ impl Model {
         }
     }
 
+    /// What an import would throw away: the events in memory (paused ones
+    /// included), and whether it ends a stream; `None` when nothing is lost.
+    pub fn import_would_replace(&self) -> Option<(usize, bool)> {
+        let events = self.store.len() + self.pending.len();
+        (events > 0 || self.is_live()).then_some((events, self.is_live()))
+    }
+
     /// A capture called `name` (`size` bytes, when known) starts loading: any
     /// live stream ends (the shell stops it), the timeline starts empty.
     pub fn import_started(&mut self, name: &str, size: Option<u64>, now: Timestamp) {

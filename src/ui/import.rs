@@ -37,6 +37,26 @@ fn js_error(e: &wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "no reason given".into())
 }
 
+/// Asks before an import throws away a stream or the events in memory (a
+/// file dropped on the page by mistake would end a debugging session).
+fn confirmed_replacing(viewer: Viewer, name: &str) -> bool {
+    let Some((events, live)) = viewer.with_untracked(|m| m.import_would_replace()) else {
+        return true;
+    };
+    let ends = if live { "ends the stream" } else { "" };
+    let question = match events {
+        0 => format!("Importing {name} {ends}. Import anyway?"),
+        n => format!(
+            "Importing {name} {ends}{and}replaces the {} events in memory. Export them first to keep them. Import anyway?",
+            super::format::count(n as u64),
+            and = if live { " and " } else { "" },
+        ),
+    };
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(&question).ok())
+        .unwrap_or(false)
+}
+
 /// Reads a capture's bytes from `reader` into the model until the end (or
 /// until something newer than `generation` starts).
 async fn read_capture(
@@ -109,6 +129,9 @@ async fn read_capture(
 
 /// Reads `file` into the timeline, replacing what was there.
 pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
+    if !confirmed_replacing(viewer, &file.name()) {
+        return;
+    }
     let generation = connection.begin();
     let size = file.size();
     viewer.act(|m| m.import_started(&file.name(), Some(size as u64), now()));

@@ -115,8 +115,17 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
         !m.is_live(),
         "disconnected: nothing arrives until Reconnect"
     );
-    let (mut m, _conn) = streaming(0);
+    assert_eq!(Model::new().import_would_replace(), None);
+    let (mut m, conn) = streaming(0);
     assert!(m.is_live() && m.key_worked());
+    assert_eq!(
+        m.import_would_replace(),
+        Some((0, true)),
+        "it ends the stream"
+    );
+    m.bytes(conn, at(10), frame("E1", 10).as_bytes());
+    m.flush(0.0);
+    assert_eq!(m.import_would_replace(), Some((1, true)));
     m.pause();
     m.user_disconnect(at(1_000));
     assert!(m.is_live(), "paused: Resume stays offered");
@@ -131,6 +140,11 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
     );
     m.pause();
     assert!(!m.is_paused(), "the 'p' key pauses nothing in a capture");
+    assert_eq!(
+        m.import_would_replace(),
+        None,
+        "an empty capture loses nothing"
+    );
     m.import_link_started("captures/field-test.ndjson", at(3_000));
     assert!(
         m.link_reopens_view(),
