@@ -149,6 +149,9 @@ test('a gateway shows its traffic and connections; the fleet puts the sickest fi
     await lane(page, 'gateway parking-gw-north').waitFor({ timeout: 30_000 });
     const gw = await health(page, 'gateway parking-gw-north');
     await gw.getByText('disconnected').first().waitFor({ timeout: 90_000 });
+    // Until it connects again (about a minute), its lane and its panel's first line say so.
+    assert.match(await gw.locator('.health-alert').innerText(), /^Disconnected since \S+: nothing is received or sent through it/);
+    assert.match(await lane(page, 'gateway parking-gw-north').locator('.lane-alert').innerText(), /^disconnected since \S+$/);
     const text = await gw.innerText();
     assert.match(text, /Uplinks\s+\d+ in memory · \d+ in the last 30 min/);
     assert.match(text, /Devices heard\s+\d+ DevAddrs/);

@@ -22,7 +22,9 @@ mod tests;
 pub use device::{device_health, DeviceHealth, Downlinks, GatewayReception, Point, Spread};
 pub use fcnt::{counters, Counters, Gap, Reset, MAX_GAP};
 pub use fleet::{fleet, matrix_gateways, sort, Column, FleetRow};
-pub use gateway::{gateway_health, Connection, GatewayHealth, HeardDevice, MINUTES};
+pub use gateway::{
+    disconnected_since, gateway_health, Connection, GatewayHealth, HeardDevice, MINUTES,
+};
 pub use joins::{joins, repeated, Join, Outcome};
 pub use problems::{problems, Problem};
 pub use radio::{

@@ -7,7 +7,7 @@ use crate::insight::{
     device_health, fleet, gateway_health, Column, DeviceHealth, FleetRow, Gap, GatewayHealth,
 };
 use crate::store::Seq;
-use crate::tts::EntityIds;
+use crate::tts::{EntityIds, Timestamp};
 
 /// How a panel recomputed every second paces itself: it gives the page at
 /// least nine tenths of the time, so a panel over a device with tens of
@@ -75,6 +75,11 @@ impl Model {
     /// A device lane's health at `now` (ns).
     pub fn device_health(&self, lane: &str, now: i64) -> DeviceHealth {
         device_health(&self.store, lane, self.health_now(now))
+    }
+
+    /// When a gateway lane's gateway disconnected, if it is disconnected.
+    pub fn gateway_disconnected(&self, lane: &str) -> Option<Timestamp> {
+        crate::insight::disconnected_since(&self.store, lane).map(Timestamp::from_unix_nanos)
     }
 
     /// A gateway lane's health at `now` (ns).

@@ -75,7 +75,15 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
         .map(|(why, n)| format!("{why} ×{n}"))
         .collect::<Vec<_>>()
         .join(" · ");
+    let away = h.connections.last().filter(|c| !c.connected).map(|c| {
+        view! {
+            <p class="health-alert">
+                {format!("Disconnected since {}: nothing is received or sent through it until it connects again.", clock(viewer, c.time))}
+            </p>
+        }
+    });
     view! {
+        {away}
         <dl class="health-grid">
             <dt>"Uplinks"</dt>
             <dd>

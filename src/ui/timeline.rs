@@ -166,6 +166,19 @@ fn LaneView(
             viewer.act(|m| m.toggle_health(&key));
         }
     };
+    // A gateway that went away says so on its lane, not only in its Health.
+    let disconnected = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            if !is_gateway() {
+                return None;
+            }
+            let utc = viewer.with(|m| m.settings().utc);
+            viewer
+                .with(|m| m.gateway_disconnected(&key))
+                .map(|t| format!("disconnected since {}", time::display(t, utc).1))
+        })
+    };
     let count = move || head.with(|h| h.as_ref().map_or((0, 0), |h| h.2));
     let last_seen = move || {
         let utc = viewer.with(|m| m.settings().utc);
@@ -199,6 +212,7 @@ fn LaneView(
                     {move || { let (shown, all) = count(); format::shown_of(shown, all) }}
                 </span>
                 <span class="lane-seen">{move || last_seen().map(|t| format!("last {t}"))}</span>
+                {move || disconnected.get().map(|text| view! { <span class="lane-alert">{text}</span> })}
                 {move || is_device().then(|| view! {
                     <button type="button" class="toggle lane-messages" aria-pressed=move || as_messages.get().to_string()
                         on:click=toggle_messages.clone()>

@@ -2,7 +2,7 @@
 //! status, downlink failures.
 
 use super::*;
-use crate::insight::{gateway_health, MINUTES};
+use crate::insight::{disconnected_since, gateway_health, MINUTES};
 
 const GW: &str = r#"{"gateway_ids":{"gateway_id":"gw1"}}"#;
 
@@ -57,6 +57,25 @@ fn traffic_devices_connections_and_downlink_failures() {
     assert_eq!(conns, [true, false, true]);
     assert_eq!(h.downlinks_sent, 1);
     assert_eq!(h.downlink_failures, [("too late".to_owned(), 1)]);
+    assert_eq!(
+        disconnected_since(&store, "gw:gw1"),
+        None,
+        "connected again"
+    );
+}
+
+#[test]
+fn a_gateway_that_went_away_says_since_when() {
+    let mut events = vec![
+        event("gs.gateway.connect", 0, GW, &[], "null"),
+        gs_up(1_000, "260B0001"),
+        event("gs.gateway.disconnect", 100_000, GW, &[], "null"),
+    ];
+    let store = store_of(events.clone());
+    assert_eq!(disconnected_since(&store, "gw:gw1"), Some(ns(100_000)));
+    assert_eq!(disconnected_since(&store, "gw:other"), None);
+    events.push(event("gs.gateway.connect", 200_000, GW, &[], "null"));
+    assert_eq!(disconnected_since(&store_of(events), "gw:gw1"), None);
 }
 
 /// A device that rejoined had another DevAddr: the gateway's uplinks with
