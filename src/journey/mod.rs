@@ -127,6 +127,9 @@ impl Journey {
             Kind::Downlink { f_cnt: None } => "downlink".to_owned(),
         };
         let (end, outcome) = self.outcome();
+        if self.steps.iter().filter(|s| s.how != How::Reply).count() < 2 {
+            return format!("{what} → {outcome} (only one step here, so no timing)");
+        }
         format!("{what} → {outcome}: {}", span(end - start))
     }
 

@@ -319,3 +319,19 @@ fn messages_are_newest_first_by_when_they_began_and_a_downlink_has_its_fcnt_on_a
     );
     assert_eq!(crate::journey::messages::f_cnt(&accept), None);
 }
+
+#[test]
+fn a_journey_of_one_step_claims_no_timing() {
+    let store = store_of(vec![event(
+        "as.up.data.forward",
+        1000,
+        "dev1",
+        &["as:up:X", "ns:uplink:NX"],
+        "",
+    )]);
+    let j = journey_of(&store, find(&store, "as.up.data.forward", ""));
+    assert_eq!(
+        j.headline(),
+        "uplink → forwarded to the application (only one step here, so no timing)"
+    );
+}
