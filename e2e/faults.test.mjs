@@ -170,8 +170,8 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
   const reconnects = count(status, /([\d,]+) reconnects?/);
   const received = count(status, /([\d,]+) events received/);
   const shown = count(status, /([\d,]+) shown/);
-  // Past three, the earlier reconnects fold under one line: open it, as a user would.
-  const earlier = page.locator('.marker-earlier summary', { hasText: 'earlier reconnects' });
+  // Past three, the earlier markers fold under one line: open it, as a user would.
+  const earlier = page.locator('.marker-earlier summary', { hasText: 'earlier connection markers' });
   if (await earlier.count()) await earlier.click();
   const markers = await page.locator('.marker-reconnect').allInnerTexts();
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click();

@@ -311,22 +311,24 @@ test('many connection markers fold, and following in the flat view keeps the new
     await connect.click();
     await page.getByText(`${i} reconnect${i === 1 ? '' : 's'}`).first().waitFor({ timeout: 10_000 });
   }
-  await page.getByText('3 earlier stream starts').first().waitFor({ timeout: 10_000 });
+  // Six starts and five ends: the latest three one per line, the earlier eight under one line.
+  await page.getByText('8 earlier connection markers').first().waitFor({ timeout: 10_000 });
   const markers = page.getByRole('list', { name: 'Connection markers' });
-  // The latest three of each kind one per line, the earlier ones under one line each.
-  assert.equal(await markers.locator('> .marker-reconnect').count(), 3);
+  assert.equal(await markers.locator('> .marker:not(.marker-earlier)').count(), 3);
   // Each Connect asked to follow, though the form folding on it moved the page: still following.
   const follow = page.getByLabel('Follow newest');
   assert.equal(await follow.isChecked(), true);
-  await markers.getByText('2 earlier reconnects').click();
+  await markers.getByText('8 earlier connection markers').click();
   // Opening a fold to read it stops following, which would scroll it under the bar.
   await page.waitForFunction(() => !document.querySelector('.toolbar input[type=checkbox]').checked);
-  await markers.getByText('3 earlier stream starts').click();
-  assert.equal(await markers.locator('details[open]').count(), 2);
+  assert.equal(await markers.locator('details[open]').count(), 1);
   const lines = markers.locator('.marker-reconnect');
   assert.equal(await lines.count(), 5);
   for (let i = 0; i < 5; i += 1) assert.ok(await lines.nth(i).isVisible(), `reconnect line ${i} shows`);
   for (const m of await lines.allInnerTexts()) assert.match(m, /^Stream ended \S+ — Stopped: Disconnected\. Reconnected; \d+ events? back-filled\.$/);
+  // In time order: each stream's end before the start that followed it.
+  const order = (await markers.locator('.marker:not(.marker-earlier)').allInnerTexts()).map((t) => t.split(' ')[1]).join(' ');
+  assert.equal(order, 'started ended started ended started ended started ended started ended started');
   // Open, the markers leave no room for a row in the window under the bar.
   const room = await page.evaluate(() => {
     const head = document.querySelector('.sticky-head').getBoundingClientRect();
@@ -418,6 +420,8 @@ test('a dropped stream reconnects, resumes and shows each event once', async () 
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.getByText('2 reconnects').waitFor({ timeout: 20_000 });
   await page.waitForFunction(() => document.querySelector('.status-bar .state').innerText === 'streaming');
+  // Three starts and two ends: the earliest two fold under one line; open it, as a user would.
+  await page.locator('.marker-earlier summary', { hasText: '2 earlier connection markers' }).click();
   const markers = await page.locator('.marker-reconnect').allInnerTexts();
   assert.equal(markers.length, 2);
   for (const m of markers) assert.match(m, /The server ended the stream\. Reconnected; \d+ events? back-filled\./);

@@ -1,11 +1,30 @@
-//! The connection markers as the timeline shows them: of each kind (stream
-//! starts, reconnects) the three most recent one per line and, past four,
-//! the earlier ones folded under one line, so a flaky link, which adds one
-//! of each per reconnect, does not push the newest events off the page.
+//! The connection markers as the timeline shows them: stream starts and
+//! stream ends in time order, the three most recent one per line and, past
+//! four, the earlier ones folded under one line, so a flaky link, which adds
+//! two per reconnect, does not push the newest events off the page.
 
 use super::Model;
 use crate::store::Marker;
 use crate::tts::Timestamp;
+
+/// One line of the connection markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkerLine {
+    /// A stream went live (the server's `events.stream.start`), with the
+    /// event names it was asked for (none: all).
+    Started { at: Timestamp, names: Vec<String> },
+    /// A stream ended (the browser's clock): the session's line on why and
+    /// what followed.
+    Ended { at: Timestamp, line: String },
+}
+
+impl MarkerLine {
+    pub fn at(&self) -> Timestamp {
+        match self {
+            MarkerLine::Started { at, .. } | MarkerLine::Ended { at, .. } => *at,
+        }
+    }
+}
 
 /// See [`Model::markers_key`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +108,29 @@ impl Model {
             reconnects: self.reconnects(),
             newest,
         }
+    }
+
+    /// Every connection marker in time order, a stream's end before the
+    /// start that followed it, folded as [`Folded`] says. (Starts carry the
+    /// server's time, ends the browser's; a clock skew of more than the
+    /// reconnect delay could swap a pair, never lose one.)
+    pub fn marker_lines(&self) -> Folded<MarkerLine> {
+        let starts = self.store().markers().iter().map(|m| {
+            let crate::store::MarkerKind::StreamStarted { names } = &m.kind;
+            MarkerLine::Started {
+                at: m.time,
+                names: names.clone(),
+            }
+        });
+        let ends = self.session().into_iter().flat_map(|s| {
+            s.markers().map(|m| MarkerLine::Ended {
+                at: m.at,
+                line: s.marker_line(m),
+            })
+        });
+        let mut all: Vec<MarkerLine> = starts.chain(ends).collect();
+        all.sort_by_key(MarkerLine::at);
+        Folded::new(all)
     }
 
     /// The stream-start markers as the timeline shows them (see [`Folded`]):

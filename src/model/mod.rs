@@ -43,7 +43,7 @@ pub use form_shared::SharedLink;
 pub use health::{recompute_due, FleetView};
 pub use journey::{Answer, Fetch, OpenJourney, MAX_ASKED};
 pub use live::{Open, Todo};
-pub use markers::{Folded, MarkersKey, RECENT_MARKERS};
+pub use markers::{Folded, MarkerLine, MarkersKey, RECENT_MARKERS};
 pub use snapshot::{Share, SNAPSHOT_NAME};
 pub use stats::{SkippedFrame, Stats, MAX_SKIPPED_KEPT};
 pub use status::Status;

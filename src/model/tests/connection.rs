@@ -148,6 +148,21 @@ fn many_reconnects_fold_all_but_the_latest_three_under_one_line() {
         (3, RECENT_MARKERS)
     );
     assert_eq!(starts.recent[2].time, at(65_010));
+    // As the timeline shows them: one list in time order, each end before
+    // the start that followed it (the first start came before the stream).
+    let lines = m.marker_lines();
+    let kinds: String = lines
+        .earlier
+        .iter()
+        .chain(&lines.recent)
+        .map(|l| match l {
+            MarkerLine::Started { .. } => 'S',
+            MarkerLine::Ended { .. } => 'E',
+        })
+        .collect();
+    assert_eq!(kinds, "ESESESESESESE", "{lines:?}");
+    assert_eq!(lines.recent.len(), RECENT_MARKERS);
+    assert_eq!(lines.recent.last().map(MarkerLine::at), Some(at(81_000)));
 }
 
 #[test]
