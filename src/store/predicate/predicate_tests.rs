@@ -528,6 +528,12 @@ fn a_comparison_typed_with_spaces_is_one_comparison() {
         assert_eq!(which(&all, spaced), joined, "{spaced}");
     }
     assert_eq!(which(&all, "sf >= 10"), which(&all, "sf>=10"));
+    assert_eq!(which(&all, "fport : 2"), which(&all, "fport:2"));
+    assert!(!which(&all, "fport: 2").is_empty());
+    assert_eq!(
+        which(&all, "gw = rooftop-gw-01"),
+        which(&all, "gw=rooftop-gw-01")
+    );
     assert_eq!(which(&all, "-rssi < -100"), which(&all, "-rssi<-100"));
     // Only after a field: other words stay text, quoted ones too.
     assert_eq!(which(&all, "forward < 3"), which(&all, "forward \"<\" 3"));

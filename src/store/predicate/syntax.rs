@@ -52,18 +52,24 @@ pub enum Op {
     Colon,
 }
 
-/// `key`, operator and value of a term shaped like `word<op>value`, where
-/// `word` starts with a letter and holds letters, digits, `-` and `_`.
 /// Whether `next` continues the comparison `prev` began, typed with
-/// spaces (`rssi < -100`, `snr >= 5`): `prev` names a field (or the field
-/// and its operator) and one of the two holds the operator at their seam.
+/// spaces (`rssi < -100`, `snr >= 5`, `fport : 2`, `gw = rooftop-gw-01`):
+/// `prev` names a field that takes a value (or is the field and its
+/// operator) and one of the two holds the operator at their seam.
 pub fn continues_comparison(prev: &str, next: &str) -> bool {
-    const OPS: [char; 3] = ['<', '>', '='];
+    const OPS: [char; 4] = ['<', '>', '=', ':'];
     let key = prev.trim_start_matches('-').trim_end_matches(OPS);
-    let is_field = matches!(field(&key.to_ascii_lowercase()), Some(Some(Field::Num(_))));
-    is_field && !key.is_empty() && (prev.ends_with(OPS) || next.starts_with(OPS))
+    let takes_value = matches!(
+        field(&key.to_ascii_lowercase()),
+        Some(Some(
+            Field::Num(_) | Field::Gateway | Field::DevAddr | Field::DevEui
+        ))
+    );
+    takes_value && (prev.ends_with(OPS) || next.starts_with(OPS))
 }
 
+/// `key`, operator and value of a term shaped like `word<op>value`, where
+/// `word` starts with a letter and holds letters, digits, `-` and `_`.
 pub fn split(word: &str) -> Option<(&str, Op, &str)> {
     let at = word.find(['<', '>', '=', ':'])?;
     let (key, rest) = word.split_at(at);
