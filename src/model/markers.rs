@@ -111,26 +111,32 @@ impl Model {
     }
 
     /// Every connection marker in time order, a stream's end before the
-    /// start that followed it, folded as [`Folded`] says. (Starts carry the
-    /// server's time, ends the browser's; a clock skew of more than the
-    /// reconnect delay could swap a pair, never lose one.)
+    /// start that followed it, folded as [`Folded`] says. Starts carry the
+    /// server's time and ends the browser's, so an end sorts no later than
+    /// the start that followed it (`ReconnectMarker::next_start`), whatever
+    /// the skew between the two clocks.
     pub fn marker_lines(&self) -> Folded<MarkerLine> {
         let starts = self.store().markers().iter().map(|m| {
             let crate::store::MarkerKind::StreamStarted { names } = &m.kind;
-            MarkerLine::Started {
+            let line = MarkerLine::Started {
                 at: m.time,
                 names: names.clone(),
-            }
+            };
+            ((m.time, 1), line)
         });
         let ends = self.session().into_iter().flat_map(|s| {
-            s.markers().map(|m| MarkerLine::Ended {
-                at: m.at,
-                line: s.marker_line(m),
+            s.markers().map(|m| {
+                let key = m.next_start.map_or(m.at, |next| next.min(m.at));
+                let line = MarkerLine::Ended {
+                    at: m.at,
+                    line: s.marker_line(m),
+                };
+                ((key, 0), line)
             })
         });
-        let mut all: Vec<MarkerLine> = starts.chain(ends).collect();
-        all.sort_by_key(MarkerLine::at);
-        Folded::new(all)
+        let mut all: Vec<((Timestamp, u8), MarkerLine)> = starts.chain(ends).collect();
+        all.sort_by_key(|(key, _)| *key);
+        Folded::new(all.into_iter().map(|(_, line)| line).collect())
     }
 
     /// The stream-start markers as the timeline shows them (see [`Folded`]):

@@ -260,6 +260,13 @@ impl Session {
     pub fn event(&mut self, event: &Event) -> Accept {
         if event.is_stream_start() {
             self.stream_started = Some(event.time);
+            let reopened = self
+                .markers
+                .back_mut()
+                .filter(|m| m.reconnected_at.is_some());
+            if let Some(m) = reopened.filter(|m| m.next_start.is_none()) {
+                m.next_start = Some(event.time);
+            }
             if self.backfill_until.is_some() {
                 self.backfill_until = Some(event.time);
             }

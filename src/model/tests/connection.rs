@@ -406,3 +406,28 @@ fn a_tail_is_shown_as_a_back_fill_until_it_is_complete_or_quiet() {
     // Two seconds without an event: the history is all there, as far as anyone can tell.
     assert_eq!(m.headline(3_500.0), "streaming");
 }
+
+#[test]
+fn a_streams_end_reads_before_the_start_that_followed_whatever_the_clocks_say() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(100), start_frame(50).as_bytes());
+    m.flush(0.0);
+    // The browser's clock is 2 s ahead of the server's: the stream ends at
+    // 10 s on ours, and the next stream starts at 8.7 s on the server's.
+    let wait = wait_of(m.ended(conn, at(10_000), EndCause::Eof));
+    let open = open_of(m.tick(wait));
+    m.opened(open.conn, at(10_600), Some("text/event-stream"), None);
+    m.bytes(open.conn, at(10_700), start_frame(8_700).as_bytes());
+    m.flush(0.0);
+    let lines = m.marker_lines();
+    let kinds: Vec<&str> = lines
+        .earlier
+        .iter()
+        .chain(&lines.recent)
+        .map(|l| match l {
+            MarkerLine::Started { .. } => "started",
+            MarkerLine::Ended { .. } => "ended",
+        })
+        .collect();
+    assert_eq!(kinds, ["started", "ended", "started"], "{lines:?}");
+}

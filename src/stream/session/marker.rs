@@ -26,6 +26,9 @@ pub struct ReconnectMarker {
     pub stopped: Option<String>,
     /// The `after` the resume asked for.
     pub resumed_after: Option<Timestamp>,
+    /// The time of the `events.stream.start` that followed (the server's
+    /// clock): this end comes before it, whatever the two clocks say.
+    pub next_start: Option<Timestamp>,
     /// New events on the new stream no later than its start (`events.stream.start`
     /// time, else `reconnected_at`): what the resume recovered.
     pub backfilled: u64,
@@ -56,6 +59,7 @@ impl ReconnectMarker {
             reconnected_at: None,
             stopped: None,
             resumed_after: None,
+            next_start: None,
             backfilled: 0,
             gap: None,
         });
