@@ -593,6 +593,9 @@ test('export writes every event once, redacted by default, with the lanes the vi
     const lane = page.getByRole('region', { name: label, exact: true });
     assert.match(await lane.locator('.lane-count').innerText(), new RegExp(`^${count} events?$`), label);
   }
+  // The line about the file goes with the events it wrote.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.waitForFunction(() => document.querySelector('.export-status')?.innerText === '');
   assert.deepEqual(problems, []);
   await context.close();
 });

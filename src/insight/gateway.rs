@@ -50,13 +50,14 @@ pub struct GatewayHealth {
     pub problems: Vec<Problem>,
 }
 
-/// The health of the gateway lane `lane`, at `now` (ns).
 /// How many of a gateway's newest events are read for its connection state.
 const CONNECTION_SCAN: usize = 500;
 
 /// When the gateway disconnected, if its latest connection event (among
-/// its newest [`CONNECTION_SCAN`] events) says it did: what an operator
-/// must see on the lane itself, not only in its Health panel.
+/// its newest [`CONNECTION_SCAN`] events) says it did and nothing it sent
+/// came after (a replaced connection's disconnect can follow the new
+/// connect): what an operator must see on the lane itself, not only in its
+/// Health panel.
 pub fn disconnected_since(store: &Timeline, lane: &str) -> Option<i64> {
     let l = store.lane(lane)?;
     l.all()
@@ -67,13 +68,17 @@ pub fn disconnected_since(store: &Timeline, lane: &str) -> Option<i64> {
         .find(|e| {
             matches!(
                 e.name.as_str(),
-                "gs.gateway.connect" | "gs.gateway.disconnect"
+                "gs.gateway.connect"
+                    | "gs.gateway.disconnect"
+                    | "gs.up.receive"
+                    | "gs.status.receive"
             )
         })
         .filter(|e| e.name == "gs.gateway.disconnect")
         .map(|e| e.time.unix_nanos())
 }
 
+/// The health of the gateway lane `lane`, at `now` (ns).
 pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
     let mut h = GatewayHealth {
         per_minute: vec![0; MINUTES],

@@ -284,10 +284,11 @@ fn downlink_status(steps: &[Step]) -> MessageStatus {
 }
 
 /// A downlink's FCnt from its Gateway Server steps (in the gateway's lane,
-/// not the device's): the steps that share the downlink's own IDs.
+/// not the device's): the steps that share one of the downlink's own IDs.
 fn downlink_f_cnt(store: &Timeline, events: &[&Event]) -> Option<u64> {
-    let first = events.first()?;
-    own_ids(first)
+    events
+        .iter()
+        .flat_map(|e| own_ids(e))
         .flat_map(|id| store.correlated(id))
         .filter_map(|seq| store.event(seq))
         .filter(|e| e.name.starts_with("gs.down."))

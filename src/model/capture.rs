@@ -50,7 +50,8 @@ impl Model {
     /// included), and whether it ends a stream; `None` when nothing is lost.
     pub fn import_would_replace(&self) -> Option<(usize, bool)> {
         let events = self.store.len() + self.pending.len();
-        (events > 0 || self.is_live()).then_some((events, self.is_live()))
+        let streaming = self.session().is_some_and(|s| !s.is_stopped());
+        (events > 0 || streaming).then_some((events, streaming))
     }
 
     /// A capture called `name` (`size` bytes, when known) starts loading: any

@@ -69,6 +69,13 @@ pub fn ExportButtons() -> impl IntoView {
     // join the timeline on Resume, and are exported then).
     let empty = move || viewer.with(|m| m.store().is_empty());
     let nothing = move || empty().then_some("No events in memory to export yet");
+    // "Exported 1,291 events …" belongs to the events it wrote: gone with them
+    // (an import, a new connection, Clear).
+    Effect::new(move |_| {
+        if empty() {
+            status.set(None);
+        }
+    });
     view! {
         <div class="export" role="group" aria-label="Export">
             <button type="button" prop:disabled=empty title=nothing on:click=move |_| run(Format::Ndjson)>"Export NDJSON"</button>

@@ -77,10 +77,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         })
         .collect_view();
     // After a restart the range is the latest session's; gaps can be earlier.
-    let since = if c.resets.is_empty() {
-        ""
-    } else {
+    let restarted = c.resets.iter().any(|r| r.why != "FCnt jumped");
+    let since = if restarted {
         " since the last counter restart"
+    } else {
+        ""
     };
     let range = c
         .range
@@ -100,7 +101,12 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             .take(3)
             .map(crate::insight::Reset::words)
             .collect();
-        view! { <p class="health-note">{format!("Counter restarts, newest first: {}.", items.join("; "))}</p> }
+        let what = match (restarted, c.resets.iter().any(|r| r.why == "FCnt jumped")) {
+            (true, true) => "Counter restarts and jumps",
+            (false, _) => "Counter jumps",
+            (true, false) => "Counter restarts",
+        };
+        view! { <p class="health-note">{format!("{what}, newest first: {}.", items.join("; "))}</p> }
     });
     let per = c.per().map_or_else(|| "–".to_owned(), percent);
     let interval = format!(

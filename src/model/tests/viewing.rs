@@ -129,6 +129,11 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
     m.pause();
     m.user_disconnect(at(1_000));
     assert!(m.is_live(), "paused: Resume stays offered");
+    assert_eq!(
+        m.import_would_replace(),
+        Some((1, false)),
+        "paused but disconnected: no stream to end"
+    );
     m.import_started("field-test.ndjson", None, at(2_000));
     assert!(
         !m.is_paused() && !m.is_live(),
