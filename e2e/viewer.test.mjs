@@ -645,6 +645,12 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   await a.page.waitForTimeout(300);
   assert.match(await a.page.locator('.status-bar .state').innerText(), /streaming|back-filling/);
   assert.deepEqual(await lanesOf(a.page), before);
+  // OK: the capture replaces the stream, and the form offers Connect again (no session to resume).
+  a.page.once('dialog', (d) => d.accept());
+  await a.page.locator('.file-button input[type=file]').setInputFiles(file);
+  await a.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+  assert.equal(await a.page.getByRole('button', { name: 'Reconnect' }).count(), 0);
   assert.deepEqual([...a.problems, ...b.problems], []);
   await a.context.close();
   await b.context.close();

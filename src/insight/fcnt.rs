@@ -51,10 +51,14 @@ pub struct Reset {
 
 impl Reset {
     /// What happened, in a user's words, e.g. "new session (DevAddr
-    /// changed) after FCnt 41; it began at FCnt 0".
+    /// changed) after FCnt 41".
     pub fn words(&self) -> String {
         let (from, to) = (self.from, self.to);
         match self.why {
+            // A new session starts at 0: worth saying only when it did not.
+            "new session (DevAddr changed)" if to == 0 => {
+                format!("new session (DevAddr changed) after FCnt {from}")
+            }
             "new session (DevAddr changed)" => {
                 format!("new session (DevAddr changed) after FCnt {from}; it began at FCnt {to}")
             }

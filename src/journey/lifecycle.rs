@@ -100,7 +100,14 @@ pub fn lifecycle(kind: &Kind, steps: &[Step]) -> Option<Lifecycle> {
     let confirmed = downlink.iter().any(|s| confirmed(&s.event));
     let mut stages = Vec::new();
     for (label, ok, bad) in STAGES {
-        let skip = (join && (label == "queued" || label.starts_with("forwarded")))
+        // Queued and forwarded happen before the uplink whose window a reply
+        // uses (and never for a join-accept): not "not reached" in its lifecycle.
+        let before_uplink = join || !matches!(kind, Kind::Downlink { .. });
+        let skip = (before_uplink
+            && (label == "queued" || label.starts_with("forwarded"))
+            && !downlink.iter().any(|s| {
+                bad.contains(&s.event.name.as_str()) || ok.contains(&s.event.name.as_str())
+            }))
             || (label == "acknowledged"
                 && !confirmed
                 && !downlink.iter().any(|s| {
@@ -223,7 +230,16 @@ fn detail(label: &str, steps: &[&Step], event: &Event) -> String {
                     None
                 }
             });
-            let delay = parse(event).and_then(|d| text(&d, &["delay"]).map(str::to_owned));
+            // A protobuf Duration, "0.774436s": read as the journey's other times.
+            let delay = parse(event).and_then(|d| {
+                let text = text(&d, &["delay"])?;
+                Some(
+                    match text.strip_suffix('s').and_then(|n| n.parse::<f64>().ok()) {
+                        Some(secs) => super::time::span((secs * 1e9) as i64),
+                        None => text.to_owned(),
+                    },
+                )
+            });
             let mut parts = Vec::new();
             if let Some(g) = gateway {
                 parts.push(format!("on {g}"));

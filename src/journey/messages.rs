@@ -373,6 +373,7 @@ fn f_port(event: &Event) -> Option<u64> {
     let message = d.get("message").unwrap_or(&d);
     [
         "/payload/mac_payload/f_port",
+        "/f_port", // an ApplicationDownlink (as.down.data.receive)
         "/uplink_message/f_port",
         "/downlink_ack/f_port",
         "/downlink_sent/f_port",

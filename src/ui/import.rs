@@ -135,6 +135,9 @@ pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
     let generation = connection.begin();
     let size = file.size();
     viewer.act(|m| m.import_started(&file.name(), Some(size as u64), now()));
+    // The stream is over: the form offers Connect again, not a Reconnect
+    // that has no session to resume.
+    viewer.edit_form(crate::model::FormModel::unfold);
     let reader: web_sys::ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
     leptos::task::spawn_local(read_capture(viewer, connection, generation, reader));
 }
@@ -173,6 +176,7 @@ pub fn import_link(viewer: Viewer, connection: Connection, path: String) {
     };
     let generation = connection.begin();
     viewer.act(|m| m.import_link_started(&path, now()));
+    viewer.edit_form(crate::model::FormModel::unfold);
     leptos::task::spawn_local(async move {
         let failed = move |why: String| {
             if connection.is_current(generation) {

@@ -222,10 +222,15 @@ pub fn ShareEvents(
             busy.set(false);
         });
     };
+    let empty = move || viewer.with(|m| m.store().is_empty());
     view! {
         <span class="share-events">
-            <button type="button" on:click=click prop:disabled=move || busy.get()
-                title="A link that holds these events themselves (redacted as Export), for someone without a key">
+            <button type="button" on:click=click prop:disabled=move || busy.get() || empty()
+                title=move || if empty() {
+                    "No events in memory to share yet"
+                } else {
+                    "A link that holds these events themselves (redacted as Export), for someone without a key"
+                }>
                 "Share these events"
             </button>
             <span class="copy-status" role="status">{move || outcome.with(|o| o.as_ref().map(|(s, _)| s.clone()))}</span>

@@ -80,6 +80,12 @@ fn sixteen_bit_counters_wrap_and_32_bit_ones_do_not() {
     let c = counted(&[(0, 5, "A"), (60_000, 40_000, "A")]);
     assert_eq!(c.missed, 0);
     assert_eq!(c.resets.first().map(|r| r.why), Some("FCnt jumped"));
+    // A new session from 0, as they start: no "began at" to say.
+    let session = counted(&[(0, 7, "A"), (60_000, 0, "B")]);
+    assert_eq!(
+        session.resets.first().map(Reset::words).as_deref(),
+        Some("new session (DevAddr changed) after FCnt 7")
+    );
     assert_eq!(
         c.resets.first().map(Reset::words).as_deref(),
         Some("FCnt jumped from 5 to 40000")

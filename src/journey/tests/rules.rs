@@ -115,6 +115,9 @@ fn a_downlink_in_an_uplinks_window_is_its_reply_not_part_of_it() {
         None,
         "the ACK is the earlier downlink's, not a reply to this uplink"
     );
+    // The reply was queued before the uplink: its lifecycle starts at scheduling.
+    let reply = lifecycle(&up.kind, &up.steps).expect("the reply");
+    assert_eq!(reply.stages.first().map(|s| s.label), Some("scheduled"));
 }
 
 #[test]
@@ -294,13 +297,24 @@ fn messages_are_newest_first_by_when_they_began_and_a_downlink_has_its_fcnt_on_a
     // `A0` confirmed down, DevAddr 260B0DF8, FCtrl 0, FCnt 0x002D: 45 on air.
     let raw = r#"{"raw_payload":"oPgNCyYALQAClqhLgIysog=="}"#;
     let store = store_of(vec![
-        event("as.down.data.receive", 100, "dev1", &d[..1], ""),
+        event(
+            "as.down.data.receive",
+            100,
+            "dev1",
+            &d[..1],
+            r#"{"f_port":2}"#,
+        ),
         event("gs.down.send", 300, "gw:g1", &d, raw),
         event("ns.up.data.receive", 3000, "dev1", &["ns:uplink:NA"], ""),
         event("ns.down.transmission.fail", 5000, "dev1", &d, ""),
     ]);
     let (list, _) = messages(&store, "app/dev1", 10);
     let rows: Vec<(MessageKind, Option<u64>)> = list.iter().map(|m| (m.kind, m.f_cnt)).collect();
+    assert_eq!(
+        list.last().and_then(|m| m.f_port),
+        Some(2),
+        "the queued downlink's FPort"
+    );
     assert_eq!(
         rows,
         [

@@ -529,6 +529,12 @@ fn a_comparison_typed_with_spaces_is_one_comparison() {
     }
     assert_eq!(which(&all, "sf >= 10"), which(&all, "sf>=10"));
     assert_eq!(which(&all, "fport : 2"), which(&all, "fport:2"));
+    assert_eq!(which(&all, "kind : gateway"), which(&all, "kind:gateway"));
+    assert_eq!(which(&all, "name : as.up.*"), which(&all, "as.up.*"));
+    assert!(
+        Filter::parse("confirmed : true").is_err(),
+        "says it takes no value"
+    );
     assert!(!which(&all, "fport: 2").is_empty());
     assert_eq!(
         which(&all, "gw = rooftop-gw-01"),

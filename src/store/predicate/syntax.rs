@@ -52,20 +52,16 @@ pub enum Op {
     Colon,
 }
 
-/// Whether `next` continues the comparison `prev` began, typed with
-/// spaces (`rssi < -100`, `snr >= 5`, `fport : 2`, `gw = rooftop-gw-01`):
-/// `prev` names a field that takes a value (or is the field and its
-/// operator) and one of the two holds the operator at their seam.
+/// Whether `next` continues the term `prev` began, typed with spaces
+/// (`rssi < -100`, `fport : 2`, `gw = rooftop-gw-01`, `kind : device`):
+/// `prev` is a field or keyword the filter knows (or that and its
+/// operator) and one of the two holds the operator at their seam. The
+/// joined term then matches, or says what is wrong with it; three words
+/// would search for text and silently show nothing.
 pub fn continues_comparison(prev: &str, next: &str) -> bool {
     const OPS: [char; 4] = ['<', '>', '=', ':'];
     let key = prev.trim_start_matches('-').trim_end_matches(OPS);
-    let takes_value = matches!(
-        field(&key.to_ascii_lowercase()),
-        Some(Some(
-            Field::Num(_) | Field::Gateway | Field::DevAddr | Field::DevEui
-        ))
-    );
-    takes_value && (prev.ends_with(OPS) || next.starts_with(OPS))
+    field(&key.to_ascii_lowercase()).is_some() && (prev.ends_with(OPS) || next.starts_with(OPS))
 }
 
 /// `key`, operator and value of a term shaped like `word<op>value`, where
