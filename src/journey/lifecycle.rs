@@ -74,7 +74,8 @@ const FAILED_FORWARD: &str = "as.down.data.failed.forward";
 
 /// What an uplink says about the downlink before it (the uplink carried its
 /// ACK, or did not): not about the reply to this uplink.
-const ACK_OF_EARLIER: [&str; 2] = ["as.down.data.ack.forward", "as.down.data.nack.forward"];
+pub(super) const ACK_OF_EARLIER: [&str; 2] =
+    ["as.down.data.ack.forward", "as.down.data.nack.forward"];
 
 /// The lifecycle of the journey's downlink: the journey itself for a
 /// downlink, the reply (join-accept, class A downlink) for an uplink;

@@ -64,6 +64,21 @@ impl Step {
     pub fn description(&self) -> &'static str {
         self.event.definition().map_or("", |d| d.description)
     }
+
+    /// How the step belongs to the journey, when not simply by carrying its
+    /// IDs: the ACK or NACK an uplink carries is about the downlink before
+    /// it, not a reply to this uplink.
+    pub fn tag(&self) -> Option<&'static str> {
+        match self.how {
+            How::Inferred => Some("inferred"),
+            How::SameFrame => Some("same frame, another gateway"),
+            How::Reply if lifecycle::ACK_OF_EARLIER.contains(&self.event.name.as_str()) => {
+                Some("about the downlink before")
+            }
+            How::Reply => Some("reply"),
+            How::Carries => None,
+        }
+    }
 }
 
 /// One message through the stack.

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::state::Viewer;
 use super::time;
-use crate::journey::{lifecycle, offset, reception, Heard, How, Journey, Lifecycle, Step};
+use crate::journey::{lifecycle, offset, reception, Heard, Journey, Lifecycle, Step};
 use crate::tts::preview::decimal;
 
 /// The panel, when a journey is open.
@@ -111,13 +111,7 @@ impl JourneyView {
 
 impl StepView {
     fn of(s: &Step) -> Self {
-        let mut tags = Vec::new();
-        match s.how {
-            How::Inferred => tags.push("inferred"),
-            How::SameFrame => tags.push("same frame, another gateway"),
-            How::Reply => tags.push("reply"),
-            How::Carries => {}
-        }
+        let mut tags: Vec<&'static str> = s.tag().into_iter().collect();
         if s.fetched {
             tags.push("fetched from the cluster");
         }

@@ -1,7 +1,7 @@
 //! The grouping rules on hand-made streams: what must and must not join.
 
 use super::*;
-use crate::journey::{downlink_statuses, lifecycle, messages, How, MessageKind, Scope};
+use crate::journey::{downlink_statuses, lifecycle, messages, How, MessageKind, Scope, Step};
 
 const UP_A: [&str; 4] = ["gs:conn:C1", "gs:up:host:H1", "gs:uplink:A", "ns:uplink:NA"];
 const UP_B: [&str; 4] = ["gs:conn:C1", "gs:up:host:H1", "gs:uplink:B", "ns:uplink:NB"];
@@ -115,6 +115,8 @@ fn a_downlink_in_an_uplinks_window_is_its_reply_not_part_of_it() {
         None,
         "the ACK is the earlier downlink's, not a reply to this uplink"
     );
+    let tags: Vec<Option<&str>> = acker.steps.iter().map(Step::tag).collect();
+    assert_eq!(tags, [None, Some("about the downlink before")]);
     // The reply was queued before the uplink: its lifecycle starts at scheduling.
     let reply = lifecycle(&up.kind, &up.steps).expect("the reply");
     assert_eq!(reply.stages.first().map(|s| s.label), Some("scheduled"));
