@@ -624,11 +624,13 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   await b.page.goto(`${live.url}/eventline/`);
   const exportButton = b.page.getByRole('button', { name: 'Export NDJSON' });
   assert.ok(await exportButton.isDisabled(), 'Export is offered with no events in memory');
+  assert.equal(await b.page.getByRole('button', { name: 'Collapse all lanes' }).count(), 0, 'no lanes to fold');
   await b.page.locator('.file-button input[type=file]').setInputFiles(file);
   await b.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
   assert.match(await b.page.locator('.status-bar .state').innerText(), /offline capture/);
   assert.deepEqual(await lanesOf(b.page), before);
   assert.ok(await exportButton.isEnabled(), 'the capture can be exported again');
+  assert.equal(await b.page.getByRole('button', { name: 'Collapse all lanes' }).count(), 1);
   // Nothing more can arrive, and a link would not carry a local file: only what works is offered.
   for (const [role, name] of [['button', 'Pause'], ['checkbox', 'Follow newest'], ['button', 'Copy link']]) {
     assert.equal(await b.page.getByRole(role, { name }).count(), 0, `${name} offered for an offline capture`);

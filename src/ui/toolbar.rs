@@ -99,7 +99,12 @@ fn Toggle(
 pub fn Toolbar() -> impl IntoView {
     let viewer = Viewer::expect();
     let s = move || viewer.with(|m| m.settings());
-    let lanes_mode = move || viewer.with(|m| !m.settings().flat && m.focused_lane().is_none());
+    // Collapse and expand all lanes: only where there are lanes to fold.
+    let lanes_mode = move || {
+        viewer.with(|m| {
+            !m.settings().flat && m.focused_lane().is_none() && m.store().lanes().next().is_some()
+        })
+    };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Timeline view">
             <Toggle label="Flat view" on=Signal::derive(move || s().flat) flip=|m| m.toggle_flat() />
