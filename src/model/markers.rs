@@ -4,7 +4,6 @@
 //! two per reconnect, does not push the newest events off the page.
 
 use super::Model;
-use crate::store::Marker;
 use crate::tts::Timestamp;
 
 /// One line of the connection markers.
@@ -72,18 +71,6 @@ impl<T> Folded<T> {
 }
 
 impl Model {
-    /// The reconnect markers as the timeline shows them (see [`Folded`]),
-    /// each with when its stream ended: up to the session's marker capacity
-    /// (a thousand), which one per line would push the newest events off
-    /// the page on a flaky link.
-    pub fn reconnect_lines(&self) -> Folded<(Timestamp, String)> {
-        Folded::new(
-            self.session()
-                .map(|s| s.markers().map(|m| (m.at, s.marker_line(m))).collect())
-                .unwrap_or_default(),
-        )
-    }
-
     /// A user opened a fold of earlier markers to read them: where the page
     /// scrolls the timeline, following stops, as when they scroll away (it
     /// would scroll what they opened under the bar to show the newest row).
@@ -137,12 +124,6 @@ impl Model {
         let mut all: Vec<((Timestamp, u8), MarkerLine)> = starts.chain(ends).collect();
         all.sort_by_key(|(key, _)| *key);
         Folded::new(all.into_iter().map(|(_, line)| line).collect())
-    }
-
-    /// The stream-start markers as the timeline shows them (see [`Folded`]):
-    /// one more with each reconnect.
-    pub fn stream_starts(&self) -> Folded<Marker> {
-        Folded::new(self.store().markers().to_vec())
     }
 }
 

@@ -101,7 +101,11 @@ fn the_server_ending_the_stream_resumes_after_what_arrived_without_doubles() {
 #[test]
 fn many_reconnects_fold_all_but_the_latest_three_under_one_line() {
     let (mut m, mut conn) = streaming(0);
-    assert_eq!(m.reconnect_lines(), Folded::default());
+    let none = m.marker_lines();
+    assert!(
+        none.earlier.is_empty() && none.recent.is_empty(),
+        "{none:?}"
+    );
     for i in 0..6_i64 {
         let t = 10_000 * (i + 1);
         let wait = wait_of(m.ended(conn, at(t), EndCause::Eof));
@@ -115,10 +119,10 @@ fn many_reconnects_fold_all_but_the_latest_three_under_one_line() {
         m.bytes(open.conn, at(t + 5_100), chunk.as_bytes());
         m.flush(0.0);
         conn = open.conn;
-        if i == 3 {
-            // Four of each: folding one would save no line.
-            assert_eq!(m.reconnect_lines().earlier.len(), 0);
-            assert_eq!(m.stream_starts().recent.len(), 4);
+        if i == 1 {
+            // Two ends and two starts: folding one would save no line.
+            let lines = m.marker_lines();
+            assert_eq!((lines.earlier.len(), lines.recent.len()), (0, 4));
         }
     }
     assert_eq!(m.reconnects(), 6);
@@ -129,30 +133,35 @@ fn many_reconnects_fold_all_but_the_latest_three_under_one_line() {
     assert_eq!(m.markers_key(), key);
     m.ended(conn, at(81_000), EndCause::Eof);
     assert_ne!(m.markers_key(), key);
-    let lines = m.reconnect_lines();
-    assert_eq!(
-        (lines.earlier.len(), lines.recent.len()),
-        (4, RECENT_MARKERS)
-    );
-    let all = m.reconnect_markers();
-    assert_eq!(lines.earlier[0].1, all[0].to_string(), "oldest first");
-    assert_eq!(
-        lines.recent[2].1, "The server ended the stream. Reconnecting (attempt 1).",
-        "the newest last, retrying: the status bar's attempt"
-    );
-    assert_eq!(lines.recent[2].0, at(81_000), "when the stream ended");
-    assert!(lines.recent[2].1.contains("The server ended the stream."));
-    let starts = m.stream_starts();
-    assert_eq!(
-        (starts.earlier.len(), starts.recent.len()),
-        (3, RECENT_MARKERS)
-    );
-    assert_eq!(starts.recent[2].time, at(65_010));
     // As the timeline shows them: one list in time order, each end before
     // the start that followed it (the first start came before the stream).
     let lines = m.marker_lines();
     assert_eq!(marker_kinds(&m), "ESESESESESESE", "{lines:?}");
-    assert_eq!(lines.recent.len(), RECENT_MARKERS);
+    assert_eq!(
+        (lines.earlier.len(), lines.recent.len()),
+        (10, RECENT_MARKERS)
+    );
+    let all = m.reconnect_markers();
+    assert!(
+        matches!(&lines.earlier[0], MarkerLine::Ended { line, .. } if *line == all[0].to_string()),
+        "oldest first: {:?}",
+        lines.earlier[0]
+    );
+    assert!(
+        matches!(&lines.recent[1], MarkerLine::Started { at: t, .. } if *t == at(65_010)),
+        "{:?}",
+        lines.recent[1]
+    );
+    match &lines.recent[2] {
+        MarkerLine::Ended { at: t, line } => {
+            assert_eq!(
+                line, "The server ended the stream. Reconnecting (attempt 1).",
+                "the newest last, retrying: the status bar's attempt"
+            );
+            assert_eq!(*t, at(81_000), "when the stream ended");
+        }
+        other => panic!("the newest line is the stream's end: {other:?}"),
+    }
     assert_eq!(lines.recent.last().map(MarkerLine::at), Some(at(81_000)));
 }
 
