@@ -49,6 +49,11 @@ pub struct Reset {
     pub why: &'static str,
 }
 
+/// The three kinds of [`Reset::why`].
+const NEW_SESSION: &str = "new session (DevAddr changed)";
+const WENT_BACK: &str = "FCnt reset";
+const JUMPED: &str = "FCnt jumped";
+
 impl Reset {
     /// What happened, in a user's words, e.g. "new session (DevAddr
     /// changed) after FCnt 41".
@@ -56,15 +61,17 @@ impl Reset {
         let (from, to) = (self.from, self.to);
         match self.why {
             // A new session starts at 0: worth saying only when it did not.
-            "new session (DevAddr changed)" if to == 0 => {
-                format!("new session (DevAddr changed) after FCnt {from}")
-            }
-            "new session (DevAddr changed)" => {
-                format!("new session (DevAddr changed) after FCnt {from}; it began at FCnt {to}")
-            }
-            "FCnt reset" => format!("FCnt went back from {from} to {to}, same DevAddr"),
+            NEW_SESSION if to == 0 => format!("{NEW_SESSION} after FCnt {from}"),
+            NEW_SESSION => format!("{NEW_SESSION} after FCnt {from}; it began at FCnt {to}"),
+            WENT_BACK => format!("FCnt went back from {from} to {to}, same DevAddr"),
             why => format!("{why} from {from} to {to}"),
         }
+    }
+
+    /// Whether the counter started again (a new session or a reset), not
+    /// jumped ahead.
+    pub fn is_restart(&self) -> bool {
+        self.why != JUMPED
     }
 }
 
@@ -82,6 +89,24 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// Whether the counter started again at least once: `range` is then the
+    /// latest session's, and gaps can lie in earlier ones.
+    pub fn restarted(&self) -> bool {
+        self.resets.iter().any(Reset::is_restart)
+    }
+
+    /// What the resets are, for the line that lists them.
+    pub fn resets_heading(&self) -> &'static str {
+        match (
+            self.restarted(),
+            self.resets.iter().any(|r| !r.is_restart()),
+        ) {
+            (true, true) => "Counter restarts and jumps",
+            (true, false) => "Counter restarts",
+            (false, _) => "Counter jumps",
+        }
+    }
+
     /// Missed ÷ (received + missed); `None` with nothing received.
     pub fn per(&self) -> Option<f64> {
         let all = self.received + self.missed;
@@ -130,7 +155,7 @@ pub fn counters(uplinks: &[Uplink]) -> Counters {
                 from: p,
                 to: f,
                 time: up.time,
-                why: "new session (DevAddr changed)",
+                why: NEW_SESSION,
             });
             c.received += 1;
             c.range = Some((f, f));
@@ -148,7 +173,7 @@ pub fn counters(uplinks: &[Uplink]) -> Counters {
                     from: p,
                     to: f,
                     time: up.time,
-                    why: "FCnt reset",
+                    why: WENT_BACK,
                 });
                 c.range = Some((f, f));
             } else if ahead > MAX_GAP {
@@ -156,7 +181,7 @@ pub fn counters(uplinks: &[Uplink]) -> Counters {
                     from: p,
                     to: f,
                     time: up.time,
-                    why: "FCnt jumped",
+                    why: JUMPED,
                 });
                 c.range = Some((f, f));
             } else if ahead > 1 {

@@ -77,8 +77,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         })
         .collect_view();
     // After a restart the range is the latest session's; gaps can be earlier.
-    let restarted = c.resets.iter().any(|r| r.why != "FCnt jumped");
-    let since = if restarted {
+    let since = if c.restarted() {
         " since the last counter restart"
     } else {
         ""
@@ -101,11 +100,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             .take(3)
             .map(crate::insight::Reset::words)
             .collect();
-        let what = match (restarted, c.resets.iter().any(|r| r.why == "FCnt jumped")) {
-            (true, true) => "Counter restarts and jumps",
-            (false, _) => "Counter jumps",
-            (true, false) => "Counter restarts",
-        };
+        let what = c.resets_heading();
         view! { <p class="health-note">{format!("{what}, newest first: {}.", items.join("; "))}</p> }
     });
     let per = c.per().map_or_else(|| "–".to_owned(), percent);

@@ -51,6 +51,8 @@ fn a_counter_that_starts_again_is_a_reset_not_a_gap() {
     assert_eq!(c.missed, 0, "{c:?}");
     let whys: Vec<&str> = c.resets.iter().map(|r| r.why).collect();
     assert_eq!(whys, ["FCnt reset", "new session (DevAddr changed)"]);
+    assert!(c.restarted());
+    assert_eq!(c.resets_heading(), "Counter restarts");
     let words: Vec<String> = c.resets.iter().map(Reset::words).collect();
     assert_eq!(
         words,
@@ -90,6 +92,8 @@ fn sixteen_bit_counters_wrap_and_32_bit_ones_do_not() {
         c.resets.first().map(Reset::words).as_deref(),
         Some("FCnt jumped from 5 to 40000")
     );
+    assert!(!c.restarted(), "a jump ahead is not a restart");
+    assert_eq!(c.resets_heading(), "Counter jumps");
 }
 
 #[test]
