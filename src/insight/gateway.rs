@@ -42,6 +42,8 @@ pub struct GatewayHealth {
     pub uplinks: usize,
     pub devices: Vec<HeardDevice>,
     pub connections: Vec<Connection>,
+    /// When it disconnected, if it is disconnected (see [`disconnected_since`]).
+    pub disconnected_since: Option<i64>,
     /// The latest status message: its time and the facts its row shows.
     pub status: Option<(i64, Vec<Fact>)>,
     pub downlinks_sent: usize,
@@ -138,6 +140,7 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
         .sort_by(|a, b| b.uplinks.cmp(&a.uplinks).then(a.dev_addr.cmp(&b.dev_addr)));
     h.downlink_failures.sort_by_key(|f| std::cmp::Reverse(f.1));
     h.problems = problems(store, lane);
+    h.disconnected_since = disconnected_since(store, lane);
     h
 }
 

@@ -75,10 +75,10 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
         .map(|(why, n)| format!("{why} ×{n}"))
         .collect::<Vec<_>>()
         .join(" · ");
-    let away = h.connections.last().filter(|c| !c.connected).map(|c| {
+    let away = h.disconnected_since.map(|since| {
         view! {
             <p class="health-alert">
-                {format!("Disconnected since {}: nothing is received or sent through it until it connects again.", clock(viewer, c.time))}
+                {format!("Disconnected since {}: nothing is received or sent through it until it connects again.", clock(viewer, since))}
             </p>
         }
     });

@@ -73,11 +73,22 @@ fn a_gateway_that_went_away_says_since_when() {
     ];
     let store = store_of(events.clone());
     assert_eq!(disconnected_since(&store, "gw:gw1"), Some(ns(100_000)));
+    let h = gateway_health(&store, "gw:gw1", ns(120_000));
+    assert_eq!(
+        h.disconnected_since,
+        Some(ns(100_000)),
+        "the panel says what the lane says"
+    );
     assert_eq!(disconnected_since(&store, "gw:other"), None);
     // Heard from after a disconnect (an old connection's, replaced): connected.
     let mut heard = events.clone();
     heard.push(gs_up(100_500, "260B0001"));
-    assert_eq!(disconnected_since(&store_of(heard), "gw:gw1"), None);
+    let heard = store_of(heard);
+    assert_eq!(disconnected_since(&heard, "gw:gw1"), None);
+    assert_eq!(
+        gateway_health(&heard, "gw:gw1", ns(120_000)).disconnected_since,
+        None
+    );
     events.push(event("gs.gateway.connect", 200_000, GW, &[], "null"));
     assert_eq!(disconnected_since(&store_of(events), "gw:gw1"), None);
 }
