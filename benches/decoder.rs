@@ -17,6 +17,13 @@ mod native {
 
     /// Builds the stream and returns it with its number of events.
     fn stream() -> (Vec<u8>, usize) {
+        stream_of(true, None)
+    }
+
+    /// The stream, with each event's `data` left out when `data` is false
+    /// (what skipping `data` could save the decoder at most): 100 MB, or
+    /// `events` events when given.
+    fn stream_of(data: bool, events: Option<usize>) -> (Vec<u8>, usize) {
         let examples: Vec<serde_json::Value> = EXAMPLES
             .lines()
             .map(|l| serde_json::from_str(l).expect("example event"))
@@ -24,11 +31,16 @@ mod native {
         let mut out = Vec::with_capacity(TARGET_BYTES + 8192);
         let mut count = 0usize;
         let base_ns: i64 = 1_730_106_840_000_000_000;
-        while out.len() < TARGET_BYTES {
+        while events.map_or(out.len() < TARGET_BYTES, |n| count < n) {
             let mut event = examples[count % examples.len()].clone();
             let t = eventline::tts::Timestamp::from_unix_nanos(base_ns + count as i64 * 1_234_567);
             event["time"] = t.to_rfc3339().into();
             event["unique_id"] = format!("01JB{count:022}").into();
+            if !data {
+                if let Some(e) = event.as_object_mut() {
+                    e.remove("data");
+                }
+            }
             serde_json::to_writer(&mut out, &serde_json::json!({ "result": event }))
                 .expect("write");
             out.extend_from_slice(b"\n\n");
@@ -83,6 +95,13 @@ mod native {
         group.throughput(Throughput::Elements(count as u64));
         group.bench_function("tts_100MB_64KiB_reads_events", |b| {
             b.iter(|| decode(black_box(&bytes)))
+        });
+        // The same events without `data`: per event, the rest is the envelope.
+        let (bare, bare_count) = stream_of(false, Some(count));
+        assert_eq!(bare_count, count);
+        assert_eq!(decode(&bare), count, "every event decodes without data");
+        group.bench_function("tts_same_events_without_data_events", |b| {
+            b.iter(|| decode(black_box(&bare)))
         });
         group.finish();
     }
