@@ -56,10 +56,11 @@ pub struct FactRef<'a> {
     pub value: &'a str,
     pub full: Option<&'a str>,
     pub strong: bool,
+    pub tail: bool,
 }
 
 /// The layout of a [`RowPreview`]'s facts, as ASCII (so it shares the text's
-/// `str`): per fact a flags byte ([`STRONG`], [`HAS_FULL`]), then the byte
+/// `str`): per fact a flags byte ([`STRONG`], [`HAS_FULL`], [`TAIL`]), then the byte
 /// lengths of its label, value and (with [`HAS_FULL`]) full value in the
 /// text, each in 6-bit groups, low first, [`MORE`] set on all but the last.
 /// Empty parts are not in the text; the others follow each other, one space
@@ -68,6 +69,7 @@ struct Layout;
 
 const STRONG: u8 = 1;
 const HAS_FULL: u8 = 2;
+const TAIL: u8 = 4;
 const MORE: u8 = 0x40;
 
 impl Layout {
@@ -145,8 +147,9 @@ impl RowPreview {
             .fold((0, 0), |(n, b), p| (n + 1, b + p.len()));
         let mut buf = String::with_capacity(layout + bytes + parts.saturating_sub(1));
         for f in &preview.facts {
-            let flags =
-                if f.strong { STRONG } else { 0 } | if f.full.is_some() { HAS_FULL } else { 0 };
+            let flags = if f.strong { STRONG } else { 0 }
+                | if f.full.is_some() { HAS_FULL } else { 0 }
+                | if f.tail { TAIL } else { 0 };
             buf.push(char::from(flags));
             for part in fact_parts(f) {
                 Layout::push_len(&mut buf, len(part));
@@ -192,6 +195,7 @@ impl RowPreview {
                 value,
                 full,
                 strong: flags & STRONG != 0,
+                tail: flags & TAIL != 0,
             })
         })
     }
@@ -215,6 +219,7 @@ impl RowPreview {
                 value: f.value.to_owned(),
                 full: f.full.map(str::to_owned),
                 strong: f.strong,
+                tail: f.tail,
             })
             .collect();
         Preview { facts }
@@ -254,6 +259,7 @@ mod compact_tests {
             value: value.into(),
             full: full.map(Into::into),
             strong,
+            tail: false,
         };
         let preview = Preview {
             facts: vec![
@@ -262,6 +268,10 @@ mod compact_tests {
                 fact("Payload", "01 02 …", Some("01 02 03 04"), false),
                 fact("note", "", Some(""), false),
                 fact("Émoji", "✓ ok", None, false),
+                Fact {
+                    tail: true,
+                    ..fact("RSSI", "-97 dBm", None, false)
+                },
             ],
         };
         let row = RowPreview::from_parts(&preview, None);
@@ -269,7 +279,7 @@ mod compact_tests {
         assert_eq!(row.text(), preview.text());
         assert_eq!(
             row.text(),
-            "FCnt 1843 SF9BW125 Payload 01 02 … 01 02 03 04 note Émoji ✓ ok"
+            "FCnt 1843 SF9BW125 Payload 01 02 … 01 02 03 04 note Émoji ✓ ok RSSI -97 dBm"
         );
         assert_eq!(RowPreview::default().preview(), Preview::default());
     }
@@ -288,6 +298,7 @@ mod compact_tests {
                     },
                     full: (i % 3 == 0).then(|| "é".repeat(i)),
                     strong: i % 2 == 1,
+                    tail: i % 5 == 2,
                 })
                 .collect(),
         };

@@ -113,6 +113,31 @@ fn facts_view(facts: &[crate::tts::Fact]) -> impl IntoView {
         .collect_view()
 }
 
+/// The row's second line: the entities (flat view) and the facts, then the
+/// tail facts ([`crate::tts::Fact::tail`], an uplink's radio) in a part of
+/// their own that the stylesheet keeps in view while the part before them
+/// is cut (a long decoded payload ends in "…", RSSI and SNR stay).
+fn preview_view(entities: Option<String>, facts: &[crate::tts::Fact]) -> impl IntoView {
+    let split = facts.iter().position(|f| f.tail).unwrap_or(facts.len());
+    let (lead, tail) = facts.split_at(split);
+    let has_tail = !tail.is_empty();
+    let tail = has_tail.then(|| {
+        view! {
+            <span class="facts-tail">
+                {(!lead.is_empty()).then(|| view! { <span class="tail-sep">"\u{a0}· "</span> })}
+                {facts_view(tail)}
+            </span>
+        }
+    });
+    let entities = entities.map(|e| view! { <span class="row-entity">{e}</span>" " });
+    view! {
+        <span class="row-preview" class:has-tail=has_tail>
+            <span class="facts-lead">{entities}{facts_view(lead)}</span>
+            {tail}
+        </span>
+    }
+}
+
 /// A timeline row.
 #[component]
 pub fn EventRow(
@@ -249,8 +274,7 @@ pub fn EventRow(
         let open = if open.get() { " open" } else { "" };
         format!("event-row fam-{}{open}", row.family.as_str())
     };
-    let entities =
-        show_entities.then(|| view! { <span class="row-entity">{row.entities.clone()}</span>" " });
+    let preview = preview_view(show_entities.then(|| row.entities.clone()), &row.facts);
     Some(view! {
         <li class=class data-name=row.name.clone() data-seq=at.to_string()>
             // Clicks, keys and focus: handled by the list (`row_events`).
@@ -270,8 +294,7 @@ pub fn EventRow(
                     <span class="row-desc">{row.description}</span>
                 </span>
                 <span class="row-line2" title=(!row.line.is_empty()).then(|| row.line.clone())>
-                    {entities}
-                    <span class="row-preview">{facts_view(&row.facts)}</span>
+                    {preview}
                 </span>
             </button>
             {tree}

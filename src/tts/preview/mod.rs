@@ -50,6 +50,10 @@ pub struct Fact {
     pub full: Option<String>,
     /// Shown prominently (FCnt, the error reason).
     pub strong: bool,
+    /// One of the row's last facts, kept in view on a narrow row: the radio
+    /// facts of an uplink (data rate, MHz, RSSI, SNR…), which the decoded
+    /// payload before them must not push off the row's end.
+    pub tail: bool,
 }
 
 /// The facts of a row, in the order to show them.
@@ -124,13 +128,16 @@ struct Facts {
     list: Vec<Fact>,
     /// Per fact: it holds version numbers (`1.2.3.4` there is not an address).
     versions: Vec<bool>,
+    /// The facts pushed from now on are the row's tail ([`Fact::tail`]).
+    in_tail: bool,
 }
 
 impl Facts {
-    fn push(&mut self, fact: Fact, version: bool) {
+    fn push(&mut self, mut fact: Fact, version: bool) {
         if fact.value.is_empty() && fact.label.is_empty() {
             return;
         }
+        fact.tail |= self.in_tail;
         self.list.push(fact);
         self.versions.push(version);
     }
@@ -160,6 +167,7 @@ impl Facts {
                     value,
                     full: None,
                     strong: true,
+                    tail: false,
                 },
                 false,
             );
@@ -175,6 +183,7 @@ impl Facts {
                     value,
                     full,
                     strong: false,
+                    tail: false,
                 },
                 false,
             );
@@ -191,6 +200,7 @@ impl Facts {
                     value,
                     full,
                     strong: false,
+                    tail: false,
                 },
                 true,
             );
@@ -199,6 +209,11 @@ impl Facts {
 
     fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// The facts pushed after this are the row's tail, kept in view.
+    fn tail(&mut self) {
+        self.in_tail = true;
     }
 
     fn finish(self) -> Preview {
@@ -211,6 +226,7 @@ impl Facts {
                 value: safe::scrub(&f.value, version),
                 full: f.full.map(|t| safe::scrub(&t, version)),
                 strong: f.strong,
+                tail: f.tail,
             })
             .collect();
         Preview { facts }

@@ -60,6 +60,7 @@ pub fn error_details(details: &Value, out: &mut Facts) {
                     value,
                     full,
                     strong: true,
+                    tail: false,
                 },
                 false,
             );
@@ -90,6 +91,7 @@ pub fn string_value(data: &Value, out: &mut Facts) {
                 value,
                 full,
                 strong: true,
+                tail: false,
             },
             false,
         );

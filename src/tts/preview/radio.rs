@@ -96,7 +96,9 @@ pub fn push_settings(settings: Option<&Value>, out: &mut Facts) {
 }
 
 /// Data rate, frequency, best RSSI/SNR, gateway count and airtime of an uplink.
+/// These and what follows them are the row's tail ([`super::Fact::tail`]).
 pub fn push_uplink(message: &Value, out: &mut Facts) {
+    out.tail();
     push_settings(message.get("settings"), out);
     let heard = reception(message.get("rx_metadata"));
     if let Some(rssi) = heard.rssi {

@@ -31,6 +31,25 @@ fn an_application_uplink_shows_its_decoded_payload_counter_and_radio() {
         "*FCnt 1843* · FPort 2 · battery_v 3.128 · soil_moisture_pct 31.2 · soil_temperature_c 12.3 \
          · SF9BW125 · 867.5 MHz · RSSI -112 dBm · SNR -3.5 dB · 2 gateways · airtime 185 ms · DevAddr 260B1C4F"
     );
+    // The radio facts are the row's tail: a narrow row cuts the payload, not them.
+    let tail: Vec<&str> = p
+        .facts
+        .iter()
+        .filter(|f| f.tail)
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "SF9BW125",
+            "867.5 MHz",
+            "-112 dBm",
+            "-3.5 dB",
+            "2 gateways",
+            "185 ms",
+            "260B1C4F"
+        ]
+    );
     let p = preview("as.up.data.forward", 1);
     assert_eq!(value(&p, "occupied"), Some("true"));
     assert_eq!(value(&p, "detection_count"), Some("90"));

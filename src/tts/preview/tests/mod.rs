@@ -88,6 +88,7 @@ fn the_whole_line_has_every_fact_in_full() {
         value: value.into(),
         full: full.map(Into::into),
         strong: false,
+        tail: false,
     };
     let facts = [
         fact("FCnt", "42", None),
