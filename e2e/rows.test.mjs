@@ -331,6 +331,15 @@ test('a connection error is in the first screen, and screenshots light, dark and
     const ok = await connected(options);
     await ok.page.waitForTimeout(300);
     await screenshot(ok.page, `rows-${name}.png`, { fullPage: false });
+    if (name === 'narrow') {
+      // One column: the lane list starts folded (a line), so the first screen shows events.
+      const lanes = ok.page.getByRole('navigation', { name: 'Lanes' });
+      assert.equal(await lanes.locator('details').getAttribute('open'), null, 'the lane list is folded');
+      const first = await ok.page.locator('.event-row').first().boundingBox();
+      assert.ok(first && first.y + first.height <= 860, `the first event is at ${JSON.stringify(first)}`);
+      await lanes.getByText(/^Lanes \(\d+\)$/).click();
+      await lanes.locator('li.lane-entry').first().waitFor();
+    }
     // The radio facts of an uplink stay in view: at 420 px the preview wraps (the payload on its
     // lines, the radio on its own); wide, the decoded payload is cut before them, not they.
     const lane = ok.page.getByRole('region', { name: 'device soil-sensors/soil-node-01', exact: true });

@@ -14,6 +14,8 @@ use crate::model::lane_window::place_list;
 
 /// How many frames a jump waits for its lane to be drawn and to settle.
 const JUMP_FRAMES: u32 = 60;
+/// The widest window in which the page is one column (`style/main.css`).
+const ONE_COLUMN_PX: f64 = 900.0;
 /// How many frames in a row the lane must stay in view before the jump ends.
 const SETTLED_FRAMES: u32 = 3;
 
@@ -126,32 +128,42 @@ pub fn LaneList() -> impl IntoView {
         let n = if after { total.get() - end } else { start };
         format!("{}px", n as f64 * item_h)
     };
+    // Folded at first where the list sits above the timeline (the page is one
+    // column up to 900 px), so a phone's first screen shows events.
+    let unfolded = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_none_or(|w| w > ONE_COLUMN_PX);
     view! {
         <Show when=move || total.get() != 0>
             <nav class="lane-list" aria-label="Lanes">
-                <h2>{move || format!("Lanes ({})", format::count(total.get() as u64))}</h2>
-                <ul>
-                    <li class="spacer" role="presentation" aria-hidden="true" style:height=move || spacer(false)></li>
-                    <For each=move || entries.get() key=|l| l.clone() let:lane>
-                        {
-                            let (key, kind, id, count, last) = lane;
-                            let k = key.clone();
-                            let (shown, count) = count;
-                            let title = format!("{kind} {id}: {} · last {last}", format::shown_of(shown, count));
-                            view! {
-                                <li class="lane-entry" data-lane-key=key>
-                                    <button type="button" class="link" on:click=move |_| jump(k.clone())
-                                        title=title>
-                                        <span class="lane-kind">{kind}</span>" "
-                                        <span class="lane-id">{id}</span>
-                                        <span class="lane-list-count">{format::count(shown as u64)}</span>
-                                    </button>
-                                </li>
+                <details open=unfolded>
+                    <summary>
+                        <h2>{move || format!("Lanes ({})", format::count(total.get() as u64))}</h2>
+                    </summary>
+                    <ul>
+                        <li class="spacer" role="presentation" aria-hidden="true" style:height=move || spacer(false)></li>
+                        <For each=move || entries.get() key=|l| l.clone() let:lane>
+                            {
+                                let (key, kind, id, count, last) = lane;
+                                let k = key.clone();
+                                let (shown, count) = count;
+                                let title = format!("{kind} {id}: {} · last {last}", format::shown_of(shown, count));
+                                view! {
+                                    <li class="lane-entry" data-lane-key=key>
+                                        <button type="button" class="link" on:click=move |_| jump(k.clone())
+                                            title=title>
+                                            <span class="lane-kind">{kind}</span>" "
+                                            <span class="lane-id">{id}</span>
+                                            <span class="lane-list-count">{format::count(shown as u64)}</span>
+                                        </button>
+                                    </li>
+                                }
                             }
-                        }
-                    </For>
-                    <li class="spacer" role="presentation" aria-hidden="true" style:height=move || spacer(true)></li>
-                </ul>
+                        </For>
+                        <li class="spacer" role="presentation" aria-hidden="true" style:height=move || spacer(true)></li>
+                    </ul>
+                </details>
             </nav>
         </Show>
     }

@@ -90,19 +90,22 @@ pub fn StatusBar() -> impl IntoView {
             </Show>
             {move || warning().map(|w| view! { <span class="warning">{format!("Server warning: {w}")}</span> })}
             <span class="spacer"></span>
-            <Show when=move || viewer.with(|m| m.is_live())>
-                <Show
-                    when=paused
-                    fallback=move || view! {
-                        <button type="button" on:click=move |_| viewer.act(|m| m.pause())>"Pause"</button>
-                    }
-                >
-                    <button type="button" class="primary" on:click=move |_| viewer.act(|m| m.resume())>
-                        {move || format!("Resume ({} new)", pending())}
-                    </button>
+            // Together, so a narrow bar wraps before them, not between them.
+            <span class="status-actions">
+                <Show when=move || viewer.with(|m| m.is_live())>
+                    <Show
+                        when=paused
+                        fallback=move || view! {
+                            <button type="button" on:click=move |_| viewer.act(|m| m.pause())>"Pause"</button>
+                        }
+                    >
+                        <button type="button" class="primary" on:click=move |_| viewer.act(|m| m.resume())>
+                            {move || format!("Resume ({} new)", pending())}
+                        </button>
+                    </Show>
                 </Show>
-            </Show>
-            <button type="button" on:click=move |_| viewer.act(|m| m.clear())>"Clear"</button>
+                <button type="button" on:click=move |_| viewer.act(|m| m.clear())>"Clear"</button>
+            </span>
         </div>
         <Show when=move || show_skipped.get() && skipped() != 0>
             <section class="problems" aria-label="Problems">
