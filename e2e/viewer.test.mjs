@@ -308,6 +308,11 @@ test('many connection markers fold, and following in the flat view keeps the new
   // Five times: Disconnect, then Connect with the same request (a resume, and a reconnect marker).
   for (let i = 1; i <= 5; i += 1) {
     await page.getByRole('button', { name: 'Disconnect', exact: true }).first().click();
+    if (i === 1) {
+      // The stream's end is on the timeline at once, not only after the next Connect.
+      await page.getByRole('list', { name: 'Connection markers' })
+        .getByText(/^Stream ended \S+ — Stopped: Disconnected\.$/).waitFor({ timeout: 10_000 });
+    }
     await connect.click();
     await page.getByText(`${i} reconnect${i === 1 ? '' : 's'}`).first().waitFor({ timeout: 10_000 });
   }

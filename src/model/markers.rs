@@ -32,6 +32,7 @@ pub struct MarkersKey {
     newest_start: Option<Timestamp>,
     reconnects: u64,
     newest: Option<String>,
+    unmarked_end: Option<(Timestamp, String)>,
 }
 
 /// How many markers of each kind, the most recent, show one per line when
@@ -94,11 +95,13 @@ impl Model {
             newest_start: starts.last().map(|m| m.time),
             reconnects: self.reconnects(),
             newest,
+            unmarked_end: self.session().and_then(|s| s.unmarked_end()),
         }
     }
 
     /// Every connection marker in time order, a stream's end before the
-    /// start that followed it, folded as [`Folded`] says. Starts carry the
+    /// start that followed it (and the end of a stream the user disconnected,
+    /// before any Reconnect), folded as [`Folded`] says. Starts carry the
     /// server's time and ends the browser's, so an end sorts no later than
     /// the start that followed it (`ReconnectMarker::next_start`), whatever
     /// the skew between the two clocks.
@@ -121,7 +124,14 @@ impl Model {
                 ((key, 0), line)
             })
         });
-        let mut all: Vec<((Timestamp, u8), MarkerLine)> = starts.chain(ends).collect();
+        // Disconnected: the stream's end shows now, not only once Reconnect
+        // makes it a marker.
+        let unmarked = self
+            .session()
+            .and_then(|s| s.unmarked_end())
+            .map(|(at, line)| ((at, 0), MarkerLine::Ended { at, line }));
+        let mut all: Vec<((Timestamp, u8), MarkerLine)> =
+            starts.chain(ends).chain(unmarked).collect();
         all.sort_by_key(|(key, _)| *key);
         Folded::new(all.into_iter().map(|(_, line)| line).collect())
     }

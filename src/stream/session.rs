@@ -167,6 +167,18 @@ impl Session {
         }
     }
 
+    /// The end of the last stream when the session stopped with no outage's
+    /// marker open (the user's Disconnect): its time and line, until a
+    /// Reconnect turns it into a marker with the same time and cause.
+    pub fn unmarked_end(&self) -> Option<(Timestamp, String)> {
+        match &self.state {
+            State::Stopped { reason } if self.ever_connected && !self.marker_open => {
+                Some((self.stopped_at, format!("Stopped: {}", reason.sentence())))
+            }
+            _ => None,
+        }
+    }
+
     /// The de-duplication memory.
     pub fn seen(&self) -> &SeenIds {
         &self.seen

@@ -436,3 +436,45 @@ fn marker_kinds(m: &Model) -> String {
         })
         .collect()
 }
+
+#[test]
+fn a_disconnected_streams_end_shows_at_once_and_stays_one_line_after_reconnect() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(100), start_frame(50).as_bytes());
+    m.flush(0.0);
+    let before = m.markers_key();
+    m.user_disconnect(at(5_000));
+    assert_ne!(m.markers_key(), before, "the view redraws the markers");
+    let ended = |m: &Model| -> Vec<(Timestamp, String)> {
+        let lines = m.marker_lines();
+        lines
+            .earlier
+            .iter()
+            .chain(&lines.recent)
+            .filter_map(|l| match l {
+                MarkerLine::Ended { at, line } => Some((*at, line.clone())),
+                MarkerLine::Started { .. } => None,
+            })
+            .collect()
+    };
+    assert_eq!(marker_kinds(&m), "SE");
+    assert_eq!(
+        ended(&m),
+        [(at(5_000), "Stopped: Disconnected.".to_owned())]
+    );
+    // Reconnect: the same line, now the session's marker, says what followed.
+    let open = open_of(m.user_reconnect(at(9_000)));
+    assert_eq!(marker_kinds(&m), "SE");
+    assert_eq!(ended(&m)[0].0, at(5_000), "when the stream ended");
+    m.opened(open.conn, at(9_100), Some("text/event-stream"), None);
+    m.bytes(open.conn, at(9_200), start_frame(9_150).as_bytes());
+    m.flush(0.0);
+    assert_eq!(marker_kinds(&m), "SES", "{:?}", m.marker_lines());
+    assert!(
+        ended(&m)[0]
+            .1
+            .starts_with("Stopped: Disconnected. Reconnected"),
+        "{:?}",
+        ended(&m)
+    );
+}
