@@ -45,12 +45,26 @@ fn non_test_code(path: &Path, text: &str) -> Option<String> {
     if name.ends_with("_tests.rs") || path.components().any(|c| c.as_os_str() == "tests") {
         return None;
     }
-    Some(
-        text.split("#[cfg(test)]")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-    )
+    // Up to the inline tests module (`#[cfg(test)] mod tests {`): a
+    // `#[cfg(test)]` import or `mod tests;` near the top does not end the
+    // code that counts.
+    let code =
+        text.split("#[cfg(test)]\nmod ")
+            .enumerate()
+            .fold(String::new(), |mut code, (i, part)| {
+                let declared = match (part.find(';'), part.find('{')) {
+                    (Some(semicolon), Some(brace)) => semicolon < brace,
+                    (semicolon, _) => semicolon.is_some(),
+                };
+                if i == 0 {
+                    code.push_str(part);
+                } else if declared {
+                    // `mod tests;`: the module lives in its own file; go on.
+                    code.push_str(part.split_once(';').map_or("", |(_, rest)| rest));
+                }
+                code
+            });
+    Some(code)
 }
 
 #[test]

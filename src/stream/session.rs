@@ -28,10 +28,12 @@
 //!   without a byte ([`EndCause::Silent`], retried like EOF; see the config).
 
 mod action;
+mod backfill;
 mod backoff;
 mod cause;
 mod config;
 mod marker;
+mod outage;
 mod progress;
 mod seen;
 
@@ -42,6 +44,7 @@ use std::time::Duration;
 use crate::tts::STREAM_START;
 use crate::tts::{Event, StreamRequest, Timestamp};
 pub use action::{Accept, Action, ConnId, State};
+pub use backfill::Backfill;
 use cause::{verdict, Verdict};
 pub use cause::{EndCause, StopReason};
 pub use config::SessionConfig;
@@ -83,16 +86,6 @@ pub struct Session {
     request_history: (u32, usize, bool),
     /// The current connection asks for history (a tail, an `after`, or a resume).
     conn_history: bool,
-}
-
-/// A connection catching up on history before it is live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Backfill {
-    /// New events this connection delivered so far.
-    pub received: u64,
-    /// About how many the history holds, when the request bounds it (`tail`
-    /// per identifier); `None` for a back-fill `after` a time.
-    pub expected: Option<u64>,
 }
 
 impl Session {
@@ -141,42 +134,6 @@ impl Session {
     /// How many times the stream came back after ending (for the status bar).
     pub fn reconnects(&self) -> u64 {
         self.reconnects
-    }
-
-    /// The most recent reconnects, oldest first.
-    pub fn markers(&self) -> impl DoubleEndedIterator<Item = &ReconnectMarker> {
-        self.markers.iter()
-    }
-
-    /// A marker's line as the timeline shows it: the outage still retrying
-    /// says the attempt the status bar says ("Reconnecting (attempt 3)."),
-    /// so the two never read as disagreeing; the others as they ended.
-    pub fn marker_line(&self, m: &ReconnectMarker) -> String {
-        let open = self.marker_open
-            && self
-                .markers
-                .back()
-                .is_some_and(|last| std::ptr::eq(last, m));
-        match &self.state {
-            State::Connecting { attempt } | State::Waiting { attempt, .. }
-                if open && m.stopped.is_none() =>
-            {
-                format!("{} Reconnecting (attempt {attempt}).", m.cause)
-            }
-            _ => m.to_string(),
-        }
-    }
-
-    /// The end of the last stream when the session stopped with no outage's
-    /// marker open (the user's Disconnect): its time and line, until a
-    /// Reconnect turns it into a marker with the same time and cause.
-    pub fn unmarked_end(&self) -> Option<(Timestamp, String)> {
-        match &self.state {
-            State::Stopped { reason } if self.ever_connected && !self.marker_open => {
-                Some((self.stopped_at, format!("Stopped: {}", reason.sentence())))
-            }
-            _ => None,
-        }
     }
 
     /// The de-duplication memory.
@@ -349,26 +306,6 @@ impl Session {
         self.tick(now)
     }
 
-    /// The browser went offline: retries pause (a running stream is left alone).
-    pub fn offline(&mut self, now: Timestamp) -> Action {
-        self.online = false;
-        if matches!(self.state, State::Waiting { .. }) {
-            self.state = State::Offline;
-        }
-        self.tick(now)
-    }
-
-    /// The browser is back online: a paused retry happens at once.
-    pub fn online(&mut self, now: Timestamp) -> Action {
-        self.online = true;
-        if matches!(self.state, State::Offline) {
-            let attempt = self.next_attempt();
-            self.state = State::Connecting { attempt };
-            self.connect_due = true;
-        }
-        self.tick(now)
-    }
-
     /// The user pressed Reconnect: connect at once, resuming, whatever the state.
     pub fn user_reconnect(&mut self, now: Timestamp) -> Action {
         if self.ever_connected && !self.marker_open {
@@ -393,34 +330,6 @@ impl Session {
         };
         self.connect_due = true;
         self.tick(now)
-    }
-
-    /// The user pressed "Retry now" while a retry was scheduled (or the
-    /// browser offline): try at once, with no marker — it is the same outage.
-    /// Anything else (streaming, stopped) is left as it is.
-    pub fn retry_now(&mut self, now: Timestamp) -> Action {
-        if matches!(self.state, State::Waiting { .. } | State::Offline) {
-            let attempt = self.next_attempt();
-            self.state = State::Connecting { attempt };
-            self.connect_due = true;
-        }
-        self.tick(now)
-    }
-
-    /// The open stream is catching up on history (not yet live), and how far.
-    pub fn backfill(&self) -> Option<Backfill> {
-        if !matches!(self.state, State::Streaming { .. })
-            || !self.conn_history
-            || self.progress.is_live()
-        {
-            return None;
-        }
-        let (tail, ids, user_after) = self.request_history;
-        let first = self.reconnects == 0;
-        Some(Backfill {
-            received: self.progress.conn_new_events,
-            expected: (first && tail > 0 && !user_after).then(|| u64::from(tail) * ids as u64),
-        })
     }
 
     /// Whether nothing more is tried until Reconnect (the user disconnected,
@@ -470,29 +379,6 @@ impl Session {
                 State::Streaming { .. } => may_be_streaming,
                 _ => false,
             }
-    }
-
-    /// The number of the next attempt, as the status bar says it: in an
-    /// outage (its marker open), one more than the reconnects tried in it;
-    /// else one more than the failures in a row.
-    fn next_attempt(&self) -> u32 {
-        match self.markers.back().filter(|_| self.marker_open) {
-            Some(m) => m.attempts.saturating_add(1),
-            None => self.failures.saturating_add(1),
-        }
-    }
-
-    fn open_marker(&mut self) -> Option<&mut ReconnectMarker> {
-        if self.marker_open {
-            self.markers.back_mut()
-        } else {
-            None
-        }
-    }
-
-    fn open_new_marker(&mut self, now: Timestamp, cause: String) {
-        let capacity = self.config.marker_capacity;
-        self.marker_open = ReconnectMarker::push(&mut self.markers, capacity, now, cause);
     }
 
     /// The wait before the next attempt (see [`backoff`]).
