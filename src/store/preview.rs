@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use super::fields::Fields;
-use crate::tts::{Event, Fact, Preview};
+use crate::tts::{Event, Fact, Part, Preview};
 
 /// An event's [`RowPreview`], computed the first time anything asks for it
 /// (boxed: 16 bytes per event until then).
@@ -56,11 +56,11 @@ pub struct FactRef<'a> {
     pub value: &'a str,
     pub full: Option<&'a str>,
     pub strong: bool,
-    pub tail: bool,
+    pub part: Part,
 }
 
 /// The layout of a [`RowPreview`]'s facts, as ASCII (so it shares the text's
-/// `str`): per fact a flags byte ([`STRONG`], [`HAS_FULL`], [`TAIL`]), then the byte
+/// `str`): per fact a flags byte ([`STRONG`], [`HAS_FULL`], its [`Part`]: [`RADIO`] or [`AFTER`]), then the byte
 /// lengths of its label, value and (with [`HAS_FULL`]) full value in the
 /// text, each in 6-bit groups, low first, [`MORE`] set on all but the last.
 /// Empty parts are not in the text; the others follow each other, one space
@@ -69,7 +69,8 @@ struct Layout;
 
 const STRONG: u8 = 1;
 const HAS_FULL: u8 = 2;
-const TAIL: u8 = 4;
+const RADIO: u8 = 4;
+const AFTER: u8 = 8;
 const MORE: u8 = 0x40;
 
 impl Layout {
@@ -149,7 +150,11 @@ impl RowPreview {
         for f in &preview.facts {
             let flags = if f.strong { STRONG } else { 0 }
                 | if f.full.is_some() { HAS_FULL } else { 0 }
-                | if f.tail { TAIL } else { 0 };
+                | match f.part {
+                    Part::Lead => 0,
+                    Part::Radio => RADIO,
+                    Part::After => AFTER,
+                };
             buf.push(char::from(flags));
             for part in fact_parts(f) {
                 Layout::push_len(&mut buf, len(part));
@@ -195,7 +200,13 @@ impl RowPreview {
                 value,
                 full,
                 strong: flags & STRONG != 0,
-                tail: flags & TAIL != 0,
+                part: if flags & RADIO != 0 {
+                    Part::Radio
+                } else if flags & AFTER != 0 {
+                    Part::After
+                } else {
+                    Part::Lead
+                },
             })
         })
     }
@@ -219,7 +230,7 @@ impl RowPreview {
                 value: f.value.to_owned(),
                 full: f.full.map(str::to_owned),
                 strong: f.strong,
-                tail: f.tail,
+                part: f.part,
             })
             .collect();
         Preview { facts }
@@ -259,7 +270,7 @@ mod compact_tests {
             value: value.into(),
             full: full.map(Into::into),
             strong,
-            tail: false,
+            part: Part::Lead,
         };
         let preview = Preview {
             facts: vec![
@@ -269,8 +280,12 @@ mod compact_tests {
                 fact("note", "", Some(""), false),
                 fact("Émoji", "✓ ok", None, false),
                 Fact {
-                    tail: true,
+                    part: Part::Radio,
                     ..fact("RSSI", "-97 dBm", None, false)
+                },
+                Fact {
+                    part: Part::After,
+                    ..fact("", "2 gateways", None, false)
                 },
             ],
         };
@@ -279,7 +294,7 @@ mod compact_tests {
         assert_eq!(row.text(), preview.text());
         assert_eq!(
             row.text(),
-            "FCnt 1843 SF9BW125 Payload 01 02 … 01 02 03 04 note Émoji ✓ ok RSSI -97 dBm"
+            "FCnt 1843 SF9BW125 Payload 01 02 … 01 02 03 04 note Émoji ✓ ok RSSI -97 dBm 2 gateways"
         );
         assert_eq!(RowPreview::default().preview(), Preview::default());
     }
@@ -298,7 +313,7 @@ mod compact_tests {
                     },
                     full: (i % 3 == 0).then(|| "é".repeat(i)),
                     strong: i % 2 == 1,
-                    tail: i % 5 == 2,
+                    part: [Part::Lead, Part::Radio, Part::After][i % 3],
                 })
                 .collect(),
         };

@@ -31,7 +31,7 @@ pub use event::{Authentication, Context, Event, RawJson, Visibility, STREAM_STAR
 pub use hints::right_to_see_traffic;
 pub use ids::{validate_id, EntityIds, EntityKind, IdError};
 pub use paste::{parse_entities, parse_entity, PasteError, PasteProblem};
-pub use preview::{Fact, Preview};
+pub use preview::{Fact, Part, Preview};
 pub use request::{ProblemKind, RequestProblem, StreamRequest};
 pub(crate) use shared::text_hash;
 pub use shared::Shared;

@@ -113,26 +113,59 @@ fn facts_view(facts: &[crate::tts::Fact]) -> impl IntoView {
         .collect_view()
 }
 
-/// The row's second line: the entities (flat view) and the facts, then the
-/// tail facts ([`crate::tts::Fact::tail`], an uplink's radio) in a part of
-/// their own that the stylesheet keeps in view while the part before them
-/// is cut (a long decoded payload ends in "…", RSSI and SNR stay).
+/// How many characters `facts` take in a row (the row's font is monospace,
+/// so the stylesheet sizes parts by it in `ch`).
+fn facts_chars(facts: &[crate::tts::Fact]) -> usize {
+    let fact = |f: &crate::tts::Fact| {
+        let label = f.label.chars().count();
+        label + usize::from(label > 0) + f.value.chars().count()
+    };
+    facts.iter().map(fact).sum::<usize>() + 3 * facts.len().saturating_sub(1)
+}
+
+/// The row's second line: the entities (flat view) and the facts in their
+/// parts ([`crate::tts::Part`]). The stylesheet cuts what follows an
+/// uplink's radio first, then the lead (a long decoded payload ends in "…")
+/// down to a few characters, and keeps the entities and the radio (RSSI and
+/// SNR stay).
 fn preview_view(entities: Option<String>, facts: &[crate::tts::Fact]) -> impl IntoView {
-    let split = facts.iter().position(|f| f.tail).unwrap_or(facts.len());
-    let (lead, tail) = facts.split_at(split);
-    let has_tail = !tail.is_empty();
+    use crate::tts::Part;
+    let part = |p: Part| -> Vec<crate::tts::Fact> {
+        facts.iter().filter(|f| f.part == p).cloned().collect()
+    };
+    let (lead, radio, after) = (part(Part::Lead), part(Part::Radio), part(Part::After));
+    // Set through the CSSOM (`style:`): the page's policy forbids style attributes.
+    let lead_ch = format!("{}ch", facts_chars(&lead));
+    // The separator before it, and one character of slack for rounding.
+    let radio_ch = format!("{}ch", facts_chars(&radio) + 4);
+    // The entity and its margin (0.75rem: about two characters).
+    let entity_ch = format!(
+        "{}ch",
+        entities.as_ref().map_or(0, |e| e.chars().count() + 2)
+    );
+    let has_tail = !radio.is_empty() || !after.is_empty();
+    let sep = || view! { <span class="tail-sep">"\u{a0}· "</span> };
+    let radio_first = !lead.is_empty() || entities.is_some();
+    let after_first = radio_first || !radio.is_empty();
     let tail = has_tail.then(|| {
         view! {
             <span class="facts-tail">
-                {(!lead.is_empty()).then(|| view! { <span class="tail-sep">"\u{a0}· "</span> })}
-                {facts_view(tail)}
+                {(!radio.is_empty()).then(|| view! {
+                    <span class="facts-radio">{radio_first.then(sep)}{facts_view(&radio)}</span>
+                })}
+                {(!after.is_empty()).then(|| view! {
+                    <span class="facts-after">{after_first.then(sep)}{facts_view(&after)}</span>
+                })}
             </span>
         }
     });
+    let with_entity = entities.is_some();
     let entities = entities.map(|e| view! { <span class="row-entity">{e}</span>" " });
     view! {
-        <span class="row-preview" class:has-tail=has_tail>
-            <span class="facts-lead">{entities}{facts_view(lead)}</span>
+        <span class="row-preview" class:has-tail=has_tail class:with-entity=with_entity
+            style:--lead-ch=lead_ch style:--radio-ch=radio_ch style:--entity-ch=entity_ch>
+            {entities}
+            <span class="facts-lead">{facts_view(&lead)}</span>
             {tail}
         </span>
     }

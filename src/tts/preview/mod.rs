@@ -50,10 +50,23 @@ pub struct Fact {
     pub full: Option<String>,
     /// Shown prominently (FCnt, the error reason).
     pub strong: bool,
-    /// One of the row's last facts, kept in view on a narrow row: the radio
-    /// facts of an uplink (data rate, MHz, RSSI, SNR…), which the decoded
-    /// payload before them must not push off the row's end.
-    pub tail: bool,
+    /// Which part of the row the fact is in: what a cut row keeps.
+    pub part: Part,
+}
+
+/// The parts of a row's facts, in order. A row too narrow for all of them
+/// cuts [`Part::After`] first, then [`Part::Lead`] down to a few characters;
+/// [`Part::Radio`] stays, so a long decoded payload never pushes an uplink's
+/// RSSI and SNR off the row's end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Part {
+    /// The row's own facts (FCnt, the payload, an error's reason…).
+    #[default]
+    Lead,
+    /// An uplink's data rate, frequency, RSSI and SNR.
+    Radio,
+    /// What follows the radio (gateways, airtime, DevAddr, who did it).
+    After,
 }
 
 /// The facts of a row, in the order to show them.
@@ -95,6 +108,7 @@ impl Preview {
             describe(event, data, &mut out);
         }
         if out.is_empty() && !event.is_stream_start() {
+            out.part(Part::Lead);
             registry::identifiers(event, &mut out);
         }
         registry::authentication(event, &mut out);
@@ -128,8 +142,8 @@ struct Facts {
     list: Vec<Fact>,
     /// Per fact: it holds version numbers (`1.2.3.4` there is not an address).
     versions: Vec<bool>,
-    /// The facts pushed from now on are the row's tail ([`Fact::tail`]).
-    in_tail: bool,
+    /// The part of the row the facts pushed from now on are in.
+    part: Part,
 }
 
 impl Facts {
@@ -137,7 +151,9 @@ impl Facts {
         if fact.value.is_empty() && fact.label.is_empty() {
             return;
         }
-        fact.tail |= self.in_tail;
+        if fact.part == Part::Lead {
+            fact.part = self.part;
+        }
         self.list.push(fact);
         self.versions.push(version);
     }
@@ -167,7 +183,7 @@ impl Facts {
                     value,
                     full: None,
                     strong: true,
-                    tail: false,
+                    part: Part::Lead,
                 },
                 false,
             );
@@ -183,7 +199,7 @@ impl Facts {
                     value,
                     full,
                     strong: false,
-                    tail: false,
+                    part: Part::Lead,
                 },
                 false,
             );
@@ -200,7 +216,7 @@ impl Facts {
                     value,
                     full,
                     strong: false,
-                    tail: false,
+                    part: Part::Lead,
                 },
                 true,
             );
@@ -211,9 +227,9 @@ impl Facts {
         self.list.is_empty()
     }
 
-    /// The facts pushed after this are the row's tail, kept in view.
-    fn tail(&mut self) {
-        self.in_tail = true;
+    /// The facts pushed after this are in `part` of the row.
+    fn part(&mut self, part: Part) {
+        self.part = part;
     }
 
     fn finish(self) -> Preview {
@@ -226,7 +242,7 @@ impl Facts {
                 value: safe::scrub(&f.value, version),
                 full: f.full.map(|t| safe::scrub(&t, version)),
                 strong: f.strong,
-                tail: f.tail,
+                part: f.part,
             })
             .collect();
         Preview { facts }

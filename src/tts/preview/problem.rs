@@ -60,7 +60,7 @@ pub fn error_details(details: &Value, out: &mut Facts) {
                     value,
                     full,
                     strong: true,
-                    tail: false,
+                    part: super::Part::Lead,
                 },
                 false,
             );
@@ -91,7 +91,7 @@ pub fn string_value(data: &Value, out: &mut Facts) {
                 value,
                 full,
                 strong: true,
-                tail: false,
+                part: super::Part::Lead,
             },
             false,
         );

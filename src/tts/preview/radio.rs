@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::read::{at, decimal, duration, number, number_at, seconds, text};
-use super::Facts;
+use super::{Facts, Part};
 
 /// `SF7BW125` (LoRa), `FSK 50 kbps`, `LR-FHSS M0CW137` from a `DataRate`.
 pub fn data_rate(dr: &Value) -> Option<String> {
@@ -84,22 +84,34 @@ pub fn reception(rx_metadata: Option<&Value>) -> Reception {
 
 /// Data rate and frequency of `TxSettings` (`settings` of uplinks, `scheduled` of downlinks).
 pub fn push_settings(settings: Option<&Value>, out: &mut Facts) {
+    push_data_rate(settings, out);
+    push_frequency(settings, out);
+}
+
+/// `SF7BW125` (or `DR5`) of `TxSettings`.
+fn push_data_rate(settings: Option<&Value>, out: &mut Facts) {
     let Some(settings) = settings else { return };
     if let Some(dr) = settings.get("data_rate").and_then(data_rate) {
         out.add("", dr);
     } else if let Some(index) = number_at(settings, &["data_rate_index"]) {
         out.add("", format!("DR{}", decimal(index, 0)));
     }
-    if let Some(f) = frequency(settings.get("frequency")) {
+}
+
+/// `868.1 MHz` of `TxSettings`.
+fn push_frequency(settings: Option<&Value>, out: &mut Facts) {
+    if let Some(f) = settings.and_then(|s| frequency(s.get("frequency"))) {
         out.add("", f);
     }
 }
 
-/// Data rate, frequency, best RSSI/SNR, gateway count and airtime of an uplink.
-/// These and what follows them are the row's tail ([`super::Fact::tail`]).
+/// An uplink's data rate, best RSSI and SNR (the row's [`Part::Radio`]:
+/// what tells the link's quality), then its frequency, gateway count and
+/// airtime (with what follows them, its [`Part::After`]).
 pub fn push_uplink(message: &Value, out: &mut Facts) {
-    out.tail();
-    push_settings(message.get("settings"), out);
+    out.part(Part::Radio);
+    let settings = message.get("settings");
+    push_data_rate(settings, out);
     let heard = reception(message.get("rx_metadata"));
     if let Some(rssi) = heard.rssi {
         out.add("RSSI", dbm(rssi));
@@ -107,6 +119,8 @@ pub fn push_uplink(message: &Value, out: &mut Facts) {
     if let Some(snr) = heard.snr {
         out.add("SNR", format!("{} dB", decimal(snr, 2)));
     }
+    out.part(Part::After);
+    push_frequency(settings, out);
     if heard.gateways > 1 {
         out.add("", format!("{} gateways", heard.gateways));
     }

@@ -36,7 +36,7 @@ pub fn push_warnings(message: &Value, out: &mut Facts) {
                     value,
                     full,
                     strong: true,
-                    tail: false,
+                    part: super::Part::Lead,
                 },
                 false,
             );

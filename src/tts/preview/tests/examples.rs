@@ -3,7 +3,7 @@
 //! secret that the event carries.
 
 use super::{everything, examples, preview, row, shows, value};
-use crate::tts::preview::Preview;
+use crate::tts::preview::{Part, Preview};
 
 #[test]
 fn every_example_with_data_or_a_device_has_a_preview() {
@@ -29,27 +29,22 @@ fn an_application_uplink_shows_its_decoded_payload_counter_and_radio() {
     assert_eq!(
         row(&p),
         "*FCnt 1843* · FPort 2 · battery_v 3.128 · soil_moisture_pct 31.2 · soil_temperature_c 12.3 \
-         · SF9BW125 · 867.5 MHz · RSSI -112 dBm · SNR -3.5 dB · 2 gateways · airtime 185 ms · DevAddr 260B1C4F"
+         · SF9BW125 · RSSI -112 dBm · SNR -3.5 dB · 867.5 MHz · 2 gateways · airtime 185 ms · DevAddr 260B1C4F"
     );
-    // The radio facts are the row's tail: a narrow row cuts the payload, not them.
-    let tail: Vec<&str> = p
-        .facts
-        .iter()
-        .filter(|f| f.tail)
-        .map(|f| f.value.as_str())
-        .collect();
+    // A narrow row cuts what follows the radio first, then the payload, never the radio.
+    let part = |part: Part| -> Vec<&str> {
+        p.facts
+            .iter()
+            .filter(|f| f.part == part)
+            .map(|f| f.value.as_str())
+            .collect()
+    };
+    assert_eq!(part(Part::Radio), ["SF9BW125", "-112 dBm", "-3.5 dB"]);
     assert_eq!(
-        tail,
-        [
-            "SF9BW125",
-            "867.5 MHz",
-            "-112 dBm",
-            "-3.5 dB",
-            "2 gateways",
-            "185 ms",
-            "260B1C4F"
-        ]
+        part(Part::After),
+        ["867.5 MHz", "2 gateways", "185 ms", "260B1C4F"]
     );
+    assert_eq!(part(Part::Lead)[0], "1843");
     let p = preview("as.up.data.forward", 1);
     assert_eq!(value(&p, "occupied"), Some("true"));
     assert_eq!(value(&p, "detection_count"), Some("90"));

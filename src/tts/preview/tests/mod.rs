@@ -88,7 +88,7 @@ fn the_whole_line_has_every_fact_in_full() {
         value: value.into(),
         full: full.map(Into::into),
         strong: false,
-        tail: false,
+        part: crate::tts::preview::Part::Lead,
     };
     let facts = [
         fact("FCnt", "42", None),
