@@ -125,11 +125,16 @@ impl Model {
             })
         });
         // Disconnected: the stream's end shows now, not only once Reconnect
-        // makes it a marker.
+        // makes it a marker. It ended the newest stream, so it sorts after
+        // that stream's start even when the server's clock is ahead of ours.
+        let newest_start = self.store().markers().last().map(|m| m.time);
         let unmarked = self
             .session()
             .and_then(|s| s.unmarked_end())
-            .map(|(at, line)| ((at, 0), MarkerLine::Ended { at, line }));
+            .map(|(at, line)| {
+                let key = newest_start.map_or(at, |start| start.max(at));
+                ((key, 2), MarkerLine::Ended { at, line })
+            });
         let mut all: Vec<((Timestamp, u8), MarkerLine)> =
             starts.chain(ends).chain(unmarked).collect();
         all.sort_by_key(|(key, _)| *key);

@@ -272,6 +272,12 @@ impl Model {
         self.session().map_or(0, Session::reconnects)
     }
 
+    /// How many times it came back after ending by itself (the user's own
+    /// Disconnect and Reconnect are not a flaky link).
+    pub fn dropouts(&self) -> u64 {
+        self.session().map_or(0, Session::dropouts)
+    }
+
     // --- events into the timeline ------------------------------------------
 
     /// How long (ms) the shell should wait before the next flush, at `now_ms`:

@@ -80,6 +80,11 @@ pub struct Session {
     stopped_at: Timestamp,
     ever_connected: bool,
     reconnects: u64,
+    /// Reconnects after the stream ended by itself (not the user's
+    /// Disconnect or Reconnect): what says the link is unstable.
+    dropouts: u64,
+    /// The open outage began with the user (Disconnect, or Reconnect while streaming).
+    outage_asked: bool,
     markers: VecDeque<ReconnectMarker>,
     /// The user's request asks for history: its `tail` (per identifier) and
     /// how many identifiers, and whether it has an `after`.
@@ -110,6 +115,8 @@ impl Session {
             stopped_at: Timestamp::from_unix_nanos(0),
             ever_connected: false,
             reconnects: 0,
+            dropouts: 0,
+            outage_asked: false,
             markers: VecDeque::new(),
             request_history: (0, 0, false),
             conn_history: false,
@@ -129,11 +136,6 @@ impl Session {
     /// Where the session is.
     pub fn state(&self) -> &State {
         &self.state
-    }
-
-    /// How many times the stream came back after ending (for the status bar).
-    pub fn reconnects(&self) -> u64 {
-        self.reconnects
     }
 
     /// The de-duplication memory.
@@ -219,6 +221,9 @@ impl Session {
                 self.backfill_until = has_store.then_some(now);
                 self.marker_open = false;
                 self.reconnects = self.reconnects.saturating_add(1);
+                if !self.outage_asked {
+                    self.dropouts = self.dropouts.saturating_add(1);
+                }
             }
         }
         self.tick(now)
@@ -267,7 +272,7 @@ impl Session {
             Verdict::Stop(reason) => self.stop(reason, now),
             Verdict::Retry { wait, cause } => {
                 if was_streaming {
-                    self.open_new_marker(now, cause.clone());
+                    self.open_new_marker(now, cause.clone(), false);
                 }
                 if self.progress.conn_new_events > 0 {
                     // It worked until it was cut: start over (module comment).
@@ -303,32 +308,6 @@ impl Session {
                 };
             }
         }
-        self.tick(now)
-    }
-
-    /// The user pressed Reconnect: connect at once, resuming, whatever the state.
-    pub fn user_reconnect(&mut self, now: Timestamp) -> Action {
-        if self.ever_connected && !self.marker_open {
-            let cause = match &self.state {
-                State::Stopped { reason } => format!("Stopped: {}", reason.sentence()),
-                _ => "You asked to reconnect.".into(),
-            };
-            // The line's time is when the stream ended, not when Reconnect was pressed.
-            let ended = match self.state {
-                State::Stopped { .. } => self.stopped_at,
-                _ => now,
-            };
-            self.open_new_marker(ended, cause);
-        }
-        if let Some(m) = self.open_marker() {
-            m.stopped = None; // retrying again
-        }
-        self.failures = 0;
-        self.backfill_until = None;
-        self.state = State::Connecting {
-            attempt: self.next_attempt(),
-        };
-        self.connect_due = true;
         self.tick(now)
     }
 

@@ -129,15 +129,25 @@ pub fn LaneList() -> impl IntoView {
         format!("{}px", n as f64 * item_h)
     };
     // Folded at first where the list sits above the timeline (the page is one
-    // column up to 900 px), so a phone's first screen shows events.
-    let unfolded = web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|w| w.as_f64())
-        .is_none_or(|w| w > ONE_COLUMN_PX);
+    // column up to 900 px), so a phone's first screen shows events; then as
+    // the user left it, also when the list goes and comes back (Clear).
+    let unfolded = RwSignal::new(
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_none_or(|w| w > ONE_COLUMN_PX),
+    );
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let open = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|d| d.has_attribute("open"));
+        unfolded.set(open);
+    };
     view! {
         <Show when=move || total.get() != 0>
             <nav class="lane-list" aria-label="Lanes">
-                <details open=unfolded>
+                <details prop:open=move || unfolded.get_untracked() on:toggle=on_toggle>
                     <summary>
                         <h2>{move || format!("Lanes ({})", format::count(total.get() as u64))}</h2>
                     </summary>

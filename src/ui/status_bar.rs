@@ -41,7 +41,7 @@ pub fn StatusBar() -> impl IntoView {
     };
     let skipped = move || viewer.with(|m| m.stats().skipped_count);
     let warning = move || viewer.with(|m| m.stats().warning.clone());
-    let reconnects = move || viewer.with(|m| m.reconnects());
+    let reconnects = move || viewer.with(|m| m.dropouts());
     let paused = move || viewer.with(|m| m.is_paused());
     let pending = move || viewer.with(|m| m.pending());
     view! {

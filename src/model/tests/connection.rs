@@ -90,7 +90,7 @@ fn the_server_ending_the_stream_resumes_after_what_arrived_without_doubles() {
     );
     m.flush(0.0);
     assert_eq!(numbers(&m), (3, 3));
-    assert_eq!(m.reconnects(), 1);
+    assert_eq!((m.reconnects(), m.dropouts()), (1, 1));
     let markers = m.reconnect_markers();
     assert_eq!(markers.len(), 1);
     assert!(markers[0]
@@ -126,6 +126,7 @@ fn many_reconnects_fold_all_but_the_latest_three_under_one_line() {
         }
     }
     assert_eq!(m.reconnects(), 6);
+    assert_eq!(m.dropouts(), 6, "the server ended each: a flaky link");
     // The view's key: the same after events, another after a marker.
     let key = m.markers_key();
     m.bytes(conn, at(80_000), frame("more", 79_000).as_bytes());
@@ -470,6 +471,11 @@ fn a_disconnected_streams_end_shows_at_once_and_stays_one_line_after_reconnect()
     m.bytes(open.conn, at(9_200), start_frame(9_150).as_bytes());
     m.flush(0.0);
     assert_eq!(marker_kinds(&m), "SES", "{:?}", m.marker_lines());
+    assert_eq!(
+        (m.reconnects(), m.dropouts()),
+        (1, 0),
+        "the user's own Disconnect and Reconnect are no dropout"
+    );
     assert!(
         ended(&m)[0]
             .1
@@ -477,4 +483,14 @@ fn a_disconnected_streams_end_shows_at_once_and_stays_one_line_after_reconnect()
         "{:?}",
         ended(&m)
     );
+}
+
+#[test]
+fn a_disconnected_streams_end_reads_after_its_start_when_the_servers_clock_is_ahead() {
+    let (mut m, conn) = streaming(0);
+    // The server's clock is 5 s ahead: the stream "starts" at 5 s, ends at 2 s on ours.
+    m.bytes(conn, at(100), start_frame(5_000).as_bytes());
+    m.flush(0.0);
+    m.user_disconnect(at(2_000));
+    assert_eq!(marker_kinds(&m), "SE", "{:?}", m.marker_lines());
 }

@@ -1,13 +1,58 @@
-//! What a [`Session`] does and says about an outage: the reconnect markers
-//! and their lines (the one still retrying says the attempt the status bar
-//! says), a disconnected stream's end before it becomes a marker, the
-//! browser going offline and online, "Retry now", and the next attempt's
-//! number. Plain data; it must never read a clock.
+//! What a [`Session`] does and says about an outage: how many there were
+//! (and how many the link caused), the user's Reconnect, the reconnect
+//! markers and their lines (the one still retrying says the attempt the
+//! status bar says), a disconnected stream's end before it becomes a
+//! marker, the browser going offline and online, "Retry now", and the next
+//! attempt's number. Plain data; it must never read a clock.
 
-use super::{Action, ReconnectMarker, Session, State};
+use super::{Action, ReconnectMarker, Session, State, StopReason};
 use crate::tts::Timestamp;
 
 impl Session {
+    /// How many times the stream came back after ending, for any reason.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects
+    }
+
+    /// How many times it came back after ending by itself, not because the
+    /// user disconnected or reconnected (the status bar's "2 reconnects").
+    pub fn dropouts(&self) -> u64 {
+        self.dropouts
+    }
+
+    /// The user pressed Reconnect: connect at once, resuming, whatever the state.
+    pub fn user_reconnect(&mut self, now: Timestamp) -> Action {
+        if self.ever_connected && !self.marker_open {
+            let cause = match &self.state {
+                State::Stopped { reason } => format!("Stopped: {}", reason.sentence()),
+                _ => "You asked to reconnect.".into(),
+            };
+            // The user ended the stream (a refusal or giving up did not).
+            let asked = !matches!(
+                &self.state,
+                State::Stopped {
+                    reason: StopReason::Refused(_) | StopReason::GaveUp { .. }
+                }
+            );
+            // The line's time is when the stream ended, not when Reconnect was pressed.
+            let ended = match self.state {
+                State::Stopped { .. } => self.stopped_at,
+                _ => now,
+            };
+            self.open_new_marker(ended, cause, asked);
+        }
+        if let Some(m) = self.open_marker() {
+            m.stopped = None; // retrying again
+        }
+        self.failures = 0;
+        self.backfill_until = None;
+        self.state = State::Connecting {
+            attempt: self.next_attempt(),
+        };
+        self.connect_due = true;
+        self.tick(now)
+    }
+
     /// The most recent reconnects, oldest first.
     pub fn markers(&self) -> impl DoubleEndedIterator<Item = &ReconnectMarker> {
         self.markers.iter()
@@ -33,8 +78,9 @@ impl Session {
     }
 
     /// The end of the last stream when the session stopped with no outage's
-    /// marker open (the user's Disconnect): its time and line, until a
-    /// Reconnect turns it into a marker with the same time and cause.
+    /// marker open (the user's Disconnect, or the server ending the stream
+    /// for good): its time and line, until a Reconnect turns it into a
+    /// marker with the same time and cause.
     pub fn unmarked_end(&self) -> Option<(Timestamp, String)> {
         match &self.state {
             State::Stopped { reason } if self.ever_connected && !self.marker_open => {
@@ -94,8 +140,11 @@ impl Session {
         }
     }
 
-    pub(super) fn open_new_marker(&mut self, now: Timestamp, cause: String) {
+    /// An outage begins: the stream ended at `now` for `cause`, by the
+    /// user's doing when `asked`.
+    pub(super) fn open_new_marker(&mut self, now: Timestamp, cause: String, asked: bool) {
         let capacity = self.config.marker_capacity;
         self.marker_open = ReconnectMarker::push(&mut self.markers, capacity, now, cause);
+        self.outage_asked = asked;
     }
 }
