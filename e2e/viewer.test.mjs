@@ -651,10 +651,11 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   assert.match(await b.page.getByRole('list', { name: 'Skipped frames' }).innerText(), /line 3:/);
 
   // Into the streaming page, an import asks first; No keeps the stream and its events.
-  let question = null;
-  a.page.once('dialog', (d) => { question = d.message(); d.dismiss(); });
+  // (The question comes once the file's start has been read: wait for it.)
+  const asked = new Promise((answered) => a.page.once('dialog', (d) => { answered(d.message()); d.dismiss(); }));
   await a.page.locator('.file-button input[type=file]').setInputFiles(file);
-  assert.match(question ?? '', new RegExp(`^Importing incident.ndjson ends the stream and replaces the ${expected.total} events in memory\\. Export them first`));
+  const question = await asked;
+  assert.match(question, new RegExp(`^Importing incident.ndjson ends the stream and replaces the ${expected.total} events in memory\\. Export them first`));
   await a.page.waitForTimeout(300);
   assert.match(await a.page.locator('.status-bar .state').innerText(), /streaming|back-filling/);
   assert.deepEqual(await lanesOf(a.page), before);
@@ -664,6 +665,16 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   await a.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
   await a.page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
   assert.equal(await a.page.getByRole('button', { name: 'Reconnect' }).count(), 0);
+  // The wrong file (not a capture) replaces nothing and asks nothing: it is refused, saying why.
+  const wrong = path.join(dir, 'notes.txt');
+  writeFileSync(wrong, 'meeting notes\nbring the gateway\ncheck the antenna\n');
+  let askedAgain = false;
+  a.page.once('dialog', (d) => { askedAgain = true; d.dismiss(); });
+  await a.page.locator('.file-button input[type=file]').setInputFiles(wrong);
+  await a.page.getByText(/^The capture notes\.txt could not be loaded: it is not a capture: none of its first 3 lines is an event \(line 1: /).waitFor();
+  assert.equal(askedAgain, false, 'asked before refusing');
+  assert.match(await a.page.locator('.status-bar .state').innerText(), /offline capture/);
+  assert.deepEqual(await lanesOf(a.page), before);
   assert.deepEqual([...a.problems, ...b.problems], []);
   await a.context.close();
   await b.context.close();

@@ -169,15 +169,23 @@ impl Model {
     /// A capture link was refused before anything was read or replaced:
     /// what is on screen stays, and the sentence says why.
     pub fn capture_refused(&mut self, name: &str, reason: &str) {
-        self.refused_capture = Some((name.to_owned(), reason.to_owned()));
+        self.refused_capture = Some((name.to_owned(), reason.to_owned(), false));
         self.touch();
     }
 
-    /// The capture link refused last (until the next import or connect).
-    pub fn refused_capture(&self) -> Option<(&str, &str)> {
+    /// A file to import was refused after a look at its start (see
+    /// `share::import::check_head`): the events on screen stay.
+    pub fn file_refused(&mut self, name: &str, reason: &str) {
+        self.refused_capture = Some((name.to_owned(), reason.to_owned(), true));
+        self.touch();
+    }
+
+    /// The capture refused last (until the next import or connect): its
+    /// name, why, and whether it was a file (else a link).
+    pub fn refused_capture(&self) -> Option<(&str, &str, bool)> {
         self.refused_capture
             .as_ref()
-            .map(|(n, r)| (n.as_str(), r.as_str()))
+            .map(|(n, r, file)| (n.as_str(), r.as_str(), *file))
     }
 
     /// The capture on show, and how far it is.

@@ -123,7 +123,7 @@ pub struct Model {
     /// Where the page runs (for explaining failures).
     page: Page,
     /// A capture link refused unread (name, why), until the next source.
-    refused_capture: Option<(String, String)>,
+    refused_capture: Option<(String, String, bool)>,
     /// The journey a user opened, and what was fetched for it.
     journey: OpenJourney,
     /// Device lanes shown one row per message.

@@ -244,6 +244,47 @@ impl CaptureReader {
     }
 }
 
+/// How much of a file [`check_head`] reads.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// How many lines (or array items) that are not events, with no event
+/// among them, make the start of a file no capture.
+const NOT_A_CAPTURE_AFTER: usize = 3;
+
+/// Whether a file whose first bytes are `head` (`whole`: the file is no
+/// longer) looks like a capture: checked before an import replaces events
+/// on screen, so the wrong file (a picture, a log, an empty file) loses
+/// nothing. `Err` says why in words for "could not be loaded: …". A start
+/// that holds an event, or too little to tell (one long line), passes; the
+/// import then reports what it skips as it goes.
+///
+/// # Errors
+/// The file is empty, or its start holds no event and at least
+/// [`NOT_A_CAPTURE_AFTER`] lines that are not events (or all of it is such lines).
+pub fn check_head(head: &[u8], whole: bool) -> Result<(), String> {
+    let mut reader = CaptureReader::new();
+    let mut items = reader.feed(head);
+    if whole {
+        items.extend(reader.finish());
+    }
+    if items.iter().any(|i| matches!(i, ImportItem::Event(_))) {
+        return Ok(());
+    }
+    let first = items.iter().find_map(|i| match i {
+        ImportItem::Skipped { line, reason, .. } => Some((line, reason)),
+        ImportItem::Event(_) => None,
+    });
+    match first {
+        None if whole => Err("the file holds no events (it is empty)".into()),
+        Some((line, reason)) if whole || items.len() >= NOT_A_CAPTURE_AFTER => Err(format!(
+            "it is not a capture: none of its first {} lines is an event (line {line}: {reason}). \
+             Nothing was replaced",
+            items.len()
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,5 +476,42 @@ mod tests {
         let items = read_all(body.as_bytes(), 65_536);
         assert_eq!(items.len(), 1_000_001);
         assert_eq!(skipped(&items)[999_999].0, 1_000_000);
+    }
+
+    #[test]
+    fn the_start_of_the_wrong_file_is_no_capture_and_a_captures_is() {
+        fn head(bytes: &[u8]) -> &[u8] {
+            &bytes[..bytes.len().min(HEAD_BYTES)]
+        }
+        // A capture (its start, or all of it), and one after two bad lines.
+        assert_eq!(check_head(head(EXAMPLES.as_bytes()), false), Ok(()));
+        assert_eq!(check_head(EXAMPLES.as_bytes(), true), Ok(()));
+        let late = format!("oops\n{{\"x\":1}}\n{EXAMPLES}");
+        assert_eq!(check_head(late.as_bytes(), true), Ok(()));
+        // Too little to tell (one line, not ended): the import decides.
+        assert_eq!(check_head(&[b'{'; 1000], false), Ok(()));
+        assert_eq!(check_head(b"garbage\n", false), Ok(()));
+        // A picture, a log, an empty file: refused, saying why.
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend((0..20_000u32).flat_map(|i| [(i % 251) as u8, b'\n']));
+        let why = check_head(head(&png), false).expect_err("a picture");
+        assert!(
+            why.starts_with("it is not a capture: none of its first "),
+            "{why}"
+        );
+        assert!(why.contains("(line 1: "), "{why}");
+        let why = check_head(b"one\ntwo\n", true).expect_err("a short text");
+        assert!(
+            why.contains("none of its first 2 lines is an event"),
+            "{why}"
+        );
+        assert_eq!(
+            check_head(b"", true),
+            Err("the file holds no events (it is empty)".into())
+        );
+        assert!(
+            check_head(b"[1,2,3,4]", true).is_err(),
+            "an array of numbers"
+        );
     }
 }

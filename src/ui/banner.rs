@@ -152,15 +152,20 @@ pub fn ErrorBanner() -> impl IntoView {
     let refused_capture = Memo::new(move |_| {
         viewer.with(|m| {
             m.refused_capture()
-                .map(|(n, r)| (n.to_owned(), r.to_owned()))
+                .map(|(n, r, file)| (n.to_owned(), r.to_owned(), file))
         })
     });
     let reconnect = move |_| connection.reconnect(viewer);
-    let capture_failed = |name: String, reason: String| {
+    let capture_failed = |name: String, reason: String, file: bool| {
+        let hint = if file {
+            "Choose a capture: an NDJSON or JSON file of events, as “Export NDJSON” writes."
+        } else {
+            "Check the link, or import the file with “Import capture”."
+        };
         view! {
             <div class="banner-error" role="alert">
                 <p class="sentence">{format!("The capture {name} could not be loaded: {reason}.")}</p>
-                <p class="hint">"Check the link, or import the file with “Import capture”."</p>
+                <p class="hint">{hint}</p>
             </div>
         }
     };
@@ -265,11 +270,11 @@ pub fn ErrorBanner() -> impl IntoView {
             }
             .into_any(),
         ),
-        Banner::CaptureFailed { name, reason } => Some(capture_failed(name, reason).into_any()),
+        Banner::CaptureFailed { name, reason } => Some(capture_failed(name, reason, false).into_any()),
     }
     };
     view! {
         {main}
-        {move || refused_capture.get().map(|(name, reason)| capture_failed(name, reason))}
+        {move || refused_capture.get().map(|(name, reason, file)| capture_failed(name, reason, file))}
     }
 }

@@ -127,11 +127,40 @@ async fn read_capture(
     viewer.flush();
 }
 
-/// Reads `file` into the timeline, replacing what was there.
+/// The first [`HEAD_BYTES`](crate::share::import::HEAD_BYTES) of `file`.
+async fn head_of(file: &web_sys::File) -> Option<Vec<u8>> {
+    let end = crate::share::import::HEAD_BYTES as f64;
+    let head = file.slice_with_f64_and_f64(0.0, end).ok()?;
+    let buffer = JsFuture::from(head.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Reads `file` into the timeline, replacing what was there. When events
+/// are on screen, the file's start is looked at first: the wrong file is
+/// refused and replaces nothing; then the user is asked.
 pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
-    if !confirmed_replacing(viewer, &file.name()) {
-        return;
+    if viewer
+        .with_untracked(|m| m.import_would_replace())
+        .is_none()
+    {
+        return start_import(viewer, connection, file);
     }
+    leptos::task::spawn_local(async move {
+        let name = file.name();
+        if let Some(head) = head_of(&file).await {
+            let whole = file.size() <= head.len() as f64;
+            if let Err(why) = crate::share::import::check_head(&head, whole) {
+                viewer.act(|m| m.file_refused(&name, &why));
+                return;
+            }
+        }
+        if confirmed_replacing(viewer, &name) {
+            start_import(viewer, connection, file);
+        }
+    });
+}
+
+fn start_import(viewer: Viewer, connection: Connection, file: web_sys::File) {
     let generation = connection.begin();
     let size = file.size();
     viewer.act(|m| m.import_started(&file.name(), Some(size as u64), now()));

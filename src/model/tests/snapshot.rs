@@ -123,7 +123,8 @@ fn a_damaged_link_leaves_the_screen_as_it_was_and_says_why() {
         m.refused_capture(),
         Some((
             SNAPSHOT_NAME,
-            "it is cut short: copy the whole link and try again"
+            "it is cut short: copy the whole link and try again",
+            false
         ))
     );
 }
