@@ -326,6 +326,11 @@ test('many connection markers fold, and following in the flat view keeps the new
   await page.getByText('8 earlier connection markers').first().waitFor({ timeout: 10_000 });
   const markers = page.getByRole('list', { name: 'Connection markers' });
   assert.equal(await markers.locator('> .marker:not(.marker-earlier)').count(), 3);
+  // Newest first, as the rows: the last stream's start on top, the fold of earlier ones last.
+  assert.match(await markers.locator('> li').first().innerText(), /^Stream started /);
+  assert.equal(await markers.locator('> li').last().getAttribute('class'), 'marker marker-earlier');
+  const clocks = (await markers.locator('> .marker:not(.marker-earlier)').allInnerTexts()).map((t) => t.split(' ')[2]);
+  assert.deepEqual(clocks, [...clocks].sort().reverse(), `newest first: ${clocks.join(' ')}`);
   // Each Connect asked to follow, though the form folding on it moved the page: still following.
   const follow = page.getByLabel('Follow newest');
   assert.equal(await follow.isChecked(), true);

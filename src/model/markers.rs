@@ -46,6 +46,9 @@ pub const RECENT_MARKERS: usize = 3;
 pub struct Folded<T> {
     pub earlier: Vec<T>,
     pub recent: Vec<T>,
+    /// Newest first (as the rows are): both lists newest first, and the
+    /// fold of earlier ones goes last.
+    pub newest_first: bool,
 }
 
 impl<T> Folded<T> {
@@ -59,6 +62,7 @@ impl<T> Folded<T> {
         Folded {
             earlier: all,
             recent,
+            newest_first: false,
         }
     }
 
@@ -67,6 +71,7 @@ impl<T> Folded<T> {
         Folded {
             earlier: self.earlier.iter().map(&f).collect(),
             recent: self.recent.iter().map(&f).collect(),
+            newest_first: self.newest_first,
         }
     }
 }
@@ -139,6 +144,19 @@ impl Model {
             starts.chain(ends).chain(unmarked).collect();
         all.sort_by_key(|(key, _)| *key);
         Folded::new(all.into_iter().map(|(_, line)| line).collect())
+    }
+
+    /// [`Model::marker_lines`] in the order the timeline shows its rows:
+    /// with "Newest first" the newest marker on top and the fold of earlier
+    /// ones last, so the markers read the way the rows below them do.
+    pub fn marker_lines_shown(&self) -> Folded<MarkerLine> {
+        let mut lines = self.marker_lines();
+        if self.settings().newest_first {
+            lines.earlier.reverse();
+            lines.recent.reverse();
+            lines.newest_first = true;
+        }
+        lines
     }
 }
 

@@ -15,31 +15,38 @@ use crate::model::{Folded, MarkerLine, Model};
 pub(super) fn Markers() -> impl IntoView {
     let viewer = Viewer::expect();
     // The lines are recomputed only when a marker changed, not at each flush.
-    let key = Memo::new(move |_| viewer.with(|m| (m.settings().utc, m.markers_key())));
+    let key = Memo::new(move |_| {
+        viewer.with(|m| {
+            let s = m.settings();
+            (s.utc, s.newest_first, m.markers_key())
+        })
+    });
     let lines = Memo::new(move |_| {
         let utc = key.with(|k| k.0);
-        viewer.with_untracked(Model::marker_lines).map(|line| {
-            let (date, clock) = time::display(line.at(), utc);
-            match line {
-                MarkerLine::Started { names, .. } => {
-                    let what = if names.is_empty() {
-                        "all event names".to_owned()
-                    } else {
-                        format!("{} event names: {}", names.len(), names.join(", "))
-                    };
-                    (
-                        Some(date),
-                        format!("Stream started {clock} — {what}"),
-                        false,
-                    )
+        viewer
+            .with_untracked(Model::marker_lines_shown)
+            .map(|line| {
+                let (date, clock) = time::display(line.at(), utc);
+                match line {
+                    MarkerLine::Started { names, .. } => {
+                        let what = if names.is_empty() {
+                            "all event names".to_owned()
+                        } else {
+                            format!("{} event names: {}", names.len(), names.join(", "))
+                        };
+                        (
+                            Some(date),
+                            format!("Stream started {clock} — {what}"),
+                            false,
+                        )
+                    }
+                    MarkerLine::Ended { line, .. } => (
+                        Some(format!("Stream ended {date} {clock}")),
+                        format!("Stream ended {clock} — {line}"),
+                        true,
+                    ),
                 }
-                MarkerLine::Ended { line, .. } => (
-                    Some(format!("Stream ended {date} {clock}")),
-                    format!("Stream ended {clock} — {line}"),
-                    true,
-                ),
-            }
-        })
+            })
     });
     view! {
         <ul class="markers" aria-label="Connection markers">
@@ -84,5 +91,11 @@ fn marker_lines(viewer: Viewer, lines: &Folded<Line>) -> impl IntoView {
             </li>
         }
     });
-    (earlier, items(&lines.recent))
+    let recent = items(&lines.recent).into_any();
+    let earlier = earlier.into_any();
+    if lines.newest_first {
+        (recent, earlier)
+    } else {
+        (earlier, recent)
+    }
 }

@@ -494,3 +494,33 @@ fn a_disconnected_streams_end_reads_after_its_start_when_the_servers_clock_is_ah
     m.user_disconnect(at(2_000));
     assert_eq!(marker_kinds(&m), "SE", "{:?}", m.marker_lines());
 }
+
+#[test]
+fn markers_read_in_the_rows_order_newest_first_with_the_fold_last() {
+    let (mut m, mut conn) = streaming(0);
+    m.bytes(conn, at(100), start_frame(50).as_bytes());
+    m.flush(0.0);
+    for i in 0..3_i64 {
+        let t = 10_000 * (i + 1);
+        let wait = wait_of(m.ended(conn, at(t), EndCause::Eof));
+        let open = open_of(m.tick(wait));
+        m.opened(open.conn, at(t + 5_000), Some("text/event-stream"), None);
+        m.bytes(open.conn, at(t + 5_100), start_frame(t + 5_010).as_bytes());
+        m.flush(0.0);
+        conn = open.conn;
+    }
+    let times = |lines: &[MarkerLine]| lines.iter().map(MarkerLine::at).collect::<Vec<_>>();
+    let in_time = m.marker_lines();
+    assert_eq!((in_time.earlier.len(), in_time.recent.len()), (4, 3));
+    assert!(m.settings().newest_first);
+    let shown = m.marker_lines_shown();
+    assert!(shown.newest_first, "the fold goes last");
+    let mut newest = times(&in_time.recent);
+    newest.reverse();
+    assert_eq!(times(&shown.recent), newest, "the newest marker on top");
+    assert_eq!(shown.recent[0].at(), at(35_010), "the last stream's start");
+    m.toggle_order();
+    let shown = m.marker_lines_shown();
+    assert!(!shown.newest_first);
+    assert_eq!(times(&shown.recent), times(&in_time.recent));
+}
