@@ -169,8 +169,8 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
                 <div>"SNR " {spread(h.snr, "dB", Some(snr_quality))}</div>
                 <div>"ESP " {spread(h.esp, "dBm", Some(esp_quality))}</div>
                 <div class="plots">
-                    <SignalPlot label="SNR over time".into() points=snr_points good=-8.0 bad=-13.0 quality=snr_quality />
-                    <SignalPlot label="ESP over time".into() points=esp_points good=-100.0 bad=-110.0 quality=esp_quality />
+                    <SignalPlot label="SNR over time, dB".into() points=snr_points good=-8.0 bad=-13.0 quality=snr_quality />
+                    <SignalPlot label="ESP over time, dBm".into() points=esp_points good=-100.0 bad=-110.0 quality=esp_quality />
                 </div>
             </dd>
             <dt>"Airtime"</dt>

@@ -102,7 +102,8 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
             <dt>"Last status"</dt>
             <dd>{status.unwrap_or_else(|| "none in memory".to_owned())}</dd>
             <dt>"Downlinks"</dt>
-            <dd>{format!("{} sent", h.downlinks_sent)}{(!failures.is_empty()).then(|| format!(" · failed: {failures}"))}</dd>
+            // In memory, like the uplinks: the status's txin/txok are the gateway's own counts.
+            <dd>{format!("{} sent in memory", h.downlinks_sent)}{(!failures.is_empty()).then(|| format!(" · failed: {failures}"))}</dd>
         </dl>
         {(!h.devices.is_empty()).then(|| view! {
             <table class="health-table">

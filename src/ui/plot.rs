@@ -48,12 +48,17 @@ pub fn SignalPlot(
             view! { <circle class=class cx=format!("{:.1}", x(t)) cy=format!("{:.1}", y(v)) r="2.5"></circle> }
         })
         .collect_view();
+    // The caption says what the picture is (screen readers have the label).
+    let caption = format!("{label}; dashed: {good} (good) and {bad} (bad)");
     view! {
-        <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>
-            {line(good, "threshold good")}
-            {line(bad, "threshold bad")}
-            {dots}
-        </svg>
+        <figure class="plot-figure">
+            <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>
+                {line(good, "threshold good")}
+                {line(bad, "threshold bad")}
+                {dots}
+            </svg>
+            <figcaption aria-hidden="true">{caption}</figcaption>
+        </figure>
     }
 }
 
@@ -74,5 +79,11 @@ pub fn Bars(label: String, values: Vec<u32>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>{bars}</svg> }
+    let caption = format!("{label} (highest: {max})");
+    view! {
+        <figure class="plot-figure">
+            <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>{bars}</svg>
+            <figcaption aria-hidden="true">{caption}</figcaption>
+        </figure>
+    }
 }
