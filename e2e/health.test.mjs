@@ -162,6 +162,10 @@ test('a gateway shows its traffic and connections; the fleet puts the sickest fi
     await page.getByRole('button', { name: 'Fleet' }).click();
     const fleet = page.getByRole('region', { name: 'Fleet' });
     await fleet.waitFor();
+    // Its gateways, the disconnected one first, saying since when.
+    const gateways = fleet.getByRole('table', { name: /^Gateways/ });
+    assert.match(await gateways.locator('tbody tr').first().innerText(), /^parking-gw-north\s+disconnected since \S+/);
+    assert.match(await gateways.locator('tbody').innerText(), /rooftop-gw-01\s+connected/);
     // Sorted by missed %, worst first: the lossy device leads once it has lost uplinks.
     await page.waitForFunction(() => {
       const first = document.querySelector('.fleet-table tbody tr th');

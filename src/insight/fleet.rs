@@ -1,10 +1,13 @@
 //! The fleet: one row per followed device (last seen, missed %, median
 //! RSSI/SNR, most used SF, join state, problems), sortable so the sickest is
-//! first; and a device × gateway reception matrix.
+//! first; a device × gateway reception matrix; and one row per followed
+//! gateway (connected or since when not, last seen, uplinks, devices heard,
+//! downlinks sent and failed), the disconnected first.
 //!
 //! Why: with a hundred devices, the question is which one to look at.
 
 use super::device::{device_health, DeviceHealth};
+use super::gateway::gateway_health;
 use super::joins::Outcome;
 use crate::store::Timeline;
 use crate::tts::EntityKind;
@@ -109,6 +112,55 @@ pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
         let ord = if descending { ord.reverse() } else { ord };
         ord.then_with(|| a.lane.cmp(&b.lane))
     });
+}
+
+/// One gateway of the fleet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayRow {
+    pub lane: String,
+    /// How long ago (ns before `now`) its newest event was.
+    pub last_seen_ns: i64,
+    /// When it disconnected, if it is disconnected.
+    pub disconnected_since: Option<i64>,
+    /// A connect is among its events in memory (else its state is unknown).
+    pub connect_seen: bool,
+    pub uplinks: usize,
+    pub devices: usize,
+    pub downlinks_sent: usize,
+    pub downlinks_failed: usize,
+    pub problems: usize,
+}
+
+/// Every gateway lane's row: the disconnected first (longest first), then
+/// by name.
+pub fn gateways(store: &Timeline, now: i64) -> Vec<GatewayRow> {
+    let mut rows: Vec<GatewayRow> = store
+        .lanes()
+        .filter(|l| {
+            l.entity
+                .as_ref()
+                .is_some_and(|e| e.kind() == EntityKind::Gateway)
+        })
+        .map(|l| {
+            let h = gateway_health(store, &l.key, now);
+            GatewayRow {
+                lane: l.key.clone(),
+                last_seen_ns: now - l.last_seen.unix_nanos(),
+                disconnected_since: h.disconnected_since,
+                connect_seen: h.connections.iter().any(|c| c.connected),
+                uplinks: h.uplinks,
+                devices: h.devices.len(),
+                downlinks_sent: h.downlinks_sent,
+                downlinks_failed: h.downlink_failures.iter().map(|(_, n)| n).sum(),
+                problems: h.problems.iter().map(|p| p.count).sum(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let since = |r: &GatewayRow| r.disconnected_since.unwrap_or(i64::MAX);
+        since(a).cmp(&since(b)).then_with(|| a.lane.cmp(&b.lane))
+    });
+    rows
 }
 
 /// The gateways heard by any device, most hearing first (the matrix columns).

@@ -21,7 +21,7 @@ mod tests;
 
 pub use device::{device_health, DeviceHealth, Downlinks, GatewayReception, Point, Spread};
 pub use fcnt::{counters, Counters, Gap, Reset, MAX_GAP};
-pub use fleet::{fleet, matrix_gateways, sort, Column, FleetRow};
+pub use fleet::{fleet, gateways, matrix_gateways, sort, Column, FleetRow, GatewayRow};
 pub use gateway::{
     disconnected_since, gateway_health, Connection, GatewayHealth, HeardDevice, MINUTES,
 };

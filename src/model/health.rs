@@ -5,6 +5,7 @@
 use super::Model;
 use crate::insight::{
     device_health, fleet, gateway_health, Column, DeviceHealth, FleetRow, Gap, GatewayHealth,
+    GatewayRow,
 };
 use crate::store::Seq;
 use crate::tts::{EntityIds, Timestamp};
@@ -117,6 +118,11 @@ impl Model {
             self.fleet.by,
             self.fleet.descending,
         )
+    }
+
+    /// The fleet's gateways, the disconnected first, at `now` (ns).
+    pub fn fleet_gateways(&self, now: i64) -> Vec<GatewayRow> {
+        crate::insight::gateways(&self.store, self.health_now(now))
     }
 
     /// Shows the uplinks around a gap: the device's events with an FCnt

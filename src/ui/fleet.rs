@@ -1,12 +1,13 @@
 //! The fleet (region "Fleet"): one row per followed device — last seen,
 //! missed %, median RSSI/SNR, most used data rate, join state, problems —
-//! sortable (worst first), and the device × gateway reception matrix.
+//! sortable (worst first), the device × gateway reception matrix, and one
+//! row per followed gateway (the disconnected first).
 
 use leptos::prelude::*;
 
 use super::health_parts::{paced, percent};
 use super::state::{now, Viewer};
-use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow};
+use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow, GatewayRow};
 use crate::journey::span;
 use crate::tts::preview::decimal;
 
@@ -63,6 +64,14 @@ pub fn Fleet() -> impl IntoView {
     };
     let body = move || rows.with(|rows| rows.iter().map(|r| row(viewer, r)).collect_view());
     let matrix = move || rows.with(|rows| matrix(rows));
+    let gateways = Memo::new(move |_| {
+        viewer.clock.track();
+        if !open.get() {
+            return Vec::new();
+        }
+        viewer.with_untracked(|m| m.fleet_gateways(now().unix_nanos()))
+    });
+    let gateways = move || gateways.with(|g| gateway_table(viewer, g));
     view! {
         <Show when=move || open.get()>
             <section class="fleet" role="region" aria-label="Fleet">
@@ -72,6 +81,7 @@ pub fn Fleet() -> impl IntoView {
                     <tbody>{body}</tbody>
                 </table>
                 {matrix}
+                {gateways}
             </section>
         </Show>
     }
@@ -98,6 +108,63 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
             <td>{(r.problems > 0).then_some(r.problems)}</td>
         </tr>
     }
+}
+
+/// The gateways: connected or since when not, last seen, traffic, problems.
+fn gateway_table(viewer: Viewer, rows: &[GatewayRow]) -> Option<impl IntoView> {
+    if rows.is_empty() {
+        return None;
+    }
+    let ago = viewer.with_untracked(|m| m.ago());
+    let body = rows
+        .iter()
+        .map(|r| {
+            let lane = r.lane.clone();
+            let jump = move |_| viewer.act(|m| m.focus_lane(Some(&lane)));
+            let state = match r.disconnected_since {
+                Some(t) => format!(
+                    "disconnected since {}",
+                    super::time::display(
+                        crate::tts::Timestamp::from_unix_nanos(t),
+                        viewer.with_untracked(|m| m.settings().utc),
+                    )
+                    .1
+                ),
+                None if r.connect_seen => "connected".to_owned(),
+                None => "no connect in memory".to_owned(),
+            };
+            let down = match r.downlinks_failed {
+                0 => r.downlinks_sent.to_string(),
+                f => format!("{} ({f} failed)", r.downlinks_sent),
+            };
+            view! {
+                <tr>
+                    <th scope="row">
+                        <button type="button" class="link" on:click=jump>
+                            {r.lane.strip_prefix("gw:").unwrap_or(&r.lane).to_owned()}
+                        </button>
+                    </th>
+                    <td class:failed=r.disconnected_since.is_some()>{state}</td>
+                    <td>{format!("{} {ago}", span(r.last_seen_ns))}</td>
+                    <td>{r.uplinks}</td>
+                    <td>{r.devices}</td>
+                    <td>{down}</td>
+                    <td>{(r.problems > 0).then_some(r.problems)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <table class="health-table fleet-gateways">
+            <caption>"Gateways (disconnected first; in memory)"</caption>
+            <thead><tr>
+                <th scope="col">"Gateway"</th><th scope="col">"State"</th><th scope="col">"Last seen"</th>
+                <th scope="col">"Uplinks"</th><th scope="col">"Devices heard"</th>
+                <th scope="col">"Downlinks sent"</th><th scope="col">"Problems"</th>
+            </tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    })
 }
 
 fn matrix(rows: &[FleetRow]) -> impl IntoView {

@@ -129,3 +129,26 @@ fn the_example_gateway_shows_its_last_status() {
     assert!(!facts.is_empty());
     assert!(h.connections.iter().any(|c| c.connected));
 }
+
+#[test]
+fn the_fleet_lists_gateways_the_disconnected_first() {
+    let gw = |id: &str| format!(r#"{{"gateway_ids":{{"gateway_id":"{id}"}}}}"#);
+    let store = store_of(vec![
+        event("gs.gateway.connect", 0, &gw("a-up"), &[], "null"),
+        event("gs.gateway.connect", 0, &gw("z-down"), &[], "null"),
+        gs_up(1_000, "260B0001"),
+        gs_up(2_000, "260B0002"),
+        event("gs.down.send", 3_000, GW, &[], "null"),
+        event("gs.gateway.disconnect", 50_000, &gw("z-down"), &[], "null"),
+        event("gs.gateway.connect", 60_000, &gw("a-up"), &[], "null"),
+    ]);
+    let rows = crate::insight::gateways(&store, ns(70_000));
+    let order: Vec<&str> = rows.iter().map(|r| r.lane.as_str()).collect();
+    assert_eq!(order, ["gw:z-down", "gw:a-up", "gw:gw1"]);
+    assert_eq!(rows[0].disconnected_since, Some(ns(50_000)));
+    assert_eq!(rows[1].disconnected_since, None);
+    assert!(rows[1].connect_seen && !rows[2].connect_seen);
+    let gw1 = &rows[2];
+    assert_eq!((gw1.uplinks, gw1.devices, gw1.downlinks_sent), (2, 2, 1));
+    assert_eq!(gw1.last_seen_ns, ns(70_000) - ns(3_000), "how long ago");
+}
