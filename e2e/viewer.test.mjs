@@ -676,7 +676,7 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   let askedAgain = false;
   a.page.once('dialog', (d) => { askedAgain = true; d.dismiss(); });
   await a.page.locator('.file-button input[type=file]').setInputFiles(wrong);
-  await a.page.getByText(/^The capture notes\.txt could not be loaded: it is not a capture: none of its first 3 lines is an event \(line 1: /).waitFor();
+  await a.page.getByText(/^The capture notes\.txt could not be loaded: this is not a capture: none of its first 3 lines or items is an event \(line 1: /).waitFor();
   assert.equal(askedAgain, false, 'asked before refusing');
   assert.match(await a.page.locator('.status-bar .state').innerText(), /offline capture/);
   assert.deepEqual(await lanesOf(a.page), before);

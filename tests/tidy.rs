@@ -47,7 +47,8 @@ fn non_test_code(path: &Path, text: &str) -> Option<String> {
     }
     // Up to the inline tests module (`#[cfg(test)] mod tests {`): a
     // `#[cfg(test)]` import or `mod tests;` near the top does not end the
-    // code that counts.
+    // code that counts. (Code after an inline tests module is not counted:
+    // the convention puts that module last.)
     let code =
         text.split("#[cfg(test)]\nmod ")
             .enumerate()

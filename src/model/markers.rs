@@ -39,9 +39,10 @@ pub struct MarkersKey {
 /// the earlier ones fold (they fold only when there are two or more).
 pub const RECENT_MARKERS: usize = 3;
 
-/// Markers of one kind as the timeline shows them, oldest first: the most
-/// recent [`RECENT_MARKERS`] one per line, the earlier ones folded under one
-/// line ("7 earlier reconnects"). None are folded when that would fold one.
+/// Markers as the timeline shows them, oldest first (unless
+/// `newest_first`): the most recent [`RECENT_MARKERS`] one per line, the
+/// earlier ones folded under one line ("7 earlier connection markers").
+/// None are folded when that would fold one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Folded<T> {
     pub earlier: Vec<T>,
@@ -121,12 +122,17 @@ impl Model {
         });
         let ends = self.session().into_iter().flat_map(|s| {
             s.markers().map(|m| {
+                // Before the start that followed, after the one it ended.
                 let key = m.next_start.map_or(m.at, |next| next.min(m.at));
+                let (key, rank) = match m.prev_start {
+                    Some(prev) if prev > key => (prev, 2),
+                    _ => (key, 0),
+                };
                 let line = MarkerLine::Ended {
                     at: m.at,
                     line: s.marker_line(m),
                 };
-                ((key, 0), line)
+                ((key, rank), line)
             })
         });
         // Disconnected: the stream's end shows now, not only once Reconnect

@@ -276,11 +276,15 @@ pub fn check_head(head: &[u8], whole: bool) -> Result<(), String> {
     });
     match first {
         None if whole => Err("the file holds no events (it is empty)".into()),
-        Some((line, reason)) if whole || items.len() >= NOT_A_CAPTURE_AFTER => Err(format!(
-            "it is not a capture: none of its first {} lines is an event (line {line}: {reason}). \
-             Nothing was replaced",
-            items.len()
-        )),
+        Some((line, reason)) if whole || items.len() >= NOT_A_CAPTURE_AFTER => {
+            let what = match items.len() {
+                1 => "its first line or item is not an event".to_owned(),
+                n => format!("none of its first {n} lines or items is an event"),
+            };
+            Err(format!(
+                "this is not a capture: {what} (line {line}: {reason}). Nothing was replaced"
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -496,13 +500,18 @@ mod tests {
         png.extend((0..20_000u32).flat_map(|i| [(i % 251) as u8, b'\n']));
         let why = check_head(head(&png), false).expect_err("a picture");
         assert!(
-            why.starts_with("it is not a capture: none of its first "),
+            why.starts_with("this is not a capture: none of its first "),
             "{why}"
         );
         assert!(why.contains("(line 1: "), "{why}");
         let why = check_head(b"one\ntwo\n", true).expect_err("a short text");
         assert!(
-            why.contains("none of its first 2 lines is an event"),
+            why.contains("none of its first 2 lines or items is an event"),
+            "{why}"
+        );
+        let why = check_head(b"one\n", true).expect_err("one line");
+        assert!(
+            why.contains("its first line or item is not an event"),
             "{why}"
         );
         assert_eq!(

@@ -137,7 +137,10 @@ fn preview_view(entities: Option<String>, facts: &[crate::tts::Fact]) -> impl In
     // Set through the CSSOM (`style:`): the page's policy forbids style attributes.
     let lead_ch = format!("{}ch", facts_chars(&lead));
     // The separator before it, and one character of slack for rounding.
-    let radio_ch = format!("{}ch", facts_chars(&radio) + 4);
+    let radio_ch = match radio.len() {
+        0 => "0ch".to_owned(),
+        _ => format!("{}ch", facts_chars(&radio) + 4),
+    };
     // The entity and its margin (0.75rem: about two characters).
     let entity_ch = format!(
         "{}ch",

@@ -64,14 +64,21 @@ pub fn Fleet() -> impl IntoView {
     };
     let body = move || rows.with(|rows| rows.iter().map(|r| row(viewer, r)).collect_view());
     let matrix = move || rows.with(|rows| matrix(rows));
-    let gateways = Memo::new(move |_| {
+    // Paced like the devices' rows (each row is a gateway's health).
+    let gateways_pace = StoredValue::new(None);
+    let gateways = Memo::new(move |prev: Option<&Vec<GatewayRow>>| {
         viewer.clock.track();
         if !open.get() {
             return Vec::new();
         }
-        viewer.with_untracked(|m| m.fleet_gateways(now().unix_nanos()))
+        paced(prev.filter(|p| !p.is_empty()), gateways_pace, || {
+            viewer.with_untracked(|m| m.fleet_gateways(now().unix_nanos()))
+        })
     });
-    let gateways = move || gateways.with(|g| gateway_table(viewer, g));
+    let gateways = move || {
+        let utc = viewer.with(|m| m.settings().utc);
+        gateways.with(|g| gateway_table(viewer, g, utc))
+    };
     view! {
         <Show when=move || open.get()>
             <section class="fleet" role="region" aria-label="Fleet">
@@ -111,7 +118,7 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
 }
 
 /// The gateways: connected or since when not, last seen, traffic, problems.
-fn gateway_table(viewer: Viewer, rows: &[GatewayRow]) -> Option<impl IntoView> {
+fn gateway_table(viewer: Viewer, rows: &[GatewayRow], utc: bool) -> Option<impl IntoView> {
     if rows.is_empty() {
         return None;
     }
@@ -121,15 +128,11 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow]) -> Option<impl IntoView> {
         .map(|r| {
             let lane = r.lane.clone();
             let jump = move |_| viewer.act(|m| m.focus_lane(Some(&lane)));
-            let state = match r.disconnected_since {
-                Some(t) => format!(
-                    "disconnected since {}",
-                    super::time::display(
-                        crate::tts::Timestamp::from_unix_nanos(t),
-                        viewer.with_untracked(|m| m.settings().utc),
-                    )
-                    .1
-                ),
+            let since = r.disconnected_since.map(|t| {
+                super::time::display(crate::tts::Timestamp::from_unix_nanos(t), utc)
+            });
+            let state = match &since {
+                Some((_, clock)) => format!("disconnected since {clock}"),
                 None if r.connect_seen => "connected".to_owned(),
                 None => "no connect in memory".to_owned(),
             };
@@ -144,7 +147,7 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow]) -> Option<impl IntoView> {
                             {r.lane.strip_prefix("gw:").unwrap_or(&r.lane).to_owned()}
                         </button>
                     </th>
-                    <td class:failed=r.disconnected_since.is_some()>{state}</td>
+                    <td class:failed=since.is_some() title=since.as_ref().map(|(date, _)| date.clone())>{state}</td>
                     <td>{format!("{} {ago}", span(r.last_seen_ns))}</td>
                     <td>{r.uplinks}</td>
                     <td>{r.devices}</td>

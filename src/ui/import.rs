@@ -145,9 +145,15 @@ pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
     {
         return start_import(viewer, connection, file);
     }
+    // A connect, a link or another file started while the start is read wins.
+    let before = connection.current();
     leptos::task::spawn_local(async move {
         let name = file.name();
-        if let Some(head) = head_of(&file).await {
+        let head = head_of(&file).await;
+        if !connection.is_current(before) {
+            return;
+        }
+        if let Some(head) = head {
             let whole = file.size() <= head.len() as f64;
             if let Err(why) = crate::share::import::check_head(&head, whole) {
                 viewer.act(|m| m.file_refused(&name, &why));

@@ -80,6 +80,11 @@ impl Connection {
         self.generation.get_value()
     }
 
+    /// The running generation (to tell later whether anything began since).
+    pub fn current(&self) -> u64 {
+        self.generation.get_value()
+    }
+
     /// Whether `generation` is still the running one.
     pub fn is_current(&self, generation: u64) -> bool {
         self.generation.get_value() == generation

@@ -48,11 +48,11 @@ pub fn SignalPlot(
             view! { <circle class=class cx=format!("{:.1}", x(t)) cy=format!("{:.1}", y(v)) r="2.5"></circle> }
         })
         .collect_view();
-    // The caption says what the picture is (screen readers have the label).
+    // The caption says what the picture is, for everyone (the image's label).
     let caption = format!("{label}; dashed: {good} (good) and {bad} (bad)");
     view! {
         <figure class="plot-figure">
-            <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>
+            <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=caption.clone()>
                 {line(good, "threshold good")}
                 {line(bad, "threshold bad")}
                 {dots}
@@ -82,7 +82,7 @@ pub fn Bars(label: String, values: Vec<u32>) -> impl IntoView {
     let caption = format!("{label} (highest: {max})");
     view! {
         <figure class="plot-figure">
-            <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>{bars}</svg>
+            <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=caption.clone()>{bars}</svg>
             <figcaption aria-hidden="true">{caption}</figcaption>
         </figure>
     }

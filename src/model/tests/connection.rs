@@ -493,6 +493,18 @@ fn a_disconnected_streams_end_reads_after_its_start_when_the_servers_clock_is_ah
     m.flush(0.0);
     m.user_disconnect(at(2_000));
     assert_eq!(marker_kinds(&m), "SE", "{:?}", m.marker_lines());
+    // Reconnect makes it the session's marker: still after its start.
+    m.user_reconnect(at(3_000));
+    assert_eq!(marker_kinds(&m), "SE", "{:?}", m.marker_lines());
+}
+
+#[test]
+fn a_dropped_streams_end_reads_after_its_start_when_the_servers_clock_is_ahead() {
+    let (mut m, conn) = streaming(0);
+    m.bytes(conn, at(100), start_frame(5_000).as_bytes());
+    m.flush(0.0);
+    m.ended(conn, at(2_000), EndCause::Eof);
+    assert_eq!(marker_kinds(&m), "SE", "{:?}", m.marker_lines());
 }
 
 #[test]

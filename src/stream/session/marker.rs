@@ -29,6 +29,9 @@ pub struct ReconnectMarker {
     /// The time of the `events.stream.start` that followed (the server's
     /// clock): this end comes before it, whatever the two clocks say.
     pub next_start: Option<Timestamp>,
+    /// The start of the stream that ended (its `events.stream.start` time,
+    /// else when it opened): this end comes after it, whatever the clocks say.
+    pub prev_start: Option<Timestamp>,
     /// New events on the new stream no later than its start (`events.stream.start`
     /// time, else `reconnected_at`): what the resume recovered.
     pub backfilled: u64,
@@ -45,6 +48,7 @@ impl ReconnectMarker {
         capacity: usize,
         at: Timestamp,
         cause: String,
+        prev_start: Option<Timestamp>,
     ) -> bool {
         if capacity == 0 {
             return false;
@@ -60,6 +64,7 @@ impl ReconnectMarker {
             stopped: None,
             resumed_after: None,
             next_start: None,
+            prev_start,
             backfilled: 0,
             gap: None,
         });

@@ -5,7 +5,7 @@
 //! marker, the browser going offline and online, "Retry now", and the next
 //! attempt's number. Plain data; it must never read a clock.
 
-use super::{Action, ReconnectMarker, Session, State, StopReason};
+use super::{Action, ReconnectMarker, Session, State};
 use crate::tts::Timestamp;
 
 impl Session {
@@ -14,8 +14,10 @@ impl Session {
         self.reconnects
     }
 
-    /// How many times it came back after ending by itself, not because the
-    /// user disconnected or reconnected (the status bar's "2 reconnects").
+    /// How many times the session brought it back by itself (the status
+    /// bar's "2 reconnects": a flaky link), not after a stop that waited for
+    /// the user's Reconnect (a Disconnect, a refused key) nor when they
+    /// asked for one.
     pub fn dropouts(&self) -> u64 {
         self.dropouts
     }
@@ -27,19 +29,14 @@ impl Session {
                 State::Stopped { reason } => format!("Stopped: {}", reason.sentence()),
                 _ => "You asked to reconnect.".into(),
             };
-            // The user ended the stream (a refusal or giving up did not).
-            let asked = !matches!(
-                &self.state,
-                State::Stopped {
-                    reason: StopReason::Refused(_) | StopReason::GaveUp { .. }
-                }
-            );
             // The line's time is when the stream ended, not when Reconnect was pressed.
             let ended = match self.state {
                 State::Stopped { .. } => self.stopped_at,
                 _ => now,
             };
-            self.open_new_marker(ended, cause, asked);
+            // Not a dropout: the stream was stopped (by the user, or refused
+            // until they changed something), or they asked while it ran.
+            self.open_new_marker(ended, cause, true);
         }
         if let Some(m) = self.open_marker() {
             m.stopped = None; // retrying again
@@ -144,7 +141,8 @@ impl Session {
     /// user's doing when `asked`.
     pub(super) fn open_new_marker(&mut self, now: Timestamp, cause: String, asked: bool) {
         let capacity = self.config.marker_capacity;
-        self.marker_open = ReconnectMarker::push(&mut self.markers, capacity, now, cause);
+        let started = self.stream_started;
+        self.marker_open = ReconnectMarker::push(&mut self.markers, capacity, now, cause, started);
         self.outage_asked = asked;
     }
 }

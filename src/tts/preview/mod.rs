@@ -63,7 +63,7 @@ pub enum Part {
     /// The row's own facts (FCnt, the payload, an error's reason…).
     #[default]
     Lead,
-    /// An uplink's data rate, frequency, RSSI and SNR.
+    /// An uplink's data rate, RSSI and SNR (what tells the link's quality).
     Radio,
     /// What follows the radio (gateways, airtime, DevAddr, who did it).
     After,
