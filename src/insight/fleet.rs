@@ -122,9 +122,8 @@ pub struct GatewayRow {
     pub last_seen_ns: i64,
     /// When it disconnected, if it is disconnected.
     pub disconnected_since: Option<i64>,
-    /// A connect is among its events in memory (else its state is unknown).
-    pub connect_seen: bool,
     pub uplinks: usize,
+    /// DevAddrs heard (a device that rejoined counts once per DevAddr).
     pub devices: usize,
     pub downlinks_sent: usize,
     pub downlinks_failed: usize,
@@ -147,7 +146,6 @@ pub fn gateways(store: &Timeline, now: i64) -> Vec<GatewayRow> {
                 lane: l.key.clone(),
                 last_seen_ns: now - l.last_seen.unix_nanos(),
                 disconnected_since: h.disconnected_since,
-                connect_seen: h.connections.iter().any(|c| c.connected),
                 uplinks: h.uplinks,
                 devices: h.devices.len(),
                 downlinks_sent: h.downlinks_sent,

@@ -133,8 +133,8 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow], utc: bool) -> Option<impl 
             });
             let state = match &since {
                 Some((_, clock)) => format!("disconnected since {clock}"),
-                None if r.connect_seen => "connected".to_owned(),
-                None => "no connect in memory".to_owned(),
+                // Its events arrive, and none says it went away.
+                None => "connected".to_owned(),
             };
             let down = match r.downlinks_failed {
                 0 => r.downlinks_sent.to_string(),
@@ -162,7 +162,7 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow], utc: bool) -> Option<impl 
             <caption>"Gateways (disconnected first; in memory)"</caption>
             <thead><tr>
                 <th scope="col">"Gateway"</th><th scope="col">"State"</th><th scope="col">"Last seen"</th>
-                <th scope="col">"Uplinks"</th><th scope="col">"Devices heard"</th>
+                <th scope="col">"Uplinks"</th><th scope="col">"DevAddrs heard"</th>
                 <th scope="col">"Downlinks sent"</th><th scope="col">"Problems"</th>
             </tr></thead>
             <tbody>{body}</tbody>

@@ -147,7 +147,6 @@ fn the_fleet_lists_gateways_the_disconnected_first() {
     assert_eq!(order, ["gw:z-down", "gw:a-up", "gw:gw1"]);
     assert_eq!(rows[0].disconnected_since, Some(ns(50_000)));
     assert_eq!(rows[1].disconnected_since, None);
-    assert!(rows[1].connect_seen && !rows[2].connect_seen);
     let gw1 = &rows[2];
     assert_eq!((gw1.uplinks, gw1.devices, gw1.downlinks_sent), (2, 2, 1));
     assert_eq!(gw1.last_seen_ns, ns(70_000) - ns(3_000), "how long ago");
