@@ -173,7 +173,8 @@ test(`every generated event arrives exactly once through ${CUTS} cuts and a stal
   // Past three, the earlier markers fold under one line: open it, as a user would.
   const earlier = page.locator('.marker-earlier summary', { hasText: 'earlier connection markers' });
   if (await earlier.count()) await earlier.click();
-  const markers = await page.locator('.marker-reconnect').allInnerTexts();
+  // Newest first on screen (as the rows, the default order): oldest first here.
+  const markers = (await page.locator('.marker-reconnect').allInnerTexts()).reverse();
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
 
   // The ground truth: what the simulator generated, one event per line.

@@ -9,7 +9,7 @@
 use super::device::{device_health, DeviceHealth};
 use super::gateway::gateway_health;
 use super::joins::Outcome;
-use crate::store::Timeline;
+use crate::store::{Lane, Timeline};
 use crate::tts::EntityKind;
 
 /// A fleet table column.
@@ -65,16 +65,17 @@ impl FleetRow {
     }
 }
 
+/// The lanes of one kind of entity, in the store's order.
+fn lanes_of(store: &Timeline, kind: EntityKind) -> impl Iterator<Item = &Lane> {
+    store
+        .lanes()
+        .filter(move |l| l.entity.as_ref().is_some_and(|e| e.kind() == kind))
+}
+
 /// Every device lane's row, sorted by `by` (descending = worst first for
 /// the health columns).
 pub fn fleet(store: &Timeline, now: i64, by: Column, descending: bool) -> Vec<FleetRow> {
-    let mut rows: Vec<FleetRow> = store
-        .lanes()
-        .filter(|l| {
-            l.entity
-                .as_ref()
-                .is_some_and(|e| e.kind() == EntityKind::Device)
-        })
+    let mut rows: Vec<FleetRow> = lanes_of(store, EntityKind::Device)
         .map(|l| FleetRow::of(&l.key, &device_health(store, &l.key, now)))
         .collect();
     sort(&mut rows, by, descending);
@@ -133,13 +134,7 @@ pub struct GatewayRow {
 /// Every gateway lane's row: the disconnected first (longest first), then
 /// by name.
 pub fn gateways(store: &Timeline, now: i64) -> Vec<GatewayRow> {
-    let mut rows: Vec<GatewayRow> = store
-        .lanes()
-        .filter(|l| {
-            l.entity
-                .as_ref()
-                .is_some_and(|e| e.kind() == EntityKind::Gateway)
-        })
+    let mut rows: Vec<GatewayRow> = lanes_of(store, EntityKind::Gateway)
         .map(|l| {
             let h = gateway_health(store, &l.key, now);
             GatewayRow {
