@@ -148,16 +148,17 @@ fn preview_view(entities: Option<String>, facts: &[crate::tts::Fact]) -> impl In
     );
     let has_tail = !radio.is_empty() || !after.is_empty();
     let sep = || view! { <span class="tail-sep">"\u{a0}· "</span> };
-    let radio_first = !lead.is_empty() || entities.is_some();
-    let after_first = radio_first || !radio.is_empty();
+    // A part gets a separator when something is before it on the line.
+    let after_something = !lead.is_empty() || entities.is_some();
+    let after_radio = after_something || !radio.is_empty();
     let tail = has_tail.then(|| {
         view! {
             <span class="facts-tail">
                 {(!radio.is_empty()).then(|| view! {
-                    <span class="facts-radio">{radio_first.then(sep)}{facts_view(&radio)}</span>
+                    <span class="facts-radio">{after_something.then(sep)}{facts_view(&radio)}</span>
                 })}
                 {(!after.is_empty()).then(|| view! {
-                    <span class="facts-after">{after_first.then(sep)}{facts_view(&after)}</span>
+                    <span class="facts-after">{after_radio.then(sep)}{facts_view(&after)}</span>
                 })}
             </span>
         }
