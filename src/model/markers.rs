@@ -32,7 +32,7 @@ pub struct MarkersKey {
     newest_start: Option<Timestamp>,
     reconnects: u64,
     newest: Option<String>,
-    unmarked_end: Option<(Timestamp, String)>,
+    unmarked_end: Option<(Timestamp, String, Option<Timestamp>)>,
 }
 
 /// How many markers of each kind, the most recent, show one per line when
@@ -74,6 +74,19 @@ impl<T> Folded<T> {
             recent: self.recent.iter().map(&f).collect(),
             newest_first: self.newest_first,
         }
+    }
+}
+
+/// Where a stream's end (`at`, our clock) sorts among the starts (the
+/// server's clock): after the start of the stream it ended (`prev`), before
+/// the start that followed (`next`), whatever the skew between the clocks.
+/// The rank puts it after a start at the same time it was raised to, and
+/// before one it was lowered to (starts rank 1).
+fn end_key(at: Timestamp, prev: Option<Timestamp>, next: Option<Timestamp>) -> (Timestamp, u8) {
+    let key = next.map_or(at, |next| next.min(at));
+    match prev {
+        Some(prev) if prev > key => (prev, 2),
+        _ => (key, 0),
     }
 }
 
@@ -122,30 +135,24 @@ impl Model {
         });
         let ends = self.session().into_iter().flat_map(|s| {
             s.markers().map(|m| {
-                // Before the start that followed, after the one it ended.
-                let key = m.next_start.map_or(m.at, |next| next.min(m.at));
-                let (key, rank) = match m.prev_start {
-                    Some(prev) if prev > key => (prev, 2),
-                    _ => (key, 0),
-                };
                 let line = MarkerLine::Ended {
                     at: m.at,
                     line: s.marker_line(m),
                 };
-                ((key, rank), line)
+                (end_key(m.at, m.prev_start, m.next_start), line)
             })
         });
         // Disconnected: the stream's end shows now, not only once Reconnect
-        // makes it a marker. It ended the newest stream, so it sorts after
-        // that stream's start even when the server's clock is ahead of ours.
-        let newest_start = self.store().markers().last().map(|m| m.time);
-        let unmarked = self
-            .session()
-            .and_then(|s| s.unmarked_end())
-            .map(|(at, line)| {
-                let key = newest_start.map_or(at, |start| start.max(at));
-                ((key, 2), MarkerLine::Ended { at, line })
-            });
+        // makes it a marker (sorted by the same rule).
+        let unmarked =
+            self.session()
+                .and_then(|s| s.unmarked_end())
+                .map(|(at, line, prev_start)| {
+                    (
+                        end_key(at, prev_start, None),
+                        MarkerLine::Ended { at, line },
+                    )
+                });
         let mut all: Vec<((Timestamp, u8), MarkerLine)> =
             starts.chain(ends).chain(unmarked).collect();
         all.sort_by_key(|(key, _)| *key);

@@ -426,16 +426,19 @@ fn a_streams_end_reads_before_the_start_that_followed_whatever_the_clocks_say() 
 /// The connection markers as the timeline lists them, folded ones
 /// included: `S` a stream's start, `E` its end.
 fn marker_kinds(m: &Model) -> String {
-    let lines = m.marker_lines();
-    lines
-        .earlier
+    all_lines(m)
         .iter()
-        .chain(&lines.recent)
         .map(|l| match l {
             MarkerLine::Started { .. } => 'S',
             MarkerLine::Ended { .. } => 'E',
         })
         .collect()
+}
+
+/// Every marker line in time order, folded ones included.
+fn all_lines(m: &Model) -> Vec<MarkerLine> {
+    let lines = m.marker_lines();
+    lines.earlier.into_iter().chain(lines.recent).collect()
 }
 
 #[test]
@@ -447,13 +450,10 @@ fn a_disconnected_streams_end_shows_at_once_and_stays_one_line_after_reconnect()
     m.user_disconnect(at(5_000));
     assert_ne!(m.markers_key(), before, "the view redraws the markers");
     let ended = |m: &Model| -> Vec<(Timestamp, String)> {
-        let lines = m.marker_lines();
-        lines
-            .earlier
-            .iter()
-            .chain(&lines.recent)
+        all_lines(m)
+            .into_iter()
             .filter_map(|l| match l {
-                MarkerLine::Ended { at, line } => Some((*at, line.clone())),
+                MarkerLine::Ended { at, line } => Some((at, line)),
                 MarkerLine::Started { .. } => None,
             })
             .collect()

@@ -78,11 +78,14 @@ impl Session {
     /// marker open (the user's Disconnect, or the server ending the stream
     /// for good): its time and line, until a Reconnect turns it into a
     /// marker with the same time and cause.
-    pub fn unmarked_end(&self) -> Option<(Timestamp, String)> {
+    /// Also the start of that stream, as a marker's `prev_start`.
+    pub fn unmarked_end(&self) -> Option<(Timestamp, String, Option<Timestamp>)> {
         match &self.state {
-            State::Stopped { reason } if self.ever_connected && !self.marker_open => {
-                Some((self.stopped_at, format!("Stopped: {}", reason.sentence())))
-            }
+            State::Stopped { reason } if self.ever_connected && !self.marker_open => Some((
+                self.stopped_at,
+                format!("Stopped: {}", reason.sentence()),
+                self.stream_started,
+            )),
             _ => None,
         }
     }
