@@ -14,6 +14,7 @@ pub mod journey;
 pub mod json;
 pub mod model;
 pub mod share;
+pub mod sort;
 pub mod store;
 pub mod stream;
 pub mod trust;

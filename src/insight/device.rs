@@ -147,7 +147,7 @@ fn data_rates(ups: &[Uplink]) -> Vec<(String, usize)> {
             None => out.push((dr.clone(), 1)),
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    crate::sort::sort_by(&mut out, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }
 
@@ -184,7 +184,9 @@ fn reception(ups: &[Uplink], c: &Counters) -> Vec<GatewayReception> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.heard.cmp(&a.heard).then(a.gateway_id.cmp(&b.gateway_id)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        b.heard.cmp(&a.heard).then(a.gateway_id.cmp(&b.gateway_id))
+    });
     out
 }
 
@@ -223,8 +225,9 @@ fn downlinks(store: &Timeline, lane: &str) -> Downlinks {
             None => d.by_stage.push((stage, 1)),
         }
     }
-    d.by_stage
-        .sort_by_key(|(s, _)| ORDER.iter().position(|o| o == s).unwrap_or(ORDER.len()));
-    d.failures.sort_by_key(|f| std::cmp::Reverse(f.1));
+    crate::sort::sort_by_key(&mut d.by_stage, |(s, _)| {
+        ORDER.iter().position(|o| o == s).unwrap_or(ORDER.len())
+    });
+    crate::sort::sort_by_key(&mut d.failures, |f| std::cmp::Reverse(f.1));
     d
 }

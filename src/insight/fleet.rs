@@ -103,7 +103,7 @@ pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
             _ => String::new(),
         }
     };
-    rows.sort_by(|a, b| {
+    crate::sort::sort_by(rows, |a, b| {
         let ord = match (num(a), num(b)) {
             (Some(x), Some(y)) => x.total_cmp(&y),
             (Some(_), None) => return std::cmp::Ordering::Less,
@@ -149,7 +149,7 @@ pub fn gateways(store: &Timeline, now: i64) -> Vec<GatewayRow> {
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
+    crate::sort::sort_by(&mut rows, |a, b| {
         let since = |r: &GatewayRow| r.disconnected_since.unwrap_or(i64::MAX);
         since(a).cmp(&since(b)).then_with(|| a.lane.cmp(&b.lane))
     });
@@ -165,6 +165,6 @@ pub fn matrix_gateways(rows: &[FleetRow]) -> Vec<String> {
             None => totals.push((gw.clone(), *n)),
         }
     }
-    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    crate::sort::sort_by(&mut totals, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     totals.into_iter().map(|(g, _)| g).collect()
 }

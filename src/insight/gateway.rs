@@ -136,9 +136,10 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
         }
     }
     h.connections.reverse();
-    h.devices
-        .sort_by(|a, b| b.uplinks.cmp(&a.uplinks).then(a.dev_addr.cmp(&b.dev_addr)));
-    h.downlink_failures.sort_by_key(|f| std::cmp::Reverse(f.1));
+    crate::sort::sort_by(&mut h.devices, |a, b| {
+        b.uplinks.cmp(&a.uplinks).then(a.dev_addr.cmp(&b.dev_addr))
+    });
+    crate::sort::sort_by_key(&mut h.downlink_failures, |f| std::cmp::Reverse(f.1));
     h.problems = problems(store, lane);
     h.disconnected_since = disconnected_since(store, lane);
     h

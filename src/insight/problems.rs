@@ -57,7 +57,7 @@ pub fn problems(store: &Timeline, lane: &str) -> Vec<Problem> {
             }),
         }
     }
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         b.count
             .cmp(&a.count)
             .then(b.latest_time.cmp(&a.latest_time))

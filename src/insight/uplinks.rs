@@ -87,7 +87,7 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
             }
         }
     }
-    out.sort_by_key(|u| u.time);
+    crate::sort::sort_by_key(&mut out, |u| u.time);
     out
 }
 

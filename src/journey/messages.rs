@@ -125,7 +125,9 @@ fn groups<'a>(store: &'a Timeline, lane_key: &str) -> Vec<Vec<&'a Event>> {
     }
     // Newest first by when each message began (the time its row shows):
     // a downlink's last step can come after a later uplink's first.
-    groups.sort_by_key(|g| std::cmp::Reverse(g.first().map(|e| e.time)));
+    crate::sort::sort_by_key(&mut groups, |g| {
+        std::cmp::Reverse(g.first().map(|e| e.time))
+    });
     groups
 }
 

@@ -99,7 +99,7 @@ impl Journey {
         if members.is_empty() {
             return None;
         }
-        members.sort_by_key(|m| m.found.event.time.unix_nanos());
+        crate::sort::sort_by_key(&mut members, |m| m.found.event.time.unix_nanos());
         let start = members
             .first()
             .map_or(0, |m| m.found.event.time.unix_nanos());

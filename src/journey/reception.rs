@@ -54,7 +54,7 @@ pub fn reception(steps: &[Step]) -> Vec<Heard> {
         }
     }
     mark_chosen(&mut heard, steps);
-    heard.sort_by(|a, b| {
+    crate::sort::sort_by(&mut heard, |a, b| {
         let key = |h: &Heard| h.snr.or(h.rssi).unwrap_or(f64::MIN);
         key(b).total_cmp(&key(a))
     });

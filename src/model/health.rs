@@ -162,7 +162,7 @@ impl Model {
             .iter()
             .filter_map(|s| self.store.event(*s).map(|e| e.name.as_str()))
             .collect();
-        names.sort_unstable();
+        crate::sort::sort(&mut names);
         names.dedup();
         let first = names.first().copied().unwrap_or("*");
         self.set_filter(&format!("{device} name:{first}"));

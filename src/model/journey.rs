@@ -169,7 +169,7 @@ impl Model {
             }
         }
         // The message's own IDs first; RPC IDs only when nothing else is known.
-        ids.sort_by_key(|id| id.starts_with("rpc:"));
+        crate::sort::sort_by_key(&mut ids, |id| id.starts_with("rpc:"));
         let generation = self.journey.generation;
         let mut out = Vec::new();
         for id in ids {
@@ -341,7 +341,7 @@ impl Model {
     /// The lanes shown as messages, for the link.
     pub fn messages_lanes(&self) -> Vec<String> {
         let mut v: Vec<String> = self.messages_lanes.iter().cloned().collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     }
 }

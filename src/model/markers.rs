@@ -155,7 +155,7 @@ impl Model {
                 });
         let mut all: Vec<((Timestamp, u8), MarkerLine)> =
             starts.chain(ends).chain(unmarked).collect();
-        all.sort_by_key(|(key, _)| *key);
+        crate::sort::sort_by_key(&mut all, |(key, _)| *key);
         Folded::new(all.into_iter().map(|(_, line)| line).collect())
     }
 

@@ -182,7 +182,7 @@ impl Model {
     /// The collapsed lanes, sorted (for links and "expand all").
     pub fn collapsed(&self) -> Vec<String> {
         let mut all: Vec<String> = self.collapsed.iter().cloned().collect();
-        all.sort();
+        crate::sort::sort(&mut all);
         all
     }
 

@@ -139,7 +139,7 @@ fn secret_spans(text: &str) -> Vec<(usize, usize)> {
             spans.push((start, start + len));
         }
     }
-    spans.sort_unstable();
+    crate::sort::sort(&mut spans);
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in spans {
         match merged.last_mut() {

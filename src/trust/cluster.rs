@@ -69,7 +69,7 @@ impl ClusterPolicy {
                 .filter_map(|s| ClusterUrl::parse(s).ok())
                 .chain(own.clone())
                 .collect();
-            pinned.sort_by(|a, b| a.origin().cmp(b.origin()));
+            crate::sort::sort_by(&mut pinned, |a, b| a.origin().cmp(b.origin()));
             pinned.dedup_by(|a, b| a.origin() == b.origin());
             pinned
         });

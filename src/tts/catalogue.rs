@@ -127,7 +127,7 @@ pub fn resolve_names<S: AsRef<str>>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    names.sort_unstable();
+    crate::sort::sort(&mut names);
     names.dedup();
     Ok(names)
 }

@@ -142,8 +142,7 @@ impl Progress {
         if let Some(started) = started {
             self.fold(started);
             let through = &self.through;
-            self.order
-                .sort_by_key(|&i| through.get(i).copied().flatten());
+            crate::sort::sort_by_key(&mut self.order, |&i| through.get(i).copied().flatten());
             self.complete_segments = true; // resumes ask with `after` and no tail
         }
         self.segment = 0;

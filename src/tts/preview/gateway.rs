@@ -98,7 +98,7 @@ const METRICS: [&str; 8] = [
 pub fn status(event: &Event, status: &Value, out: &mut Facts) {
     if let Some(versions) = status.get("versions").and_then(Value::as_object) {
         let mut keys: Vec<&String> = versions.keys().collect();
-        keys.sort_by_key(|k| {
+        crate::sort::sort_by_key(&mut keys, |k| {
             (
                 VERSIONS
                     .iter()
@@ -120,7 +120,7 @@ pub fn status(event: &Event, status: &Value, out: &mut Facts) {
     }
     if let Some(metrics) = status.get("metrics").and_then(Value::as_object) {
         let mut keys: Vec<&String> = metrics.keys().collect();
-        keys.sort_by_key(|k| {
+        crate::sort::sort_by_key(&mut keys, |k| {
             (
                 METRICS.iter().position(|m| m == k).unwrap_or(METRICS.len()),
                 k.as_str(),

@@ -104,7 +104,7 @@ pub fn scrub(text: &str, versions: bool) -> String {
     if spans.is_empty() {
         return text.to_owned();
     }
-    spans.sort_by_key(|s| s.0);
+    crate::sort::sort_by_key(&mut spans, |s| s.0);
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
     for (start, end, replacement) in spans {
