@@ -2,13 +2,15 @@
 //!
 //! Every `slice::sort_by` with its own element type or comparator gets its own
 //! copy of the standard stable sort (driftsort: ≈ 4 kB of wasm each before
-//! `wasm-opt`; 25 call sites were ≈ 95 kB). These helpers sort a permutation of
-//! indices instead, through one comparator behind `dyn`, so the sort exists
-//! once; each call adds only its comparator and the loop that moves its
-//! elements into place. Stable, like `sort_by`.
+//! `wasm-opt`; the crate's 24 call sites made 25 copies, ≈ 95 kB, 23 kB gzip
+//! after it). These helpers sort a permutation of indices instead, through one
+//! comparator behind `dyn`, so the sort exists once; each call adds only its
+//! comparator and the loop that moves its elements into place. Stable, like
+//! `sort_by`.
 //!
-//! For what the views and insights sort (up to tens of thousands of rows); the
-//! store's hot paths keep the standard sorts.
+//! For what views, insights and previews sort (short lists, or up to tens of
+//! thousands of rows; each call allocates its permutation); the store's
+//! per-event paths keep the standard sorts.
 
 use std::cmp::Ordering;
 
@@ -96,6 +98,21 @@ mod tests {
             // Stable: equal keys keep their positions' order.
             assert!(ours.windows(2).all(|w| w[0].0 < w[1].0 || w[0].1 < w[1].1));
         }
+    }
+
+    #[test]
+    fn every_cycle_of_a_permutation_is_followed() {
+        // Fixed points (0, 5), a 2-cycle (1 4) and a 3-cycle (2 6 3).
+        let mut v = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+        let mut order = [0, 4, 6, 2, 1, 5, 3];
+        permute(&mut v, &mut order);
+        assert_eq!(v, ['a', 'e', 'g', 'c', 'b', 'f', 'd']);
+        assert_eq!(order, [0, 1, 2, 3, 4, 5, 6], "left as the identity");
+        // One cycle through everything.
+        let mut v: Vec<usize> = (0..6).collect();
+        let mut order = [1, 2, 3, 4, 5, 0];
+        permute(&mut v, &mut order);
+        assert_eq!(v, [1, 2, 3, 4, 5, 0]);
     }
 
     #[test]
