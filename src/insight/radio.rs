@@ -101,12 +101,15 @@ pub fn median(values: &[f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    crate::sort::sort_by(&mut v, f64::total_cmp);
+    // Selection, not a sort: linear, and a busy device's health computes
+    // medians of tens of thousands of readings at each redraw.
     let n = v.len();
+    let (below, &mut upper, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
     Some(if n % 2 == 1 {
-        v[n / 2]
+        upper
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
     })
 }
 
@@ -172,5 +175,28 @@ mod tests {
         assert_eq!(median(&[1.0, 2.0, 3.0, 10.0]), Some(2.5));
         assert_eq!(median(&[]), None);
         assert_eq!(worst(&[-3.0, -9.5, 1.0]), Some(-9.5));
+    }
+
+    #[test]
+    fn median_is_the_middle_of_the_sorted_readings() {
+        let mut x = 7u64;
+        for n in [1usize, 2, 5, 6, 101, 1_000] {
+            // Readings with repeats, in no order, and a reading that is not a number.
+            let mut readings: Vec<f64> = (0..n)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    -f64::from((x >> 58) as u32) * 1.5
+                })
+                .collect();
+            readings.push(f64::NAN);
+            let mut sorted: Vec<f64> = readings.iter().copied().filter(|r| r.is_finite()).collect();
+            sorted.sort_by(f64::total_cmp);
+            let expected = if n % 2 == 1 {
+                sorted[n / 2]
+            } else {
+                (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+            };
+            assert_eq!(median(&readings), Some(expected), "{n} readings");
+        }
     }
 }
