@@ -82,8 +82,30 @@ pub fn fleet(store: &Timeline, now: i64, by: Column, descending: bool) -> Vec<Fl
     rows
 }
 
+impl Column {
+    /// Whether sorting by this column `descending` (worst first for the
+    /// health columns) shows its values from high to low: not for RSSI and
+    /// SNR, whose worst is their lowest.
+    pub fn reads_descending(self, descending: bool) -> bool {
+        match self {
+            Column::Rssi | Column::Snr => !descending,
+            _ => descending,
+        }
+    }
+}
+
+/// The spreading factor of a LoRa data rate (`SF7BW125` → 7).
+fn spreading_factor(data_rate: &str) -> Option<u8> {
+    let digits = data_rate.strip_prefix("SF")?;
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits.get(..end)?.parse().ok()
+}
+
 /// Sorts in place; rows without the value go last either way.
 pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
+    use std::cmp::Ordering;
     let num = |r: &FleetRow| -> Option<f64> {
         match by {
             Column::LastSeen => r.last_seen_ns.map(|n| n as f64),
@@ -92,23 +114,34 @@ pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
             Column::Rssi => r.rssi.map(|v| -v),
             Column::Snr => r.snr.map(|v| -v),
             Column::Problems => Some(r.problems as f64),
+            // A higher spreading factor is slower (worse): SF12 after SF7.
+            Column::DataRate => r
+                .data_rate
+                .as_deref()
+                .and_then(spreading_factor)
+                .map(f64::from),
             _ => None,
         }
     };
-    let text = |r: &FleetRow| -> String {
+    let text = |r: &FleetRow| -> Option<String> {
         match by {
-            Column::Device => r.lane.clone(),
-            Column::DataRate => r.data_rate.clone().unwrap_or_default(),
-            Column::Join => r.join.clone().unwrap_or_default(),
-            _ => String::new(),
+            Column::Device => Some(r.lane.clone()),
+            Column::DataRate => r.data_rate.clone(),
+            Column::Join => r.join.clone(),
+            _ => None,
         }
     };
     crate::sort::sort_by(rows, |a, b| {
         let ord = match (num(a), num(b)) {
             (Some(x), Some(y)) => x.total_cmp(&y),
-            (Some(_), None) => return std::cmp::Ordering::Less,
-            (None, Some(_)) => return std::cmp::Ordering::Greater,
-            (None, None) => text(a).cmp(&text(b)),
+            (Some(_), None) => return Ordering::Less,
+            (None, Some(_)) => return Ordering::Greater,
+            (None, None) => match (text(a), text(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => return Ordering::Less,
+                (None, Some(_)) => return Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
         };
         let ord = if descending { ord.reverse() } else { ord };
         ord.then_with(|| a.lane.cmp(&b.lane))
@@ -167,4 +200,64 @@ pub fn matrix_gateways(rows: &[FleetRow]) -> Vec<String> {
     }
     crate::sort::sort_by(&mut totals, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     totals.into_iter().map(|(g, _)| g).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(lane: &str, data_rate: Option<&str>, join: Option<&str>, rssi: Option<f64>) -> FleetRow {
+        FleetRow {
+            lane: lane.to_owned(),
+            last_seen_ns: None,
+            per: None,
+            missed: 0,
+            rssi,
+            snr: None,
+            data_rate: data_rate.map(str::to_owned),
+            join: join.map(str::to_owned),
+            problems: 0,
+            heard: Vec::new(),
+        }
+    }
+
+    fn lanes(rows: &[FleetRow]) -> Vec<&str> {
+        rows.iter().map(|r| r.lane.as_str()).collect()
+    }
+
+    #[test]
+    fn data_rates_sort_by_spreading_factor_and_empty_values_go_last() {
+        let mut rows = vec![
+            row("a", Some("SF12BW125"), Some("joined"), Some(-90.0)),
+            row("b", Some("SF7BW125"), None, Some(-120.0)),
+            row("c", None, Some("rejected"), None),
+            row("d", Some("SF9BW125"), Some("joined"), Some(-100.0)),
+            row("e", Some("FSK 50000"), Some("accepted"), Some(-80.0)),
+        ];
+        sort(&mut rows, Column::DataRate, false);
+        assert_eq!(
+            lanes(&rows),
+            ["b", "d", "a", "e", "c"],
+            "SF7, SF9, SF12, then the rest"
+        );
+        sort(&mut rows, Column::DataRate, true);
+        assert_eq!(
+            lanes(&rows),
+            ["a", "d", "b", "e", "c"],
+            "slowest first; no data rate still last"
+        );
+        sort(&mut rows, Column::Join, false);
+        assert_eq!(lanes(&rows), ["e", "a", "d", "c", "b"]);
+        sort(&mut rows, Column::Join, true);
+        assert_eq!(
+            lanes(&rows),
+            ["c", "a", "d", "e", "b"],
+            "no join state last either way"
+        );
+        // Worst first is the lowest RSSI first: the column reads ascending.
+        sort(&mut rows, Column::Rssi, true);
+        assert_eq!(lanes(&rows), ["b", "d", "a", "e", "c"]);
+        assert!(!Column::Rssi.reads_descending(true));
+        assert!(Column::Missed.reads_descending(true));
+    }
 }

@@ -49,8 +49,10 @@ pub fn Fleet() -> impl IntoView {
         COLUMNS
             .iter()
             .map(|&(col, name)| {
+                // What the column's values read as, top to bottom (RSSI's worst
+                // first is its lowest first).
                 let sort = if view.by == col {
-                    if view.descending { "descending" } else { "ascending" }
+                    if col.reads_descending(view.descending) { "descending" } else { "ascending" }
                 } else {
                     "none"
                 };
