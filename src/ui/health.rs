@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::health_parts::{paced, percent};
+use super::health_parts::{more, paced, percent};
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
 use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
@@ -54,13 +54,16 @@ pub fn DeviceHealthPanel(lane: String, label: String) -> impl IntoView {
     }
 }
 
+/// The newest gaps listed; the rest are counted.
+const GAPS_SHOWN: usize = 8;
+
 fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView {
     let c = &h.counters;
     let gaps = c
         .gaps
         .iter()
         .rev()
-        .take(8)
+        .take(GAPS_SHOWN)
         .enumerate()
         .map(|(i, g)| {
             let gap = g.clone();
@@ -153,7 +156,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     view! {
         <dl class="health-grid">
             <dt>"Uplinks"</dt>
-            <dd>{format!("{} seen{range}", h.uplinks)}" · " {if c.missed == 0 { view! { "none missed" }.into_any() } else { view! { <span class="strong">{format!("{} missed", c.missed)}</span>": " {gaps} }.into_any() }}
+            <dd>{format!("{} seen{range}", h.uplinks)}" · " {if c.missed == 0 { view! { "none missed" }.into_any() } else { view! { <span class="strong">{format!("{} missed", c.missed)}</span>": " {gaps} " " {more(c.gaps.len(), GAPS_SHOWN, "earlier gaps")} }.into_any() }}
                 {(c.retransmissions > 0).then(|| format!(" · {} retransmitted", c.retransmissions))}
                 {resets}
             </dd>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::health_parts::{clock, paced};
+use super::health_parts::{clock, more, paced};
 use super::plot::Bars;
 use super::state::{now, Viewer};
 use crate::insight::{GatewayHealth, MINUTES};
@@ -30,13 +30,16 @@ pub fn GatewayHealthPanel(lane: String, label: String) -> impl IntoView {
     }
 }
 
+const DEVADDRS_SHOWN: usize = 12;
+const CONNECTIONS_SHOWN: usize = 8;
+
 fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView {
     let recent: u32 = h.per_minute.iter().sum();
     let unknown = h.devices.iter().filter(|d| d.device.is_none()).count();
     let devices = h
         .devices
         .iter()
-        .take(12)
+        .take(DEVADDRS_SHOWN)
         .map(|d| {
             view! {
                 <tr>
@@ -51,7 +54,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
         .connections
         .iter()
         .rev()
-        .take(8)
+        .take(CONNECTIONS_SHOWN)
         .map(|c| {
             view! {
                 <li class:failed=!c.connected>
@@ -111,9 +114,10 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
                 <thead><tr><th scope="col">"DevAddr"</th><th scope="col">"Device"</th><th scope="col">"Uplinks"</th></tr></thead>
                 <tbody>{devices}</tbody>
             </table>
+            {more(h.devices.len(), DEVADDRS_SHOWN, "DevAddrs with fewer uplinks")}
         })}
         {(!h.connections.is_empty()).then(|| view! {
-            <div class="health-part"><h4>"Connections"</h4><ul class="health-list">{connections}</ul></div>
+            <div class="health-part"><h4>"Connections"</h4><ul class="health-list">{connections}</ul>{more(h.connections.len(), CONNECTIONS_SHOWN, "earlier")}</div>
         })}
         {super::health_parts::problems(viewer, lane, &h.problems)}
     }

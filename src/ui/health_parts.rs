@@ -34,6 +34,13 @@ pub fn paced<T: Clone>(
 }
 
 /// "10:42:07" in the viewer's time zone.
+/// What a list shortened to its `shown` newest leaves out, e.g. "+4 earlier
+/// gaps" (nothing when it shows them all), so counts and lists agree.
+pub fn more(total: usize, shown: usize, what: &str) -> Option<impl IntoView + use<>> {
+    let left = total.saturating_sub(shown);
+    (left > 0).then(|| view! { <span class="muted health-more">{format!("+{left} {what}")}</span> })
+}
+
 pub fn clock(viewer: Viewer, ns: i64) -> String {
     time::display(
         crate::tts::Timestamp::from_unix_nanos(ns),
@@ -84,6 +91,9 @@ pub fn reception(h: &DeviceHealth) -> impl IntoView {
     })
 }
 
+const JOINS_SHOWN: usize = 10;
+const PROBLEMS_SHOWN: usize = 12;
+
 pub fn joins(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> impl IntoView {
     if h.joins.is_empty() {
         return None;
@@ -92,7 +102,7 @@ pub fn joins(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> imp
         .joins
         .iter()
         .rev()
-        .take(10)
+        .take(JOINS_SHOWN)
         .map(|j| {
             let failed = matches!(j.outcome, Outcome::Rejected(_) | Outcome::NotAnswered);
             let events = j.events.clone();
@@ -118,6 +128,7 @@ pub fn joins(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> imp
             <h4>{format!("Joins ({})", h.joins.len())}</h4>
             {repeated}
             <ul class="health-list">{items}</ul>
+            {more(h.joins.len(), JOINS_SHOWN, "earlier joins")}
         </div>
     })
 }
@@ -160,7 +171,7 @@ pub fn problems(viewer: Viewer, lane: StoredValue<String>, list: &[Problem]) -> 
     }
     let items = list
         .iter()
-        .take(12)
+        .take(PROBLEMS_SHOWN)
         .map(|p| {
             let (name, reason, latest) = (p.name.clone(), p.reason.clone(), p.latest);
             let open_latest = move |_| {
@@ -184,6 +195,7 @@ pub fn problems(viewer: Viewer, lane: StoredValue<String>, list: &[Problem]) -> 
         <div class="health-part">
             <h4>{format!("Problems ({})", list.iter().map(|p| p.count).sum::<usize>())}</h4>
             <ul class="health-list">{items}</ul>
+            {more(list.len(), PROBLEMS_SHOWN, "more kinds")}
         </div>
     })
 }
