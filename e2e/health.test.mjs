@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, startSim, launchBrowser, openPage, screenshot } from './harness.mjs';
@@ -226,4 +227,36 @@ test('a LoRaWAN filter shows exactly the matching rows', async () => {
   } finally {
     await replay.stop();
   }
+});
+
+test('a device with more gaps than the panel lists says how many it leaves out', async (t) => {
+  // A capture of one device's uplinks with every other FCnt lost: FCnt 0, 2, …, 22
+  // (11 single gaps, 11 missed). The panel lists the 8 newest gaps and counts the rest.
+  const template = fs.readFileSync(EXAMPLES, 'utf8').split('\n').filter((l) => l.trim())
+    .map((l) => JSON.parse(l)).map((e) => e.result ?? e).find((e) => e.name === 'as.up.data.forward');
+  const base = Date.parse('2024-10-28T10:00:00Z');
+  const lines = [];
+  for (let i = 0; i <= 11; i++) {
+    const e = structuredClone(template);
+    const time = new Date(base + i * 60_000).toISOString();
+    e.time = time;
+    e.unique_id = `01JBGAPS${String(i).padStart(18, '0')}`;
+    e.correlation_ids = [`as:up:01JBGAPS${String(i).padStart(18, '0')}`];
+    e.data.uplink_message.f_cnt = 2 * i;
+    e.data.received_at = time;
+    lines.push(JSON.stringify(e));
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eventline-gaps-')), 'gaps.ndjson');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const sim = await demoSim();
+  t.after(() => sim.stop());
+  const { page, context, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(`${sim.url}/eventline/`);
+  await page.locator('input[type=file]').first().setInputFiles(file);
+  const region = await health(page, 'device soil-sensors/soil-node-01');
+  const text = await region.innerText();
+  assert.match(text, /11 missed: FCnt 21, FCnt 19, .*FCnt 7 \+3 earlier gaps/s, text);
+  assert.equal(await region.getByRole('button', { name: /^FCnt \d+$/ }).count(), 8);
+  assert.deepEqual(problems, []);
+  await context.close();
 });
