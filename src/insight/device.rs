@@ -184,8 +184,12 @@ fn reception(ups: &[Uplink], c: &Counters) -> Vec<GatewayReception> {
             }
         })
         .collect();
+    // The gateways hearing the most first; of those hearing as many, the best signal.
     crate::sort::sort_by(&mut out, |a, b| {
-        b.heard.cmp(&a.heard).then(a.gateway_id.cmp(&b.gateway_id))
+        b.heard
+            .cmp(&a.heard)
+            .then_with(|| crate::journey::best_signal_first((a.snr, a.rssi), (b.snr, b.rssi)))
+            .then(a.gateway_id.cmp(&b.gateway_id))
     });
     out
 }

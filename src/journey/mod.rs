@@ -23,7 +23,7 @@ mod tests;
 pub use gather::{gather, raw_payload, DeviceKey, Found, Gathered, How, Member, Pool, Seed};
 pub use lifecycle::{lifecycle, Lifecycle, Stage};
 pub use messages::{downlink_statuses, messages, Message, MessageKind, MessageStatus};
-pub use reception::{reception, Heard};
+pub use reception::{best_signal_first, reception, Heard};
 pub use related::{parse_related, Related, MAX_RELATED};
 pub use scope::{
     component, direction, is_message_scoped, own_ids, referred_ids, row_ids, scope, RowIds, Scope,

@@ -55,10 +55,26 @@ pub fn reception(steps: &[Step]) -> Vec<Heard> {
     }
     mark_chosen(&mut heard, steps);
     crate::sort::sort_by(&mut heard, |a, b| {
-        let key = |h: &Heard| h.snr.or(h.rssi).unwrap_or(f64::MIN);
-        key(b).total_cmp(&key(a))
+        best_signal_first((a.snr, a.rssi), (b.snr, b.rssi))
     });
     heard
+}
+
+/// Orders receptions `(SNR, RSSI)` best signal first: the higher SNR, then
+/// the higher RSSI; a missing reading after one that is there (never an SNR
+/// against an RSSI: they are not in the same unit).
+pub fn best_signal_first(
+    a: (Option<f64>, Option<f64>),
+    b: (Option<f64>, Option<f64>),
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let higher_first = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    higher_first(a.0, b.0).then_with(|| higher_first(a.1, b.1))
 }
 
 fn parse(event: &crate::tts::Event) -> Option<Value> {
@@ -136,5 +152,35 @@ fn mark_chosen(heard: &mut [Heard], steps: &[Step]) {
     }
     for h in heard.iter_mut() {
         h.chosen = chosen.contains(&h.gateway_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::best_signal_first;
+
+    #[test]
+    fn best_signal_first_compares_snr_then_rssi_never_one_against_the_other() {
+        let mut heard = vec![
+            ("rssi only, strong", None, Some(-60.0)),
+            ("snr 2", Some(2.0), Some(-110.0)),
+            ("nothing", None, None),
+            ("snr 9", Some(9.0), Some(-100.0)),
+            ("snr 2, louder", Some(2.0), Some(-90.0)),
+            ("rssi only, weak", None, Some(-120.0)),
+        ];
+        crate::sort::sort_by(&mut heard, |a, b| best_signal_first((a.1, a.2), (b.1, b.2)));
+        let order: Vec<&str> = heard.iter().map(|h| h.0).collect();
+        assert_eq!(
+            order,
+            [
+                "snr 9",
+                "snr 2, louder",
+                "snr 2",
+                "rssi only, strong",
+                "rssi only, weak",
+                "nothing"
+            ]
+        );
     }
 }
