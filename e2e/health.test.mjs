@@ -230,8 +230,8 @@ test('a LoRaWAN filter shows exactly the matching rows', async () => {
 });
 
 test('a device with more gaps than the panel lists says how many it leaves out', async (t) => {
-  // A capture of one device's uplinks with every other FCnt lost: FCnt 0, 2, …, 22
-  // (11 single gaps, 11 missed). The panel lists the 8 newest gaps and counts the rest.
+  // A capture of one device's uplinks: FCnt 0, 3, 5, …, 23 (11 gaps, the first two
+  // FCnts long: 12 missed). The panel lists the 8 newest gaps and counts the rest.
   const template = fs.readFileSync(EXAMPLES, 'utf8').split('\n').filter((l) => l.trim())
     .map((l) => JSON.parse(l)).map((e) => e.result ?? e).find((e) => e.name === 'as.up.data.forward');
   const base = Date.parse('2024-10-28T10:00:00Z');
@@ -242,7 +242,7 @@ test('a device with more gaps than the panel lists says how many it leaves out',
     e.time = time;
     e.unique_id = `01JBGAPS${String(i).padStart(18, '0')}`;
     e.correlation_ids = [`as:up:01JBGAPS${String(i).padStart(18, '0')}`];
-    e.data.uplink_message.f_cnt = 2 * i;
+    e.data.uplink_message.f_cnt = i === 0 ? 0 : 2 * i + 1;
     e.data.received_at = time;
     lines.push(JSON.stringify(e));
   }
@@ -253,9 +253,11 @@ test('a device with more gaps than the panel lists says how many it leaves out',
   const { page, context, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
   await page.goto(`${sim.url}/eventline/`);
   await page.locator('input[type=file]').first().setInputFiles(file);
+  await page.getByText('12 events').first().waitFor();
   const region = await health(page, 'device soil-sensors/soil-node-01');
+  await region.getByText('+3 earlier gaps').waitFor();
   const text = await region.innerText();
-  assert.match(text, /11 missed: FCnt 21, FCnt 19, .*FCnt 7 \+3 earlier gaps/s, text);
+  assert.match(text, /12 missed: FCnt 22, FCnt 20, .*FCnt 8 \+3 earlier gaps/s, text);
   assert.equal(await region.getByRole('button', { name: /^FCnt \d+$/ }).count(), 8);
   assert.deepEqual(problems, []);
   await context.close();

@@ -94,8 +94,12 @@ impl Column {
     }
 }
 
-/// The spreading factor of a LoRa data rate (`SF7BW125` → 7).
+/// How slow a data rate is: a LoRa rate's spreading factor (`SF7BW125` → 7),
+/// 0 for FSK (faster than any); `None` for others (LR-FHSS), sorted by text.
 fn spreading_factor(data_rate: &str) -> Option<u8> {
+    if data_rate.starts_with("FSK") {
+        return Some(0);
+    }
     let digits = data_rate.strip_prefix("SF")?;
     let end = digits
         .find(|c: char| !c.is_ascii_digit())
@@ -133,7 +137,8 @@ pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
     };
     crate::sort::sort_by(rows, |a, b| {
         let ord = match (num(a), num(b)) {
-            (Some(x), Some(y)) => x.total_cmp(&y),
+            // Of one spreading factor, by text (SF7BW125 before SF7BW250).
+            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| text(a).cmp(&text(b))),
             (Some(_), None) => return Ordering::Less,
             (None, Some(_)) => return Ordering::Greater,
             (None, None) => match (text(a), text(b)) {
@@ -232,20 +237,23 @@ mod tests {
             row("b", Some("SF7BW125"), None, Some(-120.0)),
             row("c", None, Some("rejected"), None),
             row("d", Some("SF9BW125"), Some("joined"), Some(-100.0)),
-            row("e", Some("FSK 50000"), Some("accepted"), Some(-80.0)),
+            row("e", Some("FSK 50 kbps"), Some("accepted"), Some(-80.0)),
+            row("f", Some("LR-FHSS"), None, None),
+            row("g", Some("SF7BW250"), None, None),
         ];
         sort(&mut rows, Column::DataRate, false);
         assert_eq!(
             lanes(&rows),
-            ["b", "d", "a", "e", "c"],
-            "SF7, SF9, SF12, then the rest"
+            ["e", "b", "g", "d", "a", "f", "c"],
+            "FSK, SF7 (BW125, BW250), SF9, SF12, then the rest"
         );
         sort(&mut rows, Column::DataRate, true);
         assert_eq!(
             lanes(&rows),
-            ["a", "d", "b", "e", "c"],
+            ["a", "d", "g", "b", "e", "f", "c"],
             "slowest first; no data rate still last"
         );
+        rows.retain(|r| r.lane.as_str() < "f");
         sort(&mut rows, Column::Join, false);
         assert_eq!(lanes(&rows), ["e", "a", "d", "c", "b"]);
         sort(&mut rows, Column::Join, true);

@@ -56,6 +56,7 @@ pub fn DeviceHealthPanel(lane: String, label: String) -> impl IntoView {
 
 /// The newest gaps listed; the rest are counted.
 const GAPS_SHOWN: usize = 8;
+const RESETS_SHOWN: usize = 3;
 
 fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView {
     let c = &h.counters;
@@ -100,11 +101,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             .resets
             .iter()
             .rev()
-            .take(3)
+            .take(RESETS_SHOWN)
             .map(crate::insight::Reset::words)
             .collect();
         let what = c.resets_heading();
-        view! { <p class="health-note">{format!("{what}, newest first: {}.", items.join("; "))}</p> }
+        view! { <p class="health-note">{format!("{what}, newest first: {}.", items.join("; "))} {more(c.resets.len(), RESETS_SHOWN, "earlier")}</p> }
     });
     let per = c.per().map_or_else(|| "–".to_owned(), percent);
     let interval = format!(

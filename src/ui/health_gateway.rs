@@ -114,7 +114,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
                 <thead><tr><th scope="col">"DevAddr"</th><th scope="col">"Device"</th><th scope="col">"Uplinks"</th></tr></thead>
                 <tbody>{devices}</tbody>
             </table>
-            {more(h.devices.len(), DEVADDRS_SHOWN, "DevAddrs with fewer uplinks")}
+            {more(h.devices.len(), DEVADDRS_SHOWN, "more DevAddrs")}
         })}
         {(!h.connections.is_empty()).then(|| view! {
             <div class="health-part"><h4>"Connections"</h4><ul class="health-list">{connections}</ul>{more(h.connections.len(), CONNECTIONS_SHOWN, "earlier")}</div>

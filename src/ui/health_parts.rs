@@ -33,7 +33,6 @@ pub fn paced<T: Clone>(
     }
 }
 
-/// "10:42:07" in the viewer's time zone.
 /// What a list shortened to its `shown` newest leaves out, e.g. "+4 earlier
 /// gaps" (nothing when it shows them all), so counts and lists agree.
 pub fn more(total: usize, shown: usize, what: &str) -> Option<impl IntoView + use<>> {
@@ -41,6 +40,7 @@ pub fn more(total: usize, shown: usize, what: &str) -> Option<impl IntoView + us
     (left > 0).then(|| view! { <span class="muted health-more">{format!("+{left} {what}")}</span> })
 }
 
+/// "10:42:07" in the viewer's time zone.
 pub fn clock(viewer: Viewer, ns: i64) -> String {
     time::display(
         crate::tts::Timestamp::from_unix_nanos(ns),

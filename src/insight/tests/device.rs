@@ -86,6 +86,9 @@ fn radio_interval_and_reception_per_gateway() {
         uplink(300_000, 5, "A", 12, &[("far", -121.0, -16.0)]),
     ]);
     let h = device_health(&store, LANE, ns(360_000));
+    // Both heard 3 uplinks: the better signal first, not the name.
+    let order: Vec<&str> = h.reception.iter().map(|r| r.gateway_id.as_str()).collect();
+    assert_eq!(order, ["near", "far"]);
     assert_eq!(h.uplinks, 4);
     assert_eq!(h.counters.missed_text(), "1 missed (FCnt 4)");
     assert_eq!(h.median_interval_ns, Some(60_000_000_000));
