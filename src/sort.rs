@@ -41,6 +41,18 @@ pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
 }
 
+/// Compares two values either of which may be missing: by `cmp` when both
+/// are there, a missing one after one that is there (whichever way `cmp`
+/// orders, so a reversed column still lists its empty rows last).
+pub fn missing_last<T>(a: Option<T>, b: Option<T>, cmp: impl FnOnce(T, T) -> Ordering) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => cmp(a, b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
 /// The one place the standard stable sort is instantiated.
 #[inline(never)]
 fn sort_order(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {

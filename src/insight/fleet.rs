@@ -109,6 +109,7 @@ fn spreading_factor(data_rate: &str) -> Option<u8> {
 
 /// Sorts in place; rows without the value go last either way.
 pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
+    use crate::sort::missing_last;
     use std::cmp::Ordering;
     let num = |r: &FleetRow| -> Option<f64> {
         match by {
@@ -127,30 +128,23 @@ pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
             _ => None,
         }
     };
-    let text = |r: &FleetRow| -> Option<String> {
-        match by {
-            Column::Device => Some(r.lane.clone()),
-            Column::DataRate => r.data_rate.clone(),
-            Column::Join => r.join.clone(),
-            _ => None,
-        }
-    };
+    let dir = |o: Ordering| if descending { o.reverse() } else { o };
     crate::sort::sort_by(rows, |a, b| {
-        let ord = match (num(a), num(b)) {
-            // Of one spreading factor, by text (SF7BW125 before SF7BW250).
-            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| text(a).cmp(&text(b))),
-            (Some(_), None) => return Ordering::Less,
-            (None, Some(_)) => return Ordering::Greater,
-            (None, None) => match (text(a), text(b)) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => return Ordering::Less,
-                (None, Some(_)) => return Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
-        };
-        let ord = if descending { ord.reverse() } else { ord };
-        ord.then_with(|| a.lane.cmp(&b.lane))
+        missing_last(num(a), num(b), |x, y| dir(x.total_cmp(&y)))
+            // The text columns by text; of one spreading factor too (SF7BW125, SF7BW250).
+            .then_with(|| missing_last(text(a, by), text(b, by), |x, y| dir(x.cmp(y))))
+            .then_with(|| a.lane.cmp(&b.lane))
     });
+}
+
+/// The text a row sorts by in `by` (none for the number columns).
+fn text(r: &FleetRow, by: Column) -> Option<&str> {
+    match by {
+        Column::Device => Some(&r.lane),
+        Column::DataRate => r.data_rate.as_deref(),
+        Column::Join => r.join.as_deref(),
+        _ => None,
+    }
 }
 
 /// One gateway of the fleet.

@@ -67,14 +67,9 @@ pub fn best_signal_first(
     a: (Option<f64>, Option<f64>),
     b: (Option<f64>, Option<f64>),
 ) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let higher_first = |x: Option<f64>, y: Option<f64>| match (x, y) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    };
-    higher_first(a.0, b.0).then_with(|| higher_first(a.1, b.1))
+    use crate::sort::missing_last;
+    let higher_first = |x: f64, y: f64| y.total_cmp(&x);
+    missing_last(a.0, b.0, higher_first).then_with(|| missing_last(a.1, b.1, higher_first))
 }
 
 fn parse(event: &crate::tts::Event) -> Option<Value> {

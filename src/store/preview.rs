@@ -12,8 +12,8 @@ use crate::tts::{Event, Fact, Part, Preview};
 /// An event's [`RowPreview`], computed the first time anything asks for it.
 ///
 /// Held in place, not boxed: a filter pass reads 100,000 of them in turn, and
-/// one more pointer to follow per event was a third of a text query's time
-/// (a cache miss each); in place they are read in order. 20 bytes per event
+/// one more pointer to follow per event (a cache miss each) was about a
+/// quarter of a text query's time natively; in place they are read in order. 20 bytes per event
 /// in wasm until computed, 12 more than a box (40 natively, 24 more), and the
 /// box's own allocation saved once computed.
 #[derive(Debug, Default)]
