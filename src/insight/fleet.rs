@@ -133,6 +133,14 @@ pub fn sort(rows: &mut [FleetRow], by: Column, descending: bool) {
         missing_last(num(a), num(b), |x, y| dir(x.total_cmp(&y)))
             // The text columns by text; of one spreading factor too (SF7BW125, SF7BW250).
             .then_with(|| missing_last(text(a, by), text(b, by), |x, y| dir(x.cmp(y))))
+            // Of rows alike in the column, the one in more trouble first when
+            // worst first (a device with problems but nothing missed is not
+            // ranked by its name among healthy ones).
+            .then_with(|| match by {
+                Column::Device => Ordering::Equal,
+                _ => dir(a.problems.cmp(&b.problems))
+                    .then_with(|| missing_last(a.per, b.per, |x, y| dir(x.total_cmp(&y)))),
+            })
             .then_with(|| a.lane.cmp(&b.lane))
     });
 }
@@ -261,5 +269,34 @@ mod tests {
         assert_eq!(lanes(&rows), ["b", "d", "a", "e", "c"]);
         assert!(!Column::Rssi.reads_descending(true));
         assert!(Column::Missed.reads_descending(true));
+    }
+
+    #[test]
+    fn worst_first_ranks_rows_alike_by_their_trouble_not_their_name() {
+        let with = |lane: &str, per: Option<f64>, problems: usize| FleetRow {
+            per,
+            problems,
+            ..row(lane, None, None, None)
+        };
+        let mut rows = vec![
+            with("a-healthy", Some(0.0), 0),
+            with("b-no-uplinks", None, 0),
+            with("c-decoder-fails", Some(0.0), 3),
+            with("d-lossy", Some(20.0), 0),
+            with("e-one-problem", Some(0.0), 1),
+        ];
+        sort(&mut rows, Column::Missed, true);
+        assert_eq!(
+            lanes(&rows),
+            [
+                "d-lossy",
+                "c-decoder-fails",
+                "e-one-problem",
+                "a-healthy",
+                "b-no-uplinks"
+            ]
+        );
+        sort(&mut rows, Column::Device, true);
+        assert_eq!(lanes(&rows)[0], "e-one-problem", "by name is by name");
     }
 }
