@@ -670,16 +670,30 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   await a.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
   await a.page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
   assert.equal(await a.page.getByRole('button', { name: 'Reconnect' }).count(), 0);
+  // Connect would throw the capture away: it asks first, and Cancel keeps the capture.
+  const leaving = new Promise((answered) => a.page.once('dialog', (d) => { answered(d.message()); d.dismiss(); }));
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  assert.match(await leaving, new RegExp(`^Connecting replaces the ${expected.total} events of incident\\.ndjson in memory\\. Export them first`));
+  await a.page.waitForTimeout(300);
+  assert.match(await a.page.locator('.status-bar .state').innerText(), /offline capture/);
+  assert.deepEqual(await lanesOf(a.page), before);
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
   // The wrong file (not a capture) replaces nothing and asks nothing: it is refused, saying why.
   const wrong = path.join(dir, 'notes.txt');
   writeFileSync(wrong, 'meeting notes\nbring the gateway\ncheck the antenna\n');
   let askedAgain = false;
-  a.page.once('dialog', (d) => { askedAgain = true; d.dismiss(); });
+  const askedWrongly = (d) => { askedAgain = true; d.dismiss(); };
+  a.page.once('dialog', askedWrongly);
   await a.page.locator('.file-button input[type=file]').setInputFiles(wrong);
   await a.page.getByText(/^The capture notes\.txt could not be loaded: this is not a capture: none of its first 3 lines or items is an event \(line 1: /).waitFor();
   assert.equal(askedAgain, false, 'asked before refusing');
   assert.match(await a.page.locator('.status-bar .state').innerText(), /offline capture/);
   assert.deepEqual(await lanesOf(a.page), before);
+  // OK: the stream comes back in place of the capture.
+  a.page.off('dialog', askedWrongly);
+  a.page.once('dialog', (d) => d.accept());
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await a.page.waitForFunction(() => /streaming|back-filling/.test(document.querySelector('.status-bar .state')?.innerText ?? ''));
   assert.deepEqual([...a.problems, ...b.problems], []);
   await a.context.close();
   await b.context.close();

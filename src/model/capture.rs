@@ -54,6 +54,19 @@ impl Model {
         (events > 0 || streaming).then_some((events, streaming))
     }
 
+    /// What a Connect would throw away: the events of the capture on show
+    /// (an imported file, a hosted capture or a snapshot), and its name;
+    /// `None` when nothing is lost. A live timeline is not asked about: the
+    /// same request resumes it, another one is a new view of the cluster,
+    /// which can send those events again.
+    pub fn connect_would_replace(&self) -> Option<(usize, &str)> {
+        let Source::Capture(c) = &self.source else {
+            return None;
+        };
+        let events = self.store.len() + self.pending.len() + self.incoming.len();
+        (events > 0).then_some((events, c.name.as_str()))
+    }
+
     /// A capture called `name` (`size` bytes, when known) starts loading: any
     /// live stream ends (the shell stops it), the timeline starts empty.
     pub fn import_started(&mut self, name: &str, size: Option<u64>, now: Timestamp) {

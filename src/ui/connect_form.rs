@@ -114,9 +114,11 @@ pub fn ConnectForm() -> impl IntoView {
             }
             return;
         };
-        store_saved(viewer);
         let view = viewer.form_untracked(FormModel::request_view);
-        connection.connect(viewer, valid, view);
+        if !connection.connect(viewer, valid, view) {
+            return;
+        }
+        store_saved(viewer);
         share::push_view(viewer);
         super::focus::after_connect();
     };

@@ -52,9 +52,7 @@ fn confirmed_replacing(viewer: Viewer, name: &str) -> bool {
             and = if live { " and " } else { "" },
         ),
     };
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(&question).ok())
-        .unwrap_or(false)
+    super::ask(&question)
 }
 
 /// Reads a capture's bytes from `reader` into the model until the end (or

@@ -34,6 +34,20 @@ pub struct Connection {
     generation: StoredValue<u64>,
 }
 
+/// Asks before a Connect throws away the capture on show (an import can
+/// take a while, and its file may be gone): `true` to go on.
+fn confirmed_leaving_capture(viewer: Viewer) -> bool {
+    let question = viewer.with_untracked(|m| {
+        m.connect_would_replace().map(|(events, name)| {
+            format!(
+                "Connecting replaces the {} events of {name} in memory. Export them first to keep them. Connect anyway?",
+                super::format::count(events as u64),
+            )
+        })
+    });
+    question.is_none_or(|q| super::ask(&q))
+}
+
 fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
@@ -90,12 +104,18 @@ impl Connection {
         self.generation.get_value() == generation
     }
 
-    /// Connect pressed with a valid form (`view`: the request part of the link).
-    pub fn connect(&self, viewer: Viewer, form: ValidForm, view: ViewState) {
+    /// Connect pressed with a valid form (`view`: the request part of the
+    /// link); `false` when the user chose to keep the capture on show.
+    pub fn connect(&self, viewer: Viewer, form: ValidForm, view: ViewState) -> bool {
+        if !confirmed_leaving_capture(viewer) {
+            viewer.edit_form(FormModel::unfold);
+            return false;
+        }
         let seed = js_sys::Date::now().to_bits();
         viewer.act(|m| m.set_page(page()));
         let todo = viewer.act(|m| m.connect(form, view, now(), seed));
         self.drive(viewer, todo);
+        true
     }
 
     /// Disconnect pressed.

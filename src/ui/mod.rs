@@ -46,3 +46,11 @@ pub use connect_form::ConnectForm;
 pub use json_tree::JsonTree;
 pub use live::Connection;
 pub use state::Viewer;
+
+/// Asks the user `question` (the browser's OK / Cancel); `false` when they
+/// cancel or the page cannot ask.
+fn ask(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}

@@ -22,8 +22,9 @@ pub fn SharedKeyNote() -> impl IntoView {
     let watch = move |_| {
         if let Some(valid) = viewer.edit_form(FormModel::watch_shared) {
             let view = viewer.form_untracked(FormModel::request_view);
-            connection.connect(viewer, valid, view);
-            share::push_view(viewer);
+            if connection.connect(viewer, valid, view) {
+                share::push_view(viewer);
+            }
         }
     };
     view! {

@@ -126,6 +126,11 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
     m.bytes(conn, at(10), frame("E1", 10).as_bytes());
     m.flush(0.0);
     assert_eq!(m.import_would_replace(), Some((1, true)));
+    assert_eq!(
+        m.connect_would_replace(),
+        None,
+        "a live timeline is the cluster's: a new request can send it again"
+    );
     m.pause();
     m.user_disconnect(at(1_000));
     assert!(m.is_live(), "paused: Resume stays offered");
@@ -150,6 +155,15 @@ fn pause_follow_and_copy_link_are_offered_only_where_they_do_something() {
         None,
         "an empty capture loses nothing"
     );
+    assert_eq!(m.connect_would_replace(), None, "nothing to lose yet");
+    m.import_bytes(frame("E2", 20).as_bytes());
+    assert_eq!(
+        m.connect_would_replace(),
+        Some((1, "field-test.ndjson")),
+        "Connect would replace the capture's event, not yet flushed"
+    );
+    m.flush(0.0);
+    assert_eq!(m.connect_would_replace(), Some((1, "field-test.ndjson")));
     m.import_link_started("captures/field-test.ndjson", at(3_000));
     assert!(
         m.link_reopens_view(),
