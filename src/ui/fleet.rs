@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::health_parts::{paced, percent};
 use super::state::{now, Viewer};
 use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow, GatewayRow};
-use crate::journey::span;
+use crate::journey::age;
 use crate::tts::preview::decimal;
 
 const COLUMNS: [(Column, &str); 8] = [
@@ -108,7 +108,7 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
     view! {
         <tr>
             <th scope="row"><button type="button" class="link" on:click=jump>{r.lane.clone()}</button></th>
-            <td>{r.last_seen_ns.map(|n| format!("{} {}", span(n), viewer.with_untracked(|m| m.ago()))).unwrap_or_default()}</td>
+            <td>{r.last_seen_ns.map(|n| format!("{} {}", age(n), viewer.with_untracked(|m| m.ago()))).unwrap_or_default()}</td>
             <td class:strong={r.missed > 0}>{r.per.map(|p| format!("{} ({})", percent(p), r.missed)).unwrap_or_default()}</td>
             <td>{r.rssi.map(|v| decimal(v, 1)).unwrap_or_default()}</td>
             <td class=snr_class>{r.snr.map(|v| decimal(v, 2)).unwrap_or_default()}</td>
@@ -150,7 +150,7 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow], utc: bool) -> Option<impl 
                         </button>
                     </th>
                     <td class:failed=since.is_some() title=since.as_ref().map(|(date, _)| date.clone())>{state}</td>
-                    <td>{format!("{} {ago}", span(r.last_seen_ns))}</td>
+                    <td>{format!("{} {ago}", age(r.last_seen_ns))}</td>
                     <td>{r.uplinks}</td>
                     <td>{r.devices}</td>
                     <td>{down}</td>

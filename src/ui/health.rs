@@ -10,7 +10,7 @@ use super::health_parts::{more, paced, percent};
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
 use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
-use crate::journey::span;
+use crate::journey::{age, span};
 use crate::tts::preview::decimal;
 
 /// `33.3 %`.
@@ -116,7 +116,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             || "no uplink in memory".to_owned(),
             |n| format!(
                 "last seen {} {}",
-                span(n),
+                age(n),
                 viewer.with_untracked(|m| m.ago())
             )
         ),
