@@ -55,7 +55,8 @@ impl Model {
     }
 
     /// What a Connect would throw away: the events of the capture on show
-    /// (an imported file, a hosted capture or a snapshot), and its name;
+    /// (an imported file, a hosted capture or a snapshot), and its name
+    /// ("this snapshot link" for a snapshot);
     /// `None` when nothing is lost. A live timeline is not asked about: the
     /// same request resumes it, another one is a new view of the cluster,
     /// which can send those events again.
@@ -64,7 +65,11 @@ impl Model {
             return None;
         };
         let events = self.store.len() + self.pending.len() + self.incoming.len();
-        (events > 0).then_some((events, c.name.as_str()))
+        let name = match c.name.as_str() {
+            super::SNAPSHOT_NAME => "this snapshot link",
+            file => file,
+        };
+        (events > 0).then_some((events, name))
     }
 
     /// A capture called `name` (`size` bytes, when known) starts loading: any

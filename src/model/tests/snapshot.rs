@@ -75,6 +75,11 @@ fn a_journey_opens_in_a_teammates_viewer_with_the_same_steps_offline() {
     );
     // The link stays in the address (reloadable, can be passed on) until another source.
     assert_eq!(mate.view_state().snapshot.as_deref(), Some("PACKED"));
+    assert_eq!(
+        mate.connect_would_replace(),
+        Some((before.len(), "this snapshot link")),
+        "Connect asks before it replaces the snapshot's events"
+    );
     mate.import_started("other.ndjson", None, at(2_000));
     assert_eq!(mate.view_state().snapshot, None);
     assert_eq!(mate.snapshot_note(), None);
