@@ -13,8 +13,9 @@ use crate::tts::preview::decimal;
 
 const COLUMNS: [(Column, &str); 8] = [
     (Column::Device, "Device"),
-    (Column::LastSeen, "Last seen"),
+    // Missed (the default sort) beside the name: in view on a phone too.
     (Column::Missed, "Missed"),
+    (Column::LastSeen, "Last seen"),
     (Column::Rssi, "RSSI (dBm)"),
     (Column::Snr, "SNR (dB)"),
     (Column::DataRate, "Data rate"),
@@ -108,8 +109,8 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
     view! {
         <tr>
             <th scope="row"><button type="button" class="link" on:click=jump>{r.lane.clone()}</button></th>
-            <td>{r.last_seen_ns.map(|n| format!("{} {}", age(n), viewer.with_untracked(|m| m.ago()))).unwrap_or_default()}</td>
             <td class:strong={r.missed > 0}>{r.per.map(|p| format!("{} ({})", percent(p), r.missed)).unwrap_or_default()}</td>
+            <td>{r.last_seen_ns.map(|n| format!("{} {}", age(n), viewer.with_untracked(|m| m.ago()))).unwrap_or_default()}</td>
             <td>{r.rssi.map(|v| decimal(v, 1)).unwrap_or_default()}</td>
             <td class=snr_class>{r.snr.map(|v| decimal(v, 2)).unwrap_or_default()}</td>
             <td>{r.data_rate.clone().unwrap_or_default()}</td>

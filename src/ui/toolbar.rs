@@ -1,5 +1,5 @@
 //! The toolbar above the timeline: the filter box (which says which filter
-//! the timeline shows), grouping, order, time zone, relative times, follow,
+//! the timeline shows), the views (flat, fleet), order, time zone, relative times, follow,
 //! collapse/expand all, how many events to keep, and sharing/export/import.
 //! Toggle buttons keep their label and say their state with `aria-pressed`.
 
@@ -107,11 +107,12 @@ pub fn Toolbar() -> impl IntoView {
     };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Timeline view">
+            // The views first (in view on a phone, where the bar scrolls sideways), then how rows read.
             <Toggle label="Flat view" on=Signal::derive(move || s().flat) flip=|m| m.toggle_flat() />
+            <Toggle label="Fleet" on=Signal::derive(move || viewer.with(|m| m.fleet_view().open)) flip=|m| m.toggle_fleet() />
             <Toggle label="Newest first" on=Signal::derive(move || s().newest_first) flip=|m| m.toggle_order() />
             <Toggle label="UTC" on=Signal::derive(move || s().utc) flip=|m| m.toggle_utc() />
             <Toggle label="Time since previous" on=Signal::derive(move || s().relative) flip=|m| m.toggle_relative() />
-            <Toggle label="Fleet" on=Signal::derive(move || viewer.with(|m| m.fleet_view().open)) flip=|m| m.toggle_fleet() />
             <Show when=move || viewer.with(|m| m.is_live())>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || s().follow
