@@ -216,6 +216,15 @@ test('a filter typed key by key and corrected shows what the same filter pasted 
   ]).filter(([, header]) => header));
   assert.ok(counts.some(([, header]) => header.includes(' of ')), `a lane shows part of its events: ${counts}`);
   for (const [entry, header] of counts) assert.equal(entry, /^[\d,]+/.exec(header)?.[0], `lane list ${entry}, header ${header}`);
+  // A filter nothing matches says what is in memory, with the way back to it.
+  await box.fill('zzzqqq');
+  await applied('zzzqqq');
+  await page.getByText('No event matches the filter (70 events in memory).').waitFor();
+  await page.getByRole('button', { name: 'Clear the filter' }).click();
+  await applied('');
+  assert.equal(await box.inputValue(), '');
+  assert.ok(await box.evaluate((e) => e === document.activeElement), 'the keyboard is back in the filter');
+  assert.equal(await page.locator('li.event-row').count() > 0, true, 'rows are back');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -343,7 +343,16 @@ pub fn Timeline() -> impl IntoView {
                 <p class="empty">{empty_text}</p>
             }>
                 <Show when=nothing_matches>
-                    <p class="empty">"No event matches the filter."</p>
+                    <p class="empty">
+                        {move || format!(
+                            "No event matches the filter ({} in memory). ",
+                            format::events(viewer.with(|m| m.store().len() as u64)),
+                        )}
+                        <button type="button" class="link" on:click=move |_| {
+                            viewer.act(|m| m.type_filter(""));
+                            super::focus::first("#filter");
+                        }>"Clear the filter"</button>
+                    </p>
                 </Show>
                 {view_of}
             </Show>
