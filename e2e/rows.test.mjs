@@ -219,7 +219,7 @@ test('a filter typed key by key and corrected shows what the same filter pasted 
   // A filter nothing matches says what is in memory, with the way back to it.
   await box.fill('zzzqqq');
   await applied('zzzqqq');
-  await page.getByText('No event matches the filter (70 events in memory).').waitFor();
+  await page.getByText('None of the 70 events in the timeline matches the filter.').waitFor();
   await page.getByRole('button', { name: 'Clear the filter' }).click();
   await applied('');
   assert.equal(await box.inputValue(), '');

@@ -1,4 +1,4 @@
-//! The fleet: one row per followed device (last seen, missed %, median
+//! The fleet: one row per followed device (missed %, last seen, median
 //! RSSI/SNR, most used SF, join state, problems), sortable so the sickest is
 //! first; a device × gateway reception matrix; and one row per followed
 //! gateway (connected or since when not, last seen, uplinks, devices heard,
@@ -296,7 +296,17 @@ mod tests {
                 "b-no-uplinks"
             ]
         );
-        sort(&mut rows, Column::Device, true);
-        assert_eq!(lanes(&rows)[0], "e-one-problem", "by name is by name");
+        sort(&mut rows, Column::Missed, false);
+        assert_eq!(
+            lanes(&rows),
+            [
+                "a-healthy",
+                "e-one-problem",
+                "c-decoder-fails",
+                "d-lossy",
+                "b-no-uplinks"
+            ],
+            "best first: of the devices missing nothing, the one without problems first"
+        );
     }
 }

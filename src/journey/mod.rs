@@ -28,7 +28,7 @@ pub use related::{parse_related, Related, MAX_RELATED};
 pub use scope::{
     component, direction, is_message_scoped, own_ids, referred_ids, row_ids, scope, RowIds, Scope,
 };
-pub use time::{age, offset, span};
+pub use time::{offset, span};
 
 use crate::tts::Event;
 

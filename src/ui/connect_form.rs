@@ -102,6 +102,7 @@ pub fn ConnectForm() -> impl IntoView {
 
     // Connect with what the form says (the same request resumes).
     let connect = move || {
+        let before = viewer.form_untracked(FormModel::clone);
         let Some(valid) = viewer.edit_form(FormModel::submit) else {
             // Show the first problem: the cluster warning's Trust, else the first bad field.
             let warned = viewer.form_untracked(|f| {
@@ -114,11 +115,12 @@ pub fn ConnectForm() -> impl IntoView {
             }
             return;
         };
-        let view = viewer.form_untracked(FormModel::request_view);
-        if !connection.connect(viewer, valid, view) {
+        if !super::live::keep_capture_or_go_on(viewer, before) {
             return;
         }
         store_saved(viewer);
+        let view = viewer.form_untracked(FormModel::request_view);
+        connection.connect(viewer, valid, view);
         share::push_view(viewer);
         super::focus::after_connect();
     };

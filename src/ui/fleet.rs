@@ -1,5 +1,5 @@
-//! The fleet (region "Fleet"): one row per followed device — last seen,
-//! missed %, median RSSI/SNR, most used data rate, join state, problems —
+//! The fleet (region "Fleet"): one row per followed device — missed %,
+//! last seen, median RSSI/SNR, most used data rate, join state, problems —
 //! sortable (worst first), the device × gateway reception matrix, and one
 //! row per followed gateway (the disconnected first).
 
@@ -8,8 +8,7 @@ use leptos::prelude::*;
 use super::health_parts::{paced, percent};
 use super::state::{now, Viewer};
 use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow, GatewayRow};
-use crate::journey::age;
-use crate::tts::preview::decimal;
+use crate::tts::preview::{age, decimal};
 
 const COLUMNS: [(Column, &str); 8] = [
     (Column::Device, "Device"),

@@ -10,8 +10,8 @@ use super::health_parts::{more, paced, percent};
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
 use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
-use crate::journey::{age, span};
-use crate::tts::preview::decimal;
+use crate::journey::span;
+use crate::tts::preview::{age, decimal};
 
 /// `33.3 %`.
 fn db(v: Option<f64>, unit: &str) -> String {

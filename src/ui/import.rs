@@ -47,8 +47,8 @@ fn confirmed_replacing(viewer: Viewer, name: &str) -> bool {
     let question = match events {
         0 => format!("Importing {name} {ends}. Import anyway?"),
         n => format!(
-            "Importing {name} {ends}{and}replaces the {} events in memory. Export them first to keep them. Import anyway?",
-            super::format::count(n as u64),
+            "Importing {name} {ends}{and}replaces the {} in memory. Export them first to keep them. Import anyway?",
+            super::format::events(n as u64),
             and = if live { " and " } else { "" },
         ),
     };

@@ -35,17 +35,23 @@ pub struct Connection {
 }
 
 /// Asks before a Connect throws away the capture on show (an import can
-/// take a while, and its file may be gone): `true` to go on.
-fn confirmed_leaving_capture(viewer: Viewer) -> bool {
+/// take a while, and its file may be gone). Called once the form has been
+/// submitted (so an invalid form asks nothing): on Cancel the form goes back
+/// to `before`, as if Connect had not been pressed, and this returns `false`.
+pub fn keep_capture_or_go_on(viewer: Viewer, before: FormModel) -> bool {
     let question = viewer.with_untracked(|m| {
         m.connect_would_replace().map(|(events, name)| {
             format!(
-                "Connecting replaces the {} events of {name} in memory. Export them first to keep them. Connect anyway?",
-                super::format::count(events as u64),
+                "Connecting replaces the {} of {name} in memory. Export them first to keep them. Connect anyway?",
+                super::format::events(events as u64),
             )
         })
     });
-    question.is_none_or(|q| super::ask(&q))
+    if question.is_none_or(|q| super::ask(&q)) {
+        return true;
+    }
+    viewer.edit_form(|f| *f = before);
+    false
 }
 
 fn online() -> bool {
@@ -104,18 +110,12 @@ impl Connection {
         self.generation.get_value() == generation
     }
 
-    /// Connect pressed with a valid form (`view`: the request part of the
-    /// link); `false` when the user chose to keep the capture on show.
-    pub fn connect(&self, viewer: Viewer, form: ValidForm, view: ViewState) -> bool {
-        if !confirmed_leaving_capture(viewer) {
-            viewer.edit_form(FormModel::unfold);
-            return false;
-        }
+    /// Connect pressed with a valid form (`view`: the request part of the link).
+    pub fn connect(&self, viewer: Viewer, form: ValidForm, view: ViewState) {
         let seed = js_sys::Date::now().to_bits();
         viewer.act(|m| m.set_page(page()));
         let todo = viewer.act(|m| m.connect(form, view, now(), seed));
         self.drive(viewer, todo);
-        true
     }
 
     /// Disconnect pressed.

@@ -20,11 +20,14 @@ pub fn SharedKeyNote() -> impl IntoView {
     let note = move || viewer.form(|f| f.shared_pending().map(|s| s.note()));
     let error = move || viewer.form(|f| f.shared_error.clone());
     let watch = move |_| {
+        let before = viewer.form_untracked(FormModel::clone);
         if let Some(valid) = viewer.edit_form(FormModel::watch_shared) {
-            let view = viewer.form_untracked(FormModel::request_view);
-            if connection.connect(viewer, valid, view) {
-                share::push_view(viewer);
+            if !super::live::keep_capture_or_go_on(viewer, before) {
+                return;
             }
+            let view = viewer.form_untracked(FormModel::request_view);
+            connection.connect(viewer, valid, view);
+            share::push_view(viewer);
         }
     };
     view! {

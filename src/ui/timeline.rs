@@ -344,11 +344,15 @@ pub fn Timeline() -> impl IntoView {
             }>
                 <Show when=nothing_matches>
                     <p class="empty">
-                        {move || format!(
-                            "No event matches the filter ({} in memory). ",
-                            format::events(viewer.with(|m| m.store().len() as u64)),
-                        )}
+                        {move || match viewer.with(|m| m.store().len()) {
+                            1 => "The one event in the timeline does not match the filter. ".to_owned(),
+                            n => format!(
+                                "None of the {} events in the timeline matches the filter. ",
+                                format::count(n as u64),
+                            ),
+                        }}
                         <button type="button" class="link" on:click=move |_| {
+                            viewer.flush();
                             viewer.act(|m| m.type_filter(""));
                             super::focus::first("#filter");
                         }>"Clear the filter"</button>

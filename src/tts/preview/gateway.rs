@@ -35,8 +35,8 @@ fn age(now: Timestamp, data: &Value, path: &[&str]) -> Option<(String, Option<St
     let Ok(then) = Timestamp::parse(at_text) else {
         return Some((at_text.to_owned(), None));
     };
-    let secs = (now.unix_nanos().saturating_sub(then.unix_nanos())) as f64 / 1e9;
-    (secs >= 0.0).then(|| (format!("{} ago", duration(secs)), Some(then.to_rfc3339())))
+    let ns = now.unix_nanos().saturating_sub(then.unix_nanos());
+    (ns >= 0).then(|| (format!("{} ago", super::age(ns)), Some(then.to_rfc3339())))
 }
 
 /// A `GatewayConnectionStats` (`gs.gateway.connect`, `gs.gateway.connection.stats`).

@@ -38,7 +38,7 @@ use super::{EntityIds, Event};
 pub use codec::{decode_base64, decode_hex, encode_base64, encode_hex};
 pub use downlink::tx_result;
 pub use radio::{beats, data_rate, frequency, rx_signal};
-pub use read::{decimal, duration, number, text};
+pub use read::{age, decimal, duration, number, text};
 
 /// One fact of a row: a label and a value, e.g. (`FCnt`, `1843`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -185,6 +185,23 @@ pub fn list(items: &[String], keep: usize) -> (String, Option<String>) {
     )
 }
 
+/// How long ago something was (ns), as a clock reads: whole units, rounded
+/// down — `< 1 s`, `42 s`, `1 min`, `119 min`, `2 h 59 min`, `3 d 4 h`. A
+/// column of ages never mixes `119.6 s` with `2 min`.
+pub fn age(ns: i64) -> String {
+    const S: i64 = 1_000_000_000;
+    const MIN: i64 = 60 * S;
+    const H: i64 = 60 * MIN;
+    const D: i64 = 24 * H;
+    match ns {
+        i64::MIN..S => "< 1 s".to_owned(),
+        S..MIN => format!("{} s", ns / S),
+        MIN..=7_199_999_999_999 => format!("{} min", ns / MIN),
+        7_200_000_000_000..=172_799_999_999_999 => format!("{} h {} min", ns / H, ns % H / MIN),
+        _ => format!("{} d {} h", ns / D, ns % D / H),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +220,22 @@ mod tests {
         assert_eq!(decimal(16.15, 2), "16.15");
         assert_eq!(decimal(125.0, 2), "125");
         assert_eq!(decimal(-1e300, 2), "-1.000e300");
+    }
+
+    #[test]
+    fn ages_read_in_whole_units() {
+        let s = 1_000_000_000;
+        assert_eq!(age(400_000_000), "< 1 s");
+        assert_eq!(age(-5), "< 1 s", "a clock a little behind the event");
+        assert_eq!(age(42 * s + 600_000_000), "42 s");
+        assert_eq!(age(119 * s + 600_000_000), "1 min");
+        assert_eq!(age(120 * s), "2 min");
+        assert_eq!(age(2 * 3600 * s - 1), "119 min");
+        assert_eq!(age(3 * 3600 * s - 1), "2 h 59 min", "never '2 h 60 min'");
+        assert_eq!(age(3 * 3600 * s + 5 * 60 * s), "3 h 5 min");
+        assert_eq!(age(2 * 86_400 * s - 1), "47 h 59 min");
+        assert_eq!(age(3 * 86_400 * s - 1), "2 d 23 h", "never '2 d 24 h'");
+        assert_eq!(age(i64::MAX), "106751 d 23 h");
     }
 
     #[test]

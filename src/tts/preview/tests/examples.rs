@@ -218,7 +218,8 @@ fn gateway_rows_show_protocol_status_and_stats_but_no_address() {
         ("via", "LoRa Basics Station"),
         ("uplinks", "37"),
         ("RTT", "34 ms"),
-        ("last uplink", "800 ms ago"),
+        ("last uplink", "< 1 s ago"),
+        ("last status", "1 s ago"),
     ] {
         assert_eq!(value(&stats, label), Some(v), "{}", row(&stats));
     }
