@@ -711,6 +711,9 @@ test('screenshots of the streaming timeline, light and dark', async () => {
     await page.getByRole('tree').first().waitFor();
     // What the user sees (rows outside the viewport are not rendered, by design).
     await screenshot(page, `timeline-${scheme}-${size.width}.png`, { fullPage: false });
+    // The views come first in the toolbar, which scrolls sideways on a phone: Fleet is in view.
+    const fleet = await page.getByRole('button', { name: 'Fleet' }).boundingBox();
+    assert.ok(fleet && fleet.x + fleet.width <= size.width, `the Fleet button at ${JSON.stringify(fleet)}`);
     assert.deepEqual(problems, []);
     await context.close();
   }
