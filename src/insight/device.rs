@@ -87,6 +87,16 @@ pub struct DeviceHealth {
     pub problems: Vec<Problem>,
 }
 
+impl DeviceHealth {
+    /// The spreading factor of the data rate most used (the SNR thresholds'),
+    /// if it is LoRa.
+    pub fn main_sf(&self) -> Option<u8> {
+        self.data_rates
+            .first()
+            .and_then(|(rate, _)| super::lora_sf(rate))
+    }
+}
+
 /// The health of the device lane `lane`, at `now` (ns).
 pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
     let ups = uplinks(store, lane);

@@ -100,11 +100,7 @@ fn spreading_factor(data_rate: &str) -> Option<u8> {
     if data_rate.starts_with("FSK") {
         return Some(0);
     }
-    let digits = data_rate.strip_prefix("SF")?;
-    let end = digits
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(digits.len());
-    digits.get(..end)?.parse().ok()
+    super::lora_sf(data_rate)
 }
 
 /// Sorts in place; rows without the value go last either way.

@@ -4,7 +4,9 @@
 //! Why: "is this device's link healthy?" is answered in SNR, ESP and SF, with
 //! the thresholds the best tools use (insight-anchors: SNR ≥ −8 dB good,
 //! below −13 dB bad; ESP ≥ −100 dBm good, below −110 dBm bad; SF11 warn,
-//! SF12 bad). Pure numbers; nothing here can fail.
+//! SF12 bad) — SNR's moved with the spreading factor where it is known (the
+//! demodulator's floor is 12.5 dB lower at SF12 than at SF7). Pure numbers;
+//! nothing here can fail.
 
 /// How a value reads against the usual thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,26 +26,55 @@ impl Quality {
     }
 }
 
-/// SNR: ≥ −8 dB good, below −13 dB bad.
-pub fn snr_quality(snr: f64) -> Quality {
-    if snr >= -8.0 {
+/// How `value` reads against `(good, bad)` thresholds, higher being better:
+/// good at or above the first, bad below the second.
+pub fn quality_of(value: f64, (good, bad): (f64, f64)) -> Quality {
+    if value >= good {
         Quality::Good
-    } else if snr < -13.0 {
+    } else if value < bad {
         Quality::Bad
     } else {
         Quality::Fair
     }
 }
 
+/// The SNR thresholds `(good, bad)` at a LoRa spreading factor: the margin
+/// over the demodulator's floor at that SF (SF7 −7.5 dB, 2.5 dB lower a step
+/// to SF12's −20 dB) — good with 7.5 dB or more to spare, bad with less than
+/// 2.5 dB. SF10's (−7.5, −12.5) are the usual fixed thresholds, which apply
+/// when the SF is not known (−8, −13): −7 dB is comfortable at SF12 and at
+/// the edge of loss at SF7.
+pub fn snr_thresholds(sf: Option<u8>) -> (f64, f64) {
+    match sf {
+        Some(sf @ 5..=12) => {
+            let floor = -7.5 - 2.5 * (f64::from(sf) - 7.0);
+            (floor + 7.5, floor + 2.5)
+        }
+        _ => (-8.0, -13.0),
+    }
+}
+
+/// SNR against the thresholds of its spreading factor (see [`snr_thresholds`]).
+pub fn snr_quality(snr: f64, sf: Option<u8>) -> Quality {
+    quality_of(snr, snr_thresholds(sf))
+}
+
+/// ESP's thresholds: ≥ −100 dBm good, below −110 dBm bad.
+pub const ESP_THRESHOLDS: (f64, f64) = (-100.0, -110.0);
+
 /// ESP: ≥ −100 dBm good, below −110 dBm bad.
 pub fn esp_quality(esp: f64) -> Quality {
-    if esp >= -100.0 {
-        Quality::Good
-    } else if esp < -110.0 {
-        Quality::Bad
-    } else {
-        Quality::Fair
-    }
+    quality_of(esp, ESP_THRESHOLDS)
+}
+
+/// A LoRa data rate's spreading factor (`SF7BW125` → 7); `None` for FSK,
+/// LR-FHSS and anything else.
+pub fn lora_sf(data_rate: &str) -> Option<u8> {
+    let digits = data_rate.strip_prefix("SF")?;
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits.get(..end)?.parse().ok()
 }
 
 /// Spreading factor: SF11 a warning, SF12 bad.
@@ -164,9 +195,25 @@ mod tests {
         assert!((esp(-80.0, 10.0) - -80.41).abs() < 0.01);
         assert!((esp(-100.0, 0.0) - -103.01).abs() < 0.01);
         assert!((esp(-118.0, -10.0) - -128.41).abs() < 0.01);
-        assert_eq!(snr_quality(-8.0), Quality::Good);
-        assert_eq!(snr_quality(-10.0), Quality::Fair);
-        assert_eq!(snr_quality(-13.5), Quality::Bad);
+        assert_eq!(snr_quality(-8.0, None), Quality::Good);
+        assert_eq!(snr_quality(-10.0, None), Quality::Fair);
+        assert_eq!(snr_quality(-13.5, None), Quality::Bad);
+        // By spreading factor: −7.25 dB is at SF7's edge, comfortable at SF12.
+        assert_eq!(snr_quality(-7.25, Some(7)), Quality::Bad);
+        assert_eq!(snr_quality(-3.0, Some(7)), Quality::Fair);
+        assert_eq!(snr_quality(0.0, Some(7)), Quality::Good);
+        assert_eq!(snr_quality(-7.25, Some(12)), Quality::Good);
+        assert_eq!(snr_quality(-18.0, Some(12)), Quality::Bad);
+        assert_eq!(snr_thresholds(Some(10)), (-7.5, -12.5));
+        assert_eq!(
+            snr_thresholds(Some(13)),
+            (-8.0, -13.0),
+            "no such SF: the fixed ones"
+        );
+        assert_eq!(lora_sf("SF12BW125"), Some(12));
+        assert_eq!(lora_sf("SF7BW250"), Some(7));
+        assert_eq!(lora_sf("FSK 50 kbps"), None);
+        assert_eq!(lora_sf("LR-FHSS"), None);
         assert_eq!(esp_quality(-99.0), Quality::Good);
         assert_eq!(esp_quality(-111.0), Quality::Bad);
         assert_eq!(sf_quality(11), Quality::Fair);

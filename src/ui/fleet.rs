@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::health_parts::{paced, percent};
 use super::state::{now, Viewer};
-use crate::insight::{matrix_gateways, snr_quality, Column, FleetRow, GatewayRow};
+use crate::insight::{lora_sf, matrix_gateways, snr_quality, Column, FleetRow, GatewayRow};
 use crate::tts::preview::{age, decimal};
 
 const COLUMNS: [(Column, &str); 8] = [
@@ -103,7 +103,10 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
     };
     let snr_class = r
         .snr
-        .map(|s| format!("q-{}", snr_quality(s).as_str()))
+        .map(|s| {
+            let sf = r.data_rate.as_deref().and_then(lora_sf);
+            format!("q-{}", snr_quality(s, sf).as_str())
+        })
         .unwrap_or_default();
     view! {
         <tr>

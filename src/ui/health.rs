@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use super::health_parts::{more, paced, percent};
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
-use crate::insight::{esp_quality, snr_quality, DeviceHealth, Quality, Spread};
+use crate::insight::{
+    lora_sf, quality_of, snr_thresholds, DeviceHealth, Quality, Spread, ESP_THRESHOLDS,
+};
 use crate::journey::span;
 use crate::tts::preview::{age, decimal};
 
@@ -22,10 +24,11 @@ fn quality_class(q: Option<Quality>) -> String {
     q.map_or_else(String::new, |q| format!("q-{}", q.as_str()))
 }
 
-/// "median −83 dBm, worst −121 dBm", coloured by quality.
-fn spread(s: Spread, unit: &'static str, quality: Option<fn(f64) -> Quality>) -> impl IntoView {
-    let qm = quality.zip(s.median).map(|(q, v)| q(v));
-    let qw = quality.zip(s.worst).map(|(q, v)| q(v));
+/// "median −83 dBm, worst −121 dBm", coloured by quality against
+/// `thresholds` (good, bad).
+fn spread(s: Spread, unit: &'static str, thresholds: Option<(f64, f64)>) -> impl IntoView {
+    let qm = thresholds.zip(s.median).map(|(t, v)| quality_of(v, t));
+    let qw = thresholds.zip(s.worst).map(|(t, v)| quality_of(v, t));
     view! {
         "median " <span class=quality_class(qm)>{db(s.median, unit)}</span>
         ", worst " <span class=quality_class(qw)>{db(s.worst, unit)}</span>
@@ -125,14 +128,16 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         .data_rates
         .iter()
         .map(|(dr, n)| {
-            let sf = dr
-                .strip_prefix("SF")
-                .and_then(|s| s.split("BW").next())
-                .and_then(|s| s.parse::<u8>().ok());
-            let class = quality_class(sf.map(crate::insight::sf_quality));
+            let class = quality_class(lora_sf(dr).map(crate::insight::sf_quality));
             view! { <span class=format!("chip {class}")>{format!("{dr} ×{n}")}</span>" " }
         })
         .collect_view();
+    // SNR reads against the floor of the spreading factor most used.
+    let sf = h.main_sf();
+    let snr = snr_thresholds(sf);
+    let snr_at = sf
+        .map(|sf| format!(" (thresholds for SF{sf})"))
+        .unwrap_or_default();
     let snr_points: Vec<(i64, f64)> = h
         .points
         .iter()
@@ -170,11 +175,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             <dt>"Signal (best gateway)"</dt>
             <dd>
                 <div>"RSSI " {spread(h.rssi, "dBm", None)}</div>
-                <div>"SNR " {spread(h.snr, "dB", Some(snr_quality))}</div>
-                <div>"ESP " {spread(h.esp, "dBm", Some(esp_quality))}</div>
+                <div>"SNR " {spread(h.snr, "dB", Some(snr))}</div>
+                <div>"ESP " {spread(h.esp, "dBm", Some(ESP_THRESHOLDS))}</div>
                 <div class="plots">
-                    <SignalPlot label="SNR over time, dB".into() points=snr_points good=-8.0 bad=-13.0 quality=snr_quality />
-                    <SignalPlot label="ESP over time, dBm".into() points=esp_points good=-100.0 bad=-110.0 quality=esp_quality />
+                    <SignalPlot label=format!("SNR over time, dB{snr_at}") points=snr_points thresholds=snr />
+                    <SignalPlot label="ESP over time, dBm".into() points=esp_points thresholds=ESP_THRESHOLDS />
                 </div>
             </dd>
             <dt>"Airtime"</dt>

@@ -62,7 +62,7 @@ pub fn reception(h: &DeviceHealth) -> impl IntoView {
         .iter()
         .map(|r| {
             let share = format!("{:.0}%", f64::from(r.heard) / f64::from(max) * 100.0);
-            let q = r.snr.map(|s| format!("q-{}", snr_quality(s).as_str())).unwrap_or_default();
+            let q = r.snr.map(|s| format!("q-{}", snr_quality(s, h.main_sf()).as_str())).unwrap_or_default();
             view! {
                 <tr>
                     <th scope="row">{r.gateway_id.clone()}</th>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::insight::Quality;
+use crate::insight::quality_of;
 
 const W: f64 = 260.0;
 const H: f64 = 64.0;
@@ -17,10 +17,10 @@ pub fn SignalPlot(
     label: String,
     /// (time ns, value).
     points: Vec<(i64, f64)>,
-    good: f64,
-    bad: f64,
-    quality: fn(f64) -> Quality,
+    /// (good, bad): dots at or above the first are good, below the second bad.
+    thresholds: (f64, f64),
 ) -> impl IntoView {
+    let (good, bad) = thresholds;
     let (t0, t1) = points.iter().fold((i64::MAX, i64::MIN), |(a, b), (t, _)| {
         (a.min(*t), b.max(*t))
     });
@@ -44,7 +44,7 @@ pub fn SignalPlot(
     let dots = points
         .iter()
         .map(|&(t, v)| {
-            let class = format!("dot q-{}", quality(v).as_str());
+            let class = format!("dot q-{}", quality_of(v, thresholds).as_str());
             view! { <circle class=class cx=format!("{:.1}", x(t)) cy=format!("{:.1}", y(v)) r="2.5"></circle> }
         })
         .collect_view();
