@@ -70,7 +70,8 @@ pub struct DeviceHealth {
     pub uplinks: usize,
     pub median_interval_ns: Option<i64>,
     pub longest_silence_ns: Option<i64>,
-    /// Since the last uplink (ns), at `now`.
+    /// Since the device was last heard (ns), at `now`: its last uplink or
+    /// join-request.
     pub last_seen_ns: Option<i64>,
     /// (data rate, uplinks) most used first.
     pub data_rates: Vec<(String, usize)>,
@@ -103,7 +104,18 @@ pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
     let counters = counters(&ups);
     let times: Vec<i64> = ups.iter().map(|u| u.time).collect();
     let gaps: Vec<f64> = times.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
-    let last = times.last().copied();
+    let (joins, repeated_joins) = {
+        let j = joins(store, lane, now);
+        let r = repeated(&j);
+        (j, r)
+    };
+    // Heard: an uplink or a join-request (a device that only joins was heard too).
+    let last = times
+        .last()
+        .copied()
+        .into_iter()
+        .chain(joins.iter().map(|j| j.time))
+        .max();
     let longest = gaps
         .iter()
         .copied()
@@ -112,11 +124,6 @@ pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
         .max();
     let points: Vec<Point> = ups.iter().map(point).collect();
     let pick = |f: fn(&Point) -> Option<f64>| points.iter().filter_map(f).collect::<Vec<f64>>();
-    let (joins, repeated_joins) = {
-        let j = joins(store, lane, now);
-        let r = repeated(&j);
-        (j, r)
-    };
     DeviceHealth {
         uplinks: ups.len(),
         median_interval_ns: median(&gaps).map(|m| m as i64),

@@ -66,6 +66,20 @@ fn joins_are_judged_in_words_and_repeats_flagged() {
 }
 
 #[test]
+fn a_device_that_only_joins_was_heard() {
+    let store = store_of(vec![join_request(0, "J1"), join_request(60_000, "J2")]);
+    let h = device_health(&store, LANE, ns(90_000));
+    assert_eq!(h.uplinks, 0);
+    let thirty_s = ns(90_000) - ns(60_000);
+    assert_eq!(
+        h.last_seen_ns,
+        Some(thirty_s),
+        "heard at its last join-request"
+    );
+    assert_eq!(h.longest_silence_ns, Some(thirty_s));
+}
+
+#[test]
 fn radio_interval_and_reception_per_gateway() {
     let store = store_of(vec![
         uplink(
