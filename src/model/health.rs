@@ -40,6 +40,14 @@ impl Default for FleetView {
     }
 }
 
+/// Where Health and Fleet stand (see `Model::clock`).
+enum Clock {
+    Now,
+    CaptureEnd,
+    /// A stopped stream, since this time (ns).
+    Stopped(i64),
+}
+
 impl Model {
     /// Whether the lane shows its Health panel.
     pub fn shows_health(&self, lane: &str) -> bool {
@@ -54,22 +62,47 @@ impl Model {
         self.touch();
     }
 
-    /// What Health and Fleet measure "last seen" and silences from: `now`
-    /// (ns), or a capture's newest event (a file's events are not "764 days
-    /// ago" because the file is old).
-    fn health_now(&self, now: i64) -> i64 {
-        match self.capture_state() {
-            Some(_) => self.store.newest_time().unwrap_or(now),
-            None => now,
+    /// Where Health and Fleet stand: at `now`; where a capture ends (a
+    /// file's events are not "764 days ago" because the file is old); or
+    /// where a stopped stream stopped (a device is not silent while nobody
+    /// listens).
+    fn clock(&self) -> Clock {
+        if self.capture_state().is_some() {
+            return Clock::CaptureEnd;
+        }
+        match self.session().and_then(|s| s.stopped_since()) {
+            Some(at) => Clock::Stopped(at.unix_nanos()),
+            None => Clock::Now,
         }
     }
 
-    /// How a time before [`Model::health_now`] reads: "5 s ago", or for a
-    /// capture "5 s before the capture's end".
+    /// What Health and Fleet measure "last seen" and silences from (ns).
+    fn health_now(&self, now: i64) -> i64 {
+        match self.clock() {
+            Clock::Now => now,
+            Clock::CaptureEnd => self.store.newest_time().unwrap_or(now),
+            Clock::Stopped(at) => at.min(now),
+        }
+    }
+
+    /// How a time before [`Model::health_now`] reads: "5 s ago", "5 s before
+    /// the capture's end", or "5 s before the stream stopped".
     pub fn ago(&self) -> &'static str {
-        match self.capture_state() {
-            Some(_) => "before the capture's end",
-            None => "ago",
+        match self.clock() {
+            Clock::Now => "ago",
+            Clock::CaptureEnd => "before the capture's end",
+            Clock::Stopped(_) => "before the stream stopped",
+        }
+    }
+
+    /// What a state in Health and Fleet (a gateway "connected") is as of:
+    /// the events in memory of a live stream, or where a stopped stream or
+    /// a capture left off.
+    pub fn health_as_of(&self) -> &'static str {
+        match self.clock() {
+            Clock::Now => "in memory",
+            Clock::CaptureEnd => "as of the capture's end",
+            Clock::Stopped(_) => "as of when the stream stopped",
         }
     }
 

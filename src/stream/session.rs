@@ -317,6 +317,11 @@ impl Session {
         matches!(self.state(), State::Stopped { .. })
     }
 
+    /// When the session stopped retrying, while it is stopped.
+    pub fn stopped_since(&self) -> Option<Timestamp> {
+        self.is_stopped().then_some(self.stopped_at)
+    }
+
     /// Whether a stream of this session was ever open.
     pub fn ever_connected(&self) -> bool {
         self.ever_connected

@@ -164,7 +164,7 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow], utc: bool) -> Option<impl 
         .collect_view();
     Some(view! {
         <table class="health-table fleet-gateways">
-            <caption>"Gateways (disconnected first; in memory)"</caption>
+            <caption>{format!("Gateways (disconnected first; {})", viewer.with_untracked(|m| m.health_as_of()))}</caption>
             <thead><tr>
                 <th scope="col">"Gateway"</th><th scope="col">"State"</th><th scope="col">"Last seen"</th>
                 <th scope="col">"Uplinks"</th><th scope="col">"DevAddrs heard"</th>

@@ -128,3 +128,27 @@ fn a_captures_devices_were_last_seen_before_its_end_not_before_today() {
     let (live, _) = streaming(0);
     assert_eq!(live.ago(), "ago");
 }
+
+#[test]
+fn a_stopped_streams_devices_are_measured_from_when_it_stopped() {
+    let (mut m, conn) = streaming(0);
+    let uplink = frame("E1", 10).replace(
+        r#""unique_id""#,
+        r#""data":{"uplink_message":{"f_cnt":1,"f_port":1}},"unique_id""#,
+    );
+    m.bytes(conn, at(10), uplink.as_bytes());
+    m.flush(0.0);
+    assert_eq!((m.ago(), m.health_as_of()), ("ago", "in memory"));
+    m.user_disconnect(at(5_000));
+    let later = at(125_000).unix_nanos(); // two minutes after the Disconnect
+    let seen = m.device_health("app-1/dev-1", later).last_seen_ns;
+    assert_eq!(
+        seen,
+        Some(at(5_000).unix_nanos() - at(10).unix_nanos()),
+        "not silent while nobody listened"
+    );
+    assert_eq!(m.ago(), "before the stream stopped");
+    assert_eq!(m.health_as_of(), "as of when the stream stopped");
+    m.user_reconnect(at(130_000));
+    assert_eq!(m.ago(), "ago", "listening again");
+}
