@@ -1,10 +1,14 @@
 //! Problems in a lane grouped by reason: drops, failures, decode failures and
-//! warnings, each with a count and the latest example.
+//! warnings, each with a count and the latest example; one message's failure
+//! counted once, however many components report it.
 //!
 //! Why: twenty `as.up.data.decode.fail` rows say one thing — "the decoder
 //! fails for this reason, 20 times, last at 10:42" — and that is what a user
 //! needs to read.
 
+use std::collections::HashSet;
+
+use crate::journey::own_ids;
 use crate::store::{RowPreview, Seq, Timeline};
 use crate::tts::{family, Family};
 
@@ -27,12 +31,22 @@ pub fn problems(store: &Timeline, lane: &str) -> Vec<Problem> {
         return Vec::new();
     };
     let mut out: Vec<Problem> = Vec::new();
+    // One message's failure, told by two components (the Network Server's
+    // `ns.down.transmission.fail` and the Application Server's
+    // `as.down.data.failed.forward`), is one problem: the newest telling.
+    let mut told: HashSet<&str> = HashSet::new();
     for seq in l.all().iter().rev().take(super::uplinks::SCAN) {
         let Some(e) = store.event(seq) else { continue };
         let is_problem = family(&e.name) == Family::Problem
             || e.name.ends_with(".warning")
             || e.name.contains(".drop");
         if !is_problem {
+            continue;
+        }
+        let own: Vec<&str> = own_ids(e).collect();
+        let already_told = own.iter().any(|id| told.contains(id));
+        told.extend(own);
+        if already_told {
             continue;
         }
         let reason = store

@@ -80,6 +80,27 @@ fn a_device_that_only_joins_was_heard() {
 }
 
 #[test]
+fn one_failure_told_by_two_components_is_one_problem() {
+    let fail = |name: &str, ms: i64, id: &str| {
+        event(
+            name,
+            ms,
+            &device_ids("A"),
+            &[format!("as:downlink:{id}")],
+            r#"{"@type":"type.googleapis.com/ttn.lorawan.v3.ErrorDetails","namespace":"pkg/gatewayserver","name":"too_late","message_format":"too late","code":9}"#,
+        )
+    };
+    let store = store_of(vec![
+        fail("ns.down.transmission.fail", 0, "D1"),
+        fail("as.down.data.failed.forward", 5, "D1"),
+        fail("ns.down.transmission.fail", 60_000, "D2"),
+    ]);
+    let h = device_health(&store, LANE, ns(61_000));
+    let told: usize = h.problems.iter().map(|p| p.count).sum();
+    assert_eq!(told, 2, "two downlinks failed: {:?}", h.problems);
+}
+
+#[test]
 fn radio_interval_and_reception_per_gateway() {
     let store = store_of(vec![
         uplink(
