@@ -157,12 +157,12 @@ fn reason(event: &Event) -> String {
     }
 }
 
-/// "5 joins in 10 min" when joins come too often (≥ 3 within 10 minutes of the latest).
+/// "5 join-requests in 10 min" (answered or not) when joins come too often (≥ 3 within 10 minutes of the latest).
 pub fn repeated(joins: &[Join]) -> Option<String> {
     let latest = joins.last()?.time;
     let n = joins
         .iter()
         .filter(|j| latest - j.time <= REPEAT_WINDOW_NS)
         .count();
-    (n >= REPEATED).then(|| format!("{n} joins in 10 min"))
+    (n >= REPEATED).then(|| format!("{n} join-requests in 10 min"))
 }

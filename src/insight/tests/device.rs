@@ -61,7 +61,7 @@ fn joins_are_judged_in_words_and_repeats_flagged() {
         ]
     );
     assert_eq!(j[0].dev_nonce.as_deref(), Some("00A1"));
-    assert_eq!(repeated(&j).as_deref(), Some("4 joins in 10 min"));
+    assert_eq!(repeated(&j).as_deref(), Some("4 join-requests in 10 min"));
     assert!(matches!(j[1].outcome, Outcome::Rejected(_)));
 }
 
