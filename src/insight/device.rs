@@ -10,7 +10,7 @@
 use super::fcnt::{counters, Counters};
 use super::joins::{joins, repeated, Join};
 use super::problems::{problems, Problem};
-use super::radio::{esp, median, worst};
+use super::radio::{esp, median, snr_quality, worst, Quality};
 use super::uplinks::{uplinks, Uplink};
 use crate::journey::downlink_statuses;
 use crate::store::Timeline;
@@ -22,6 +22,15 @@ pub struct Point {
     pub rssi: Option<f64>,
     pub snr: Option<f64>,
     pub esp: Option<f64>,
+    /// The uplink's spreading factor (its SNR reads against that SF's floor).
+    pub sf: Option<u8>,
+}
+
+impl Point {
+    /// The SNR's quality at the uplink's own spreading factor.
+    pub fn snr_quality(&self) -> Option<Quality> {
+        self.snr.map(|snr| snr_quality(snr, self.sf))
+    }
 }
 
 /// Median and worst of a signal measure.
@@ -96,6 +105,12 @@ impl DeviceHealth {
             .first()
             .and_then(|(rate, _)| super::lora_sf(rate))
     }
+
+    /// The worst of the uplinks' SNR qualities, each at its own spreading
+    /// factor (a few SF12 uplinks at −15 dB are not bad for SF7's floor).
+    pub fn snr_worst_quality(&self) -> Option<Quality> {
+        self.points.iter().filter_map(Point::snr_quality).max()
+    }
 }
 
 /// The health of the device lane `lane`, at `now` (ns).
@@ -109,17 +124,18 @@ pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
         let r = repeated(&j);
         (j, r)
     };
-    // Heard: an uplink or a join-request (a device that only joins was heard too).
-    let last = times
-        .last()
-        .copied()
-        .into_iter()
-        .chain(joins.iter().map(|j| j.time))
-        .max();
-    let longest = gaps
+    // Heard: an uplink or a join-request (a device that only joins was heard
+    // too); silences are between heard times.
+    let mut heard: Vec<i64> = times
         .iter()
         .copied()
-        .map(|g| g as i64)
+        .chain(joins.iter().map(|j| j.time))
+        .collect();
+    crate::sort::sort(&mut heard);
+    let last = heard.last().copied();
+    let longest = heard
+        .windows(2)
+        .map(|w| w[1] - w[0])
         .chain(last.map(|l| now - l))
         .max();
     let points: Vec<Point> = ups.iter().map(point).collect();
@@ -153,6 +169,7 @@ fn point(u: &Uplink) -> Point {
         rssi,
         snr,
         esp: rssi.zip(snr).map(|(r, s)| esp(r, s)),
+        sf: u.sf,
     }
 }
 

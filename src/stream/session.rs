@@ -317,9 +317,19 @@ impl Session {
         matches!(self.state(), State::Stopped { .. })
     }
 
-    /// When the session stopped retrying, while it is stopped.
+    /// Since when nothing arrives, while the session is stopped: when it
+    /// stopped, or when the stream before it dropped (an outage's retries
+    /// stopped by a Disconnect or a refusal received nothing either).
     pub fn stopped_since(&self) -> Option<Timestamp> {
-        self.is_stopped().then_some(self.stopped_at)
+        if !self.is_stopped() {
+            return None;
+        }
+        let dropped = self.marker_open.then(|| self.markers.back().map(|m| m.at));
+        Some(
+            dropped
+                .flatten()
+                .map_or(self.stopped_at, |at| at.min(self.stopped_at)),
+        )
     }
 
     /// Whether a stream of this session was ever open.

@@ -24,11 +24,12 @@ fn quality_class(q: Option<Quality>) -> String {
     q.map_or_else(String::new, |q| format!("q-{}", q.as_str()))
 }
 
-/// "median −83 dBm, worst −121 dBm", coloured by quality against
-/// `thresholds` (good, bad).
-fn spread(s: Spread, unit: &'static str, thresholds: Option<(f64, f64)>) -> impl IntoView {
-    let qm = thresholds.zip(s.median).map(|(t, v)| quality_of(v, t));
-    let qw = thresholds.zip(s.worst).map(|(t, v)| quality_of(v, t));
+/// "median −83 dBm, worst −121 dBm", coloured by the qualities given.
+fn spread(
+    s: Spread,
+    unit: &'static str,
+    (qm, qw): (Option<Quality>, Option<Quality>),
+) -> impl IntoView {
     view! {
         "median " <span class=quality_class(qm)>{db(s.median, unit)}</span>
         ", worst " <span class=quality_class(qw)>{db(s.worst, unit)}</span>
@@ -138,15 +139,25 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     let snr_at = sf
         .map(|sf| format!(" (thresholds for SF{sf})"))
         .unwrap_or_default();
-    let snr_points: Vec<(i64, f64)> = h
+    // The median against the most used SF's floor; the worst, and each dot,
+    // at the uplink's own SF.
+    let snr_qualities = (
+        h.snr.median.map(|v| quality_of(v, snr)),
+        h.snr_worst_quality(),
+    );
+    let esp_qualities = (
+        h.esp.median.map(|v| quality_of(v, ESP_THRESHOLDS)),
+        h.esp.worst.map(|v| quality_of(v, ESP_THRESHOLDS)),
+    );
+    let snr_points: Vec<(i64, f64, Quality)> = h
         .points
         .iter()
-        .filter_map(|p| p.snr.map(|v| (p.time, v)))
+        .filter_map(|p| Some((p.time, p.snr?, p.snr_quality()?)))
         .collect();
-    let esp_points: Vec<(i64, f64)> = h
+    let esp_points: Vec<(i64, f64, Quality)> = h
         .points
         .iter()
-        .filter_map(|p| p.esp.map(|v| (p.time, v)))
+        .filter_map(|p| p.esp.map(|v| (p.time, v, quality_of(v, ESP_THRESHOLDS))))
         .collect();
     let airtime = h.airtime.map_or_else(
         || "–".to_owned(),
@@ -174,9 +185,9 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
             <dd>{(h.data_rates.is_empty()).then_some("–")}{rates}</dd>
             <dt>"Signal (best gateway)"</dt>
             <dd>
-                <div>"RSSI " {spread(h.rssi, "dBm", None)}</div>
-                <div>"SNR " {spread(h.snr, "dB", Some(snr))}</div>
-                <div>"ESP " {spread(h.esp, "dBm", Some(ESP_THRESHOLDS))}</div>
+                <div>"RSSI " {spread(h.rssi, "dBm", (None, None))}</div>
+                <div>"SNR " {spread(h.snr, "dB", snr_qualities)}</div>
+                <div>"ESP " {spread(h.esp, "dBm", esp_qualities)}</div>
                 <div class="plots">
                     <SignalPlot label=format!("SNR over time, dB{snr_at}") points=snr_points thresholds=snr />
                     <SignalPlot label="ESP over time, dBm".into() points=esp_points thresholds=ESP_THRESHOLDS />

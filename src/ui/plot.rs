@@ -4,29 +4,31 @@
 
 use leptos::prelude::*;
 
-use crate::insight::quality_of;
+use crate::insight::Quality;
 
 const W: f64 = 260.0;
 const H: f64 = 64.0;
 
-/// A measure over time: dots coloured by quality, dashed lines at the good
-/// and bad thresholds.
+/// A measure over time: dots coloured by their quality, dashed lines at the
+/// good and bad thresholds.
 #[component]
 pub fn SignalPlot(
     /// What is plotted, for screen readers ("SNR over time").
     label: String,
-    /// (time ns, value).
-    points: Vec<(i64, f64)>,
-    /// (good, bad): dots at or above the first are good, below the second bad.
+    /// (time ns, value, its quality).
+    points: Vec<(i64, f64, Quality)>,
+    /// (good, bad): the dashed lines.
     thresholds: (f64, f64),
 ) -> impl IntoView {
     let (good, bad) = thresholds;
-    let (t0, t1) = points.iter().fold((i64::MAX, i64::MIN), |(a, b), (t, _)| {
-        (a.min(*t), b.max(*t))
-    });
+    let (t0, t1) = points
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(a, b), (t, _, _)| {
+            (a.min(*t), b.max(*t))
+        });
     let (lo, hi) = points
         .iter()
-        .fold((bad - 4.0, good + 4.0), |(a, b), (_, v)| {
+        .fold((bad - 4.0, good + 4.0), |(a, b), (_, v, _)| {
             (a.min(*v - 1.0), b.max(*v + 1.0))
         });
     let x = move |t: i64| {
@@ -43,8 +45,8 @@ pub fn SignalPlot(
     };
     let dots = points
         .iter()
-        .map(|&(t, v)| {
-            let class = format!("dot q-{}", quality_of(v, thresholds).as_str());
+        .map(|&(t, v, q)| {
+            let class = format!("dot q-{}", q.as_str());
             view! { <circle class=class cx=format!("{:.1}", x(t)) cy=format!("{:.1}", y(v)) r="2.5"></circle> }
         })
         .collect_view();

@@ -76,7 +76,11 @@ fn a_device_that_only_joins_was_heard() {
         Some(thirty_s),
         "heard at its last join-request"
     );
-    assert_eq!(h.longest_silence_ns, Some(thirty_s));
+    assert_eq!(
+        h.longest_silence_ns,
+        Some(ns(60_000) - ns(0)),
+        "between its two join-requests"
+    );
 }
 
 #[test]
@@ -94,10 +98,41 @@ fn one_failure_told_by_two_components_is_one_problem() {
         fail("ns.down.transmission.fail", 0, "D1"),
         fail("as.down.data.failed.forward", 5, "D1"),
         fail("ns.down.transmission.fail", 60_000, "D2"),
+        // The same downlink failing again a minute later: a failure of its own.
+        fail("ns.down.transmission.fail", 120_000, "D2"),
+        // Two kinds of problem about one uplink are two problems.
+        event(
+            "as.up.data.decode.fail",
+            130_000,
+            &device_ids("A"),
+            &["as:up:U1".to_owned()],
+            "null",
+        ),
+        event(
+            "as.up.data.drop",
+            130_001,
+            &device_ids("A"),
+            &["as:up:U1".to_owned()],
+            "null",
+        ),
     ]);
-    let h = device_health(&store, LANE, ns(61_000));
-    let told: usize = h.problems.iter().map(|p| p.count).sum();
-    assert_eq!(told, 2, "two downlinks failed: {:?}", h.problems);
+    let h = device_health(&store, LANE, ns(131_000));
+    let count = |name: &str| -> usize {
+        h.problems
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| p.count)
+            .sum()
+    };
+    assert_eq!(
+        count("ns.down.transmission.fail"),
+        3,
+        "each failure counted under its first telling: {:?}",
+        h.problems
+    );
+    assert_eq!(count("as.down.data.failed.forward"), 0, "told again");
+    assert_eq!(count("as.up.data.decode.fail"), 1);
+    assert_eq!(count("as.up.data.drop"), 1, "{:?}", h.problems);
 }
 
 #[test]

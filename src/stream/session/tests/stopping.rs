@@ -220,3 +220,20 @@ fn random_inputs_never_panic_and_never_connect_while_stopped() {
         "{connects} connects, {stops} stopped steps"
     );
 }
+
+#[test]
+fn a_stop_after_a_drop_counts_from_the_drop() {
+    let (mut s, conn) = streaming(0);
+    assert_eq!(s.stopped_since(), None, "streaming");
+    s.ended(at(2_000), conn, EndCause::Network("reset".into()));
+    assert_eq!(s.stopped_since(), None, "retrying");
+    s.user_disconnect(at(30_000));
+    assert_eq!(
+        s.stopped_since(),
+        Some(at(2_000)),
+        "nothing arrived since the drop"
+    );
+    let (mut s, _) = streaming(0);
+    s.user_disconnect(at(5_000));
+    assert_eq!(s.stopped_since(), Some(at(5_000)));
+}
