@@ -91,7 +91,7 @@ test('the lossy device names its gaps; a click shows the uplinks around one', as
   const gap = region.getByRole('button', { name: /^FCnt \d+(–\d+)?$/ }).first();
   await gap.waitFor({ timeout: 45_000 });
   const text = await region.innerText();
-  assert.match(text, /Uplinks\s+\d+ seen · FCnt \d+–\d+( since the last counter restart)? · \d+ missed: FCnt \d+/);
+  assert.match(text, /Uplinks\s+\d+ seen · FCnt \d+–\d+( since the last counter restart · \d+ missed in all sessions| · \d+ missed): FCnt \d+/);
   assert.match(text, /Packet error rate\s+\d+(\.\d)? %/);
   // SNR reads against the demodulator's floor at the device's most used spreading factor (its first chip).
   const sf = Number(text.match(/Data rate\s+SF(\d+)BW/)?.[1]);

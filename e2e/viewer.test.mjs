@@ -644,6 +644,7 @@ test('an exported capture imports offline with the same lanes; a bad line is rep
   await b.page.locator('.file-button input[type=file]').setInputFiles(file);
   await b.page.getByText('Offline capture: incident.ndjson', { exact: true }).waitFor();
   assert.match(await b.page.locator('.status-bar .state').innerText(), /offline capture/);
+  await b.page.locator('[data-stat=received]').getByText(`${expected.total} events read`, { exact: true }).waitFor();
   assert.deepEqual(await lanesOf(b.page), before);
   assert.ok(await exportButton.isEnabled(), 'the capture can be exported again');
   assert.equal(await b.page.getByRole('button', { name: 'Collapse all lanes' }).count(), 1);

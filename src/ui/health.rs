@@ -173,7 +173,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     view! {
         <dl class="health-grid">
             <dt>"Uplinks"</dt>
-            <dd>{format!("{} seen{range}", h.uplinks)}" · " {if c.missed == 0 { view! { "none missed" }.into_any() } else { view! { <span class="strong">{format!("{} missed", c.missed)}</span>": " {gaps} " " {more(c.gaps.len(), GAPS_SHOWN, "earlier gaps")} }.into_any() }}
+            <dd>{format!("{} seen{range}", h.uplinks)}" · " {if c.missed == 0 { view! { "none missed" }.into_any() } else { view! { <span class="strong">{format!("{} missed{}", c.missed, if c.restarted() { " in all sessions" } else { "" })}</span>": " {gaps} " " {more(c.gaps.len(), GAPS_SHOWN, "earlier gaps")} }.into_any() }}
                 {(c.retransmissions > 0).then(|| format!(" · {} retransmitted", c.retransmissions))}
                 {resets}
             </dd>

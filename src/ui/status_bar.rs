@@ -50,7 +50,12 @@ pub fn StatusBar() -> impl IntoView {
         <div class="status-bar" aria-label="Connection status">
             <span class="sr-only" role="status">{word}</span>
             <span class=state_class>{headline}</span>
-            <span class="stat" data-stat="received">{move || format!("{} received", format::events(numbers().0))}</span>
+            // A capture's events were read from it, not received from a cluster.
+            <span class="stat" data-stat="received">{move || format!(
+                "{} {}",
+                format::events(numbers().0),
+                if viewer.with(|m| m.capture_state().is_some()) { "read" } else { "received" },
+            )}</span>
             <span class="stat" data-stat="shown">
                 {move || match numbers() {
                     (_, n, false, ..) => format!("{} shown", format::count(n as u64)),
