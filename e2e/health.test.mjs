@@ -96,7 +96,7 @@ test('the lossy device names its gaps; a click shows the uplinks around one', as
   // SNR reads against the demodulator's floor at the device's most used spreading factor (its first chip).
   const sf = Number(text.match(/Data rate\s+SF(\d+)BW/)?.[1]);
   const floor = -7.5 - 2.5 * (sf - 7);
-  const caption = `SNR over time, dB (thresholds for SF${sf}); dashed: ${floor + 7.5} (good) and ${floor + 2.5} (bad)`;
+  const caption = `SNR over time, dB (each uplink judged at its SF; lines for SF${sf}); dashed: ${floor + 7.5} (good) and ${floor + 2.5} (bad)`;
   assert.equal(await region.getByRole('img', { name: caption, exact: true }).count(), 1, `${caption} in ${text}`);
   // The panel follows the lane's new events without being made anew at each of them
   // (a panel made anew loses the click pressed on it and recomputes from scratch).

@@ -10,7 +10,9 @@
 use super::fcnt::{counters, Counters};
 use super::joins::{joins, repeated, Join};
 use super::problems::{problems, Problem};
-use super::radio::{esp, median, snr_quality, worst, Quality};
+use super::radio::{
+    esp, median, quality_of, snr_margin, snr_quality, worst, Quality, MARGIN_THRESHOLDS,
+};
 use super::uplinks::{uplinks, Uplink};
 use crate::journey::downlink_statuses;
 use crate::store::Timeline;
@@ -59,6 +61,15 @@ pub struct GatewayReception {
     pub per: Option<f64>,
     pub rssi: Option<f64>,
     pub snr: Option<f64>,
+    /// The median SNR's quality, each reception judged at its uplink's
+    /// spreading factor (the median of their margins over the floor).
+    pub snr_quality: Option<Quality>,
+}
+
+/// The quality of the median margin of `(snr, sf)` readings over their floors.
+fn median_margin_quality(readings: impl Iterator<Item = (f64, Option<u8>)>) -> Option<Quality> {
+    let margins: Vec<f64> = readings.map(|(snr, sf)| snr_margin(snr, sf)).collect();
+    median(&margins).map(|m| quality_of(m, MARGIN_THRESHOLDS))
 }
 
 /// Downlinks by the stage they reached.
@@ -110,6 +121,12 @@ impl DeviceHealth {
     /// factor (a few SF12 uplinks at −15 dB are not bad for SF7's floor).
     pub fn snr_worst_quality(&self) -> Option<Quality> {
         self.points.iter().filter_map(Point::snr_quality).max()
+    }
+
+    /// The median SNR's quality, each uplink judged at its own spreading
+    /// factor (the median of their margins over the floor).
+    pub fn snr_median_quality(&self) -> Option<Quality> {
+        median_margin_quality(self.points.iter().filter_map(|p| Some((p.snr?, p.sf))))
     }
 }
 
@@ -203,10 +220,14 @@ fn reception(ups: &[Uplink], c: &Counters) -> Vec<GatewayReception> {
     let mut out: Vec<GatewayReception> = ids
         .into_iter()
         .map(|id| {
-            let heard: Vec<&super::uplinks::Rx> = ups
+            let heard_at: Vec<(&super::uplinks::Rx, Option<u8>)> = ups
                 .iter()
-                .filter_map(|u| u.gateways.iter().find(|g| g.gateway_id == id))
+                .filter_map(|u| {
+                    let g = u.gateways.iter().find(|g| g.gateway_id == id)?;
+                    Some((g, u.sf))
+                })
                 .collect();
+            let heard: Vec<&super::uplinks::Rx> = heard_at.iter().map(|(g, _)| *g).collect();
             let n = heard.len() as u32;
             GatewayReception {
                 gateway_id: id.to_owned(),
@@ -215,6 +236,9 @@ fn reception(ups: &[Uplink], c: &Counters) -> Vec<GatewayReception> {
                     .then(|| f64::from(expected.saturating_sub(n)) / f64::from(expected)),
                 rssi: median(&heard.iter().filter_map(|r| r.rssi).collect::<Vec<_>>()),
                 snr: median(&heard.iter().filter_map(|r| r.snr).collect::<Vec<_>>()),
+                snr_quality: median_margin_quality(
+                    heard_at.iter().filter_map(|(r, sf)| Some((r.snr?, *sf))),
+                ),
             }
         })
         .collect();

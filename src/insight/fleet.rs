@@ -9,6 +9,7 @@
 use super::device::{device_health, DeviceHealth};
 use super::gateway::gateway_health;
 use super::joins::Outcome;
+use super::radio::Quality;
 use crate::store::{Lane, Timeline};
 use crate::tts::EntityKind;
 
@@ -34,6 +35,8 @@ pub struct FleetRow {
     pub missed: u32,
     pub rssi: Option<f64>,
     pub snr: Option<f64>,
+    /// The median SNR's quality, each uplink at its own spreading factor.
+    pub snr_quality: Option<Quality>,
     pub data_rate: Option<String>,
     pub join: Option<String>,
     pub problems: usize,
@@ -50,6 +53,7 @@ impl FleetRow {
             missed: h.counters.missed,
             rssi: h.rssi.median,
             snr: h.snr.median,
+            snr_quality: h.snr_median_quality(),
             data_rate: h.data_rates.first().map(|(d, _)| d.clone()),
             join: h.joins.last().map(|j| match &j.outcome {
                 Outcome::Rejected(_) => "rejected".to_owned(),
@@ -217,6 +221,7 @@ mod tests {
             missed: 0,
             rssi,
             snr: None,
+            snr_quality: None,
             data_rate: data_rate.map(str::to_owned),
             join: join.map(str::to_owned),
             problems: 0,

@@ -38,20 +38,32 @@ pub fn quality_of(value: f64, (good, bad): (f64, f64)) -> Quality {
     }
 }
 
-/// The SNR thresholds `(good, bad)` at a LoRa spreading factor: the margin
-/// over the demodulator's floor at that SF (SF7 −7.5 dB, 2.5 dB lower a step
-/// to SF12's −20 dB) — good with 7.5 dB or more to spare, bad with less than
-/// 2.5 dB. SF10's (−7.5, −12.5) are the usual fixed thresholds, which apply
-/// when the SF is not known (−8, −13): −7 dB is comfortable at SF12 and at
-/// the edge of loss at SF7.
-pub fn snr_thresholds(sf: Option<u8>) -> (f64, f64) {
+/// The demodulator's SNR floor at a LoRa spreading factor (dB): SF7 −7.5,
+/// 2.5 dB lower a step to SF12's −20 (SX127x/SX126x). For an unknown SF,
+/// the floor under which the usual fixed thresholds (−8, −13) sit.
+pub fn snr_floor(sf: Option<u8>) -> f64 {
     match sf {
-        Some(sf @ 5..=12) => {
-            let floor = -7.5 - 2.5 * (f64::from(sf) - 7.0);
-            (floor + 7.5, floor + 2.5)
-        }
-        _ => (-8.0, -13.0),
+        Some(sf @ 5..=12) => -7.5 - 2.5 * (f64::from(sf) - 7.0),
+        _ => -15.5,
     }
+}
+
+/// What an SNR has to spare over its spreading factor's floor (dB).
+pub fn snr_margin(snr: f64, sf: Option<u8>) -> f64 {
+    snr - snr_floor(sf)
+}
+
+/// A margin's thresholds `(good, bad)`: 7.5 dB or more to spare is good,
+/// under 2.5 dB bad.
+pub const MARGIN_THRESHOLDS: (f64, f64) = (7.5, 2.5);
+
+/// The SNR thresholds `(good, bad)` at a LoRa spreading factor: its floor
+/// plus [`MARGIN_THRESHOLDS`]. SF10's (−7.5, −12.5) are close to the usual
+/// fixed thresholds, which apply when the SF is not known (−8, −13): −7 dB
+/// is comfortable at SF12 and at the edge of loss at SF7.
+pub fn snr_thresholds(sf: Option<u8>) -> (f64, f64) {
+    let floor = snr_floor(sf);
+    (floor + MARGIN_THRESHOLDS.0, floor + MARGIN_THRESHOLDS.1)
 }
 
 /// SNR against the thresholds of its spreading factor (see [`snr_thresholds`]).
@@ -205,6 +217,9 @@ mod tests {
         assert_eq!(snr_quality(-7.25, Some(12)), Quality::Good);
         assert_eq!(snr_quality(-18.0, Some(12)), Quality::Bad);
         assert_eq!(snr_thresholds(Some(10)), (-7.5, -12.5));
+        assert_eq!(snr_floor(Some(12)), -20.0);
+        assert_eq!(snr_margin(-15.0, Some(12)), 5.0);
+        assert_eq!(snr_thresholds(None), (-8.0, -13.0));
         assert_eq!(
             snr_thresholds(Some(13)),
             (-8.0, -13.0),

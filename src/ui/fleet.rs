@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::health_parts::{paced, percent};
 use super::state::{now, Viewer};
-use crate::insight::{lora_sf, matrix_gateways, snr_quality, Column, FleetRow, GatewayRow};
+use crate::insight::{matrix_gateways, Column, FleetRow, GatewayRow};
 use crate::tts::preview::{age, decimal};
 
 const COLUMNS: [(Column, &str); 8] = [
@@ -102,11 +102,8 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
         viewer.act(|m| m.focus_lane(Some(&lane)));
     };
     let snr_class = r
-        .snr
-        .map(|s| {
-            let sf = r.data_rate.as_deref().and_then(lora_sf);
-            format!("q-{}", snr_quality(s, sf).as_str())
-        })
+        .snr_quality
+        .map(|q| format!("q-{}", q.as_str()))
         .unwrap_or_default();
     view! {
         <tr>

@@ -137,14 +137,11 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     let sf = h.main_sf();
     let snr = snr_thresholds(sf);
     let snr_at = sf
-        .map(|sf| format!(" (thresholds for SF{sf})"))
+        .map(|sf| format!(" (each uplink judged at its SF; lines for SF{sf})"))
         .unwrap_or_default();
-    // The median against the most used SF's floor; the worst, and each dot,
-    // at the uplink's own SF.
-    let snr_qualities = (
-        h.snr.median.map(|v| quality_of(v, snr)),
-        h.snr_worst_quality(),
-    );
+    // Each uplink judged at its own SF: the median of their margins over the
+    // floor, the worst, each dot; the dashed lines are the most used SF's.
+    let snr_qualities = (h.snr_median_quality(), h.snr_worst_quality());
     let esp_qualities = (
         h.esp.median.map(|v| quality_of(v, ESP_THRESHOLDS)),
         h.esp.worst.map(|v| quality_of(v, ESP_THRESHOLDS)),

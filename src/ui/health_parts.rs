@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::state::{now_ms, Viewer};
 use super::time;
-use crate::insight::{snr_quality, DeviceHealth, Outcome, Problem};
+use crate::insight::{DeviceHealth, Outcome, Problem};
 use crate::tts::preview::decimal;
 
 /// "12.5 %" from a ratio.
@@ -62,7 +62,7 @@ pub fn reception(h: &DeviceHealth) -> impl IntoView {
         .iter()
         .map(|r| {
             let share = format!("{:.0}%", f64::from(r.heard) / f64::from(max) * 100.0);
-            let q = r.snr.map(|s| format!("q-{}", snr_quality(s, h.main_sf()).as_str())).unwrap_or_default();
+            let q = r.snr_quality.map(|q| format!("q-{}", q.as_str())).unwrap_or_default();
             view! {
                 <tr>
                     <th scope="row">{r.gateway_id.clone()}</th>
@@ -83,7 +83,7 @@ pub fn reception(h: &DeviceHealth) -> impl IntoView {
                 <caption>"Reception"</caption>
                 <thead><tr>
                     <th scope="col">"Gateway"</th><th scope="col">"Uplinks heard"</th><th scope="col" title="Share of the device's uplinks this gateway did not hear">"Not heard"</th>
-                    <th scope="col">"Median RSSI (dBm)"</th><th scope="col">"Median SNR (dB)"</th>
+                    <th scope="col">"Median RSSI (dBm)"</th><th scope="col" title="Coloured by what each uplink's SNR had to spare over its spreading factor's floor (SF7 −7.5 dB … SF12 −20 dB), not by the value alone">"Median SNR (dB)"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -136,6 +136,34 @@ fn one_failure_told_by_two_components_is_one_problem() {
 }
 
 #[test]
+fn snr_is_judged_at_each_uplinks_spreading_factor() {
+    use crate::insight::Quality;
+    // Mostly SF7 with good margins; a far gateway hears only the SF12 ones, at
+    // −15 dB: 5 dB over SF12's floor (fair), which SF7's would call bad.
+    let store = store_of(vec![
+        uplink(0, 1, "A", 7, &[("near", -70.0, 5.0)]),
+        uplink(10_000, 2, "A", 7, &[("near", -71.0, 4.0)]),
+        uplink(20_000, 3, "A", 7, &[("near", -72.0, 6.0)]),
+        uplink(
+            30_000,
+            4,
+            "A",
+            12,
+            &[("near", -100.0, -4.0), ("far", -120.0, -15.0)],
+        ),
+        uplink(40_000, 5, "A", 12, &[("far", -121.0, -15.0)]),
+    ]);
+    let h = device_health(&store, LANE, ns(41_000));
+    assert_eq!(h.main_sf(), Some(7));
+    assert_eq!(h.snr_worst_quality(), Some(Quality::Fair), "−15 dB at SF12");
+    assert_eq!(h.snr_median_quality(), Some(Quality::Good));
+    let far = h.reception.iter().find(|r| r.gateway_id == "far");
+    assert_eq!(far.and_then(|r| r.snr_quality), Some(Quality::Fair));
+    let near = h.reception.iter().find(|r| r.gateway_id == "near");
+    assert_eq!(near.and_then(|r| r.snr_quality), Some(Quality::Good));
+}
+
+#[test]
 fn radio_interval_and_reception_per_gateway() {
     let store = store_of(vec![
         uplink(
