@@ -220,24 +220,21 @@ fn reception(ups: &[Uplink], c: &Counters) -> Vec<GatewayReception> {
     let mut out: Vec<GatewayReception> = ids
         .into_iter()
         .map(|id| {
-            let heard_at: Vec<(&super::uplinks::Rx, Option<u8>)> = ups
+            // What it heard, with each uplink's spreading factor.
+            let heard: Vec<(&super::uplinks::Rx, Option<u8>)> = ups
                 .iter()
-                .filter_map(|u| {
-                    let g = u.gateways.iter().find(|g| g.gateway_id == id)?;
-                    Some((g, u.sf))
-                })
+                .filter_map(|u| Some((u.gateways.iter().find(|g| g.gateway_id == id)?, u.sf)))
                 .collect();
-            let heard: Vec<&super::uplinks::Rx> = heard_at.iter().map(|(g, _)| *g).collect();
             let n = heard.len() as u32;
             GatewayReception {
                 gateway_id: id.to_owned(),
                 heard: n,
                 per: (expected > 0)
                     .then(|| f64::from(expected.saturating_sub(n)) / f64::from(expected)),
-                rssi: median(&heard.iter().filter_map(|r| r.rssi).collect::<Vec<_>>()),
-                snr: median(&heard.iter().filter_map(|r| r.snr).collect::<Vec<_>>()),
+                rssi: median(&heard.iter().filter_map(|(r, _)| r.rssi).collect::<Vec<_>>()),
+                snr: median(&heard.iter().filter_map(|(r, _)| r.snr).collect::<Vec<_>>()),
                 snr_quality: median_margin_quality(
-                    heard_at.iter().filter_map(|(r, sf)| Some((r.snr?, *sf))),
+                    heard.iter().filter_map(|(r, sf)| Some((r.snr?, *sf))),
                 ),
             }
         })

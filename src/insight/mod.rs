@@ -28,7 +28,7 @@ pub use gateway::{
 pub use joins::{joins, repeated, Join, Outcome};
 pub use problems::{problems, Problem};
 pub use radio::{
-    airtime, esp, esp_quality, lora_sf, median, quality_of, sf_quality, snr_margin, snr_quality,
-    snr_thresholds, worst, LoraFrame, Quality, ESP_THRESHOLDS, MARGIN_THRESHOLDS,
+    airtime, esp, esp_quality, lora_sf, median, sf_quality, snr_thresholds, worst, LoraFrame,
+    Quality, ESP_THRESHOLDS,
 };
 pub use uplinks::{uplinks, Rx, Uplink, SCAN};

@@ -324,12 +324,8 @@ impl Session {
         if !self.is_stopped() {
             return None;
         }
-        let dropped = self.marker_open.then(|| self.markers.back().map(|m| m.at));
-        Some(
-            dropped
-                .flatten()
-                .map_or(self.stopped_at, |at| at.min(self.stopped_at)),
-        )
+        let dropped = self.markers.back().filter(|_| self.marker_open);
+        Some(dropped.map_or(self.stopped_at, |m| m.at.min(self.stopped_at)))
     }
 
     /// Whether a stream of this session was ever open.

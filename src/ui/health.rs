@@ -10,7 +10,7 @@ use super::health_parts::{more, paced, percent};
 use super::plot::SignalPlot;
 use super::state::{now, Viewer};
 use crate::insight::{
-    lora_sf, quality_of, snr_thresholds, DeviceHealth, Quality, Spread, ESP_THRESHOLDS,
+    esp_quality, lora_sf, snr_thresholds, DeviceHealth, Quality, Spread, ESP_THRESHOLDS,
 };
 use crate::journey::span;
 use crate::tts::preview::{age, decimal};
@@ -142,10 +142,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     // Each uplink judged at its own SF: the median of their margins over the
     // floor, the worst, each dot; the dashed lines are the most used SF's.
     let snr_qualities = (h.snr_median_quality(), h.snr_worst_quality());
-    let esp_qualities = (
-        h.esp.median.map(|v| quality_of(v, ESP_THRESHOLDS)),
-        h.esp.worst.map(|v| quality_of(v, ESP_THRESHOLDS)),
-    );
+    let esp_qualities = (h.esp.median.map(esp_quality), h.esp.worst.map(esp_quality));
     let snr_points: Vec<(i64, f64, Quality)> = h
         .points
         .iter()
@@ -154,7 +151,7 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
     let esp_points: Vec<(i64, f64, Quality)> = h
         .points
         .iter()
-        .filter_map(|p| p.esp.map(|v| (p.time, v, quality_of(v, ESP_THRESHOLDS))))
+        .filter_map(|p| p.esp.map(|v| (p.time, v, esp_quality(v))))
         .collect();
     let airtime = h.airtime.map_or_else(
         || "–".to_owned(),

@@ -196,6 +196,13 @@ impl Viewer {
         }
     }
 
+    /// The filter box now says `text`: the waiting events are applied first,
+    /// so the filter covers what has arrived.
+    pub fn type_filter(&self, text: &str) {
+        self.flush();
+        self.act(|m| m.type_filter(text));
+    }
+
     /// Applies the waiting events now.
     pub fn flush(&self) {
         self.flush_scheduled.set_value(false);

@@ -352,8 +352,7 @@ pub fn Timeline() -> impl IntoView {
                             ),
                         }}
                         <button type="button" class="link" on:click=move |_| {
-                            viewer.flush();
-                            viewer.act(|m| m.type_filter(""));
+                            viewer.type_filter("");
                             super::focus::first("#filter");
                         }>"Clear the filter"</button>
                     </p>

@@ -17,9 +17,7 @@ const CAPACITIES: [usize; 5] = [1_000, 10_000, 50_000, DEFAULT_CAPACITY, 250_000
 pub fn FilterBox() -> impl IntoView {
     let viewer = Viewer::expect();
     let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        viewer.flush();
-        viewer.act(|m| m.type_filter(&text));
+        viewer.type_filter(&event_target_value(&ev));
     };
     view! {
         <div class="filter">
