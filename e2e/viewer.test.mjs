@@ -715,6 +715,12 @@ test('screenshots of the streaming timeline, light and dark', async () => {
     // The views come first in the toolbar, which scrolls sideways on a phone: Fleet is in view.
     const fleet = await page.getByRole('button', { name: 'Fleet' }).boundingBox();
     assert.ok(fleet && fleet.x + fleet.width <= size.width, `the Fleet button at ${JSON.stringify(fleet)}`);
+    // How many events to keep sits with Pause and Clear in the status bar, all three in view.
+    for (const control of [page.getByLabel('Keep'), page.getByRole('button', { name: 'Pause' }), page.getByRole('button', { name: 'Clear' })]) {
+      const box = await control.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= size.width, `${control} at ${JSON.stringify(box)}`);
+    }
+    assert.equal(await page.getByRole('toolbar', { name: 'Timeline view' }).getByLabel('Keep').count(), 0, 'Keep is not in the toolbar');
     assert.deepEqual(problems, []);
     await context.close();
   }

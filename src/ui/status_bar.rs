@@ -1,6 +1,6 @@
 //! The status bar: connection state, events received and shown, events/s,
 //! skipped frames (and the Problems list they open), the server's warning,
-//! pause/resume and clear. It only renders [`crate::model::Status`] and the
+//! how many events to keep, pause/resume and clear. It only renders [`crate::model::Status`] and the
 //! model's numbers; the banner that says what went wrong is `banner.rs`'s.
 
 use leptos::prelude::*;
@@ -97,6 +97,7 @@ pub fn StatusBar() -> impl IntoView {
             <span class="spacer"></span>
             // Together, so a narrow bar wraps before them, not between them.
             <span class="status-actions">
+                <super::toolbar::CapacitySelect />
                 <Show when=move || viewer.with(|m| m.is_live())>
                     <Show
                         when=paused

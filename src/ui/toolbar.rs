@@ -1,6 +1,7 @@
 //! The toolbar above the timeline: the filter box (which says which filter
 //! the timeline shows), the views (flat, fleet), order, time zone, relative times, follow,
-//! collapse/expand all, how many events to keep, and sharing/export/import.
+//! collapse/expand all, and sharing/export/import; and how many events to keep
+//! (which the status bar shows beside Pause and Clear).
 //! Toggle buttons keep their label and say their state with `aria-pressed`.
 
 use leptos::prelude::*;
@@ -49,7 +50,7 @@ pub fn FilterBox() -> impl IntoView {
 
 /// "Keep at most N events".
 #[component]
-fn CapacitySelect() -> impl IntoView {
+pub fn CapacitySelect() -> impl IntoView {
     let viewer = Viewer::expect();
     let current = move || viewer.with(|m| m.store().capacity());
     let on_change = move |ev| {
@@ -67,7 +68,7 @@ fn CapacitySelect() -> impl IntoView {
                     .map(|&n| view! { <option value=n.to_string()>{format::count(n as u64)}</option> })
                     .collect_view()}
             </select>
-            " events"
+            <span class="capacity-unit">" events"</span>
         </label>
     }
 }
@@ -105,7 +106,10 @@ pub fn Toolbar() -> impl IntoView {
     };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Timeline view">
-            // The views first (in view on a phone, where the bar scrolls sideways), then how rows read.
+            // Two groups, each wrapped as a whole: how the timeline reads, then
+            // what leaves or enters it. The views first (in view on a phone,
+            // where the bar is one row scrolling sideways), then how rows read.
+            <div class="toolbar-group">
             <Toggle label="Flat view" on=Signal::derive(move || s().flat) flip=|m| m.toggle_flat() />
             <Toggle label="Fleet" on=Signal::derive(move || viewer.with(|m| m.fleet_view().open)) flip=|m| m.toggle_fleet() />
             <Toggle label="Newest first" on=Signal::derive(move || s().newest_first) flip=|m| m.toggle_order() />
@@ -125,12 +129,14 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" on:click=move |_| viewer.act(|m| m.collapse_all())>"Collapse all lanes"</button>
                 <button type="button" on:click=move |_| viewer.act(|m| m.expand_all())>"Expand all lanes"</button>
             </Show>
-            <CapacitySelect />
+            </div>
+            <div class="toolbar-group">
             <super::share::CopyLink />
             <super::share_key::ShareWithKey />
             <super::snapshot::ShareEvents what=crate::model::Share::View />
             <super::export::ExportButtons />
             <super::import::ImportButton />
+            </div>
         </div>
     }
 }
