@@ -1,6 +1,7 @@
 // A recorded incident shared as a link: `dist/` is hosted under a sub-path
 // with a capture file next to it, and `#capture=…` opens it offline — no key,
 // no event stream — with the lanes the file holds; a missing file is explained.
+// Files dropped on the page import the same way, one at a time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -91,5 +92,29 @@ test('a #capture= link to a missing file says so in words', async () => {
   assert.match(await alert.innerText(), /The capture captures\/gone\.ndjson could not be loaded: there is no file at this address \(HTTP 404\)\./);
   // The browser logs the 404 itself; nothing else may go wrong.
   assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await context.close();
+});
+
+test('two files dropped on the page: it asks which one it reads, and Cancel reads none', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${sim.url}/tools/eventline/`);
+  await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+  const text = readFileSync(EXAMPLES, 'utf8');
+  const drop = () => page.evaluate((body) => {
+    const files = new DataTransfer();
+    files.items.add(new File([body], 'site-a.jsonl'));
+    files.items.add(new File(['{}\n'], 'site-b.jsonl'));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+  }, text);
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await drop(); // confirm() blocks the page: the answer is in before evaluate returns
+  assert.deepEqual(asked, ['Eventline reads one capture at a time. Import site-a.jsonl (the first of the 2 files dropped)?']);
+  assert.equal(await page.getByText('Offline capture', { exact: false }).count(), 0, 'Cancel imports nothing');
+  page.once('dialog', (d) => d.accept());
+  await drop();
+  await page.getByText('Offline capture: site-a.jsonl', { exact: true }).waitFor();
+  await page.locator('[data-stat=received]').getByText(`${expectedLanes().total} events read`, { exact: true }).waitFor();
+  assert.deepEqual(problems, []);
   await context.close();
 });

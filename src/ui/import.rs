@@ -275,13 +275,23 @@ pub fn ImportButton() -> impl IntoView {
     let over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
     let drop = window_event_listener(leptos::ev::drop, move |ev| {
         ev.prevent_default();
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0))
+        let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
+            return;
+        };
+        let Some(file) = files.get(0) else {
+            return;
+        };
+        // Several files: one capture is read at a time; say which, not pick silently.
+        if files.length() > 1
+            && !super::ask(&format!(
+                "Eventline reads one capture at a time. Import {} (the first of the {} files dropped)?",
+                file.name(),
+                files.length()
+            ))
         {
-            import(viewer, connection, file);
+            return;
         }
+        import(viewer, connection, file);
     });
     on_cleanup(move || {
         over.remove();
