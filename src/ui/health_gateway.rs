@@ -24,8 +24,9 @@ pub fn GatewayHealthPanel(lane: String, label: String) -> impl IntoView {
     let lane = StoredValue::new(lane);
     view! {
         <section class="health" role="region" aria-label=format!("Health of {label}")>
-            <super::snapshot::ShareEvents what=share />
             {move || health.with(|h| body(viewer, lane, h))}
+            // After what the panel says: sharing is what one does once it is read.
+            <super::snapshot::ShareEvents what=share />
         </section>
     }
 }
