@@ -95,7 +95,7 @@ test('a #capture= link to a missing file says so in words', async () => {
   await context.close();
 });
 
-test('two files dropped on the page: it asks which one it reads, and Cancel reads none', async () => {
+test('two files dropped on the page: one question says which one is read; Cancel reads none', async () => {
   const { context, page, problems } = await openPage(browser);
   await page.goto(`${sim.url}/tools/eventline/`);
   await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
@@ -107,14 +107,28 @@ test('two files dropped on the page: it asks which one it reads, and Cancel read
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
   }, text);
   const asked = [];
-  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
-  await drop(); // confirm() blocks the page: the answer is in before evaluate returns
-  assert.deepEqual(asked, ['Eventline reads one capture at a time. Import site-a.jsonl (the first of the 2 files dropped)?']);
+  let answer = false;
+  page.on('dialog', (d) => { asked.push(d.message()); return answer ? d.accept() : d.dismiss(); });
+  const question = 'Eventline reads one capture at a time. Import site-a.jsonl (the first of the 2 files dropped)?';
+  await drop();
+  await page.waitForTimeout(500);
+  assert.deepEqual(asked, [question]);
   assert.equal(await page.getByText('Offline capture', { exact: false }).count(), 0, 'Cancel imports nothing');
-  page.once('dialog', (d) => d.accept());
+  answer = true;
   await drop();
   await page.getByText('Offline capture: site-a.jsonl', { exact: true }).waitFor();
-  await page.locator('[data-stat=received]').getByText(`${expectedLanes().total} events read`, { exact: true }).waitFor();
+  const read = `${expectedLanes().total} events read`;
+  await page.locator('[data-stat=received]').getByText(read, { exact: true }).waitFor();
+  assert.deepEqual(asked, [question, question]);
+  // With events in memory, the one question asked also says what the import replaces.
+  answer = false;
+  await drop();
+  // (Asked once the file's start has been read.)
+  for (let i = 0; i < 50 && asked.length < 3; i++) await page.waitForTimeout(100);
+  await page.waitForTimeout(300);
+  assert.equal(asked.length, 3, asked.join(' | '));
+  assert.match(asked[2], /^Importing site-a\.jsonl \(the first of the 2 files dropped: Eventline reads one capture at a time\) +replaces the \d+ events in memory\./);
+  assert.equal(await page.locator('[data-stat=received]').innerText(), read, 'Cancel keeps the capture');
   assert.deepEqual(problems, []);
   await context.close();
 });

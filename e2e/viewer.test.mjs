@@ -715,11 +715,15 @@ test('screenshots of the streaming timeline, light and dark', async () => {
     // The views come first in the toolbar, which scrolls sideways on a phone: Fleet is in view.
     const fleet = await page.getByRole('button', { name: 'Fleet' }).boundingBox();
     assert.ok(fleet && fleet.x + fleet.width <= size.width, `the Fleet button at ${JSON.stringify(fleet)}`);
-    // How many events to keep sits with Pause and Clear in the status bar, all three in view.
-    for (const control of [page.getByLabel('Keep'), page.getByRole('button', { name: 'Pause' }), page.getByRole('button', { name: 'Clear' })]) {
+    // How many events to keep sits with Pause and Clear in the status bar: one line, in view.
+    const boxes = [];
+    for (const control of [page.getByLabel('Keep'), page.getByRole('button', { name: 'Pause', exact: true }), page.getByRole('button', { name: 'Clear', exact: true })]) {
       const box = await control.boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= size.width, `${control} at ${JSON.stringify(box)}`);
+      boxes.push(box);
     }
+    const middles = boxes.map((b) => b.y + b.height / 2);
+    assert.ok(Math.max(...middles) - Math.min(...middles) < 3, `Keep, Pause and Clear on one line: ${JSON.stringify(boxes)}`);
     assert.equal(await page.getByRole('toolbar', { name: 'Timeline view' }).getByLabel('Keep').count(), 0, 'Keep is not in the toolbar');
     assert.deepEqual(problems, []);
     await context.close();

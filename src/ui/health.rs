@@ -48,14 +48,12 @@ pub fn DeviceHealthPanel(lane: String, label: String) -> impl IntoView {
             viewer.with_untracked(|m| m.device_health(&key, now().unix_nanos()))
         })
     });
-    let share = crate::model::Share::Lane(lane.clone());
+    let shared = lane.clone();
     let lane = StoredValue::new(lane);
     view! {
-        <section class="health" role="region" aria-label=format!("Health of {label}")>
+        <super::health_parts::HealthSection label lane=shared>
             {move || health.with(|h| body(viewer, lane, h))}
-            // After what the panel says: sharing is what one does once it is read.
-            <super::snapshot::ShareEvents what=share />
-        </section>
+        </super::health_parts::HealthSection>
     }
 }
 

@@ -20,14 +20,12 @@ pub fn GatewayHealthPanel(lane: String, label: String) -> impl IntoView {
             viewer.with_untracked(|m| m.gateway_health(&key, now().unix_nanos()))
         })
     });
-    let share = crate::model::Share::Lane(lane.clone());
+    let shared = lane.clone();
     let lane = StoredValue::new(lane);
     view! {
-        <section class="health" role="region" aria-label=format!("Health of {label}")>
+        <super::health_parts::HealthSection label lane=shared>
             {move || health.with(|h| body(viewer, lane, h))}
-            // After what the panel says: sharing is what one does once it is read.
-            <super::snapshot::ShareEvents what=share />
-        </section>
+        </super::health_parts::HealthSection>
     }
 }
 

@@ -9,6 +9,18 @@ use super::time;
 use crate::insight::{DeviceHealth, Outcome, Problem};
 use crate::tts::preview::decimal;
 
+/// A Health panel (region "Health of <lane label>"): what it says, then
+/// "Share these events" (sharing is what one does once it is read).
+#[component]
+pub fn HealthSection(label: String, lane: String, children: Children) -> impl IntoView {
+    view! {
+        <section class="health" role="region" aria-label=format!("Health of {label}")>
+            {children()}
+            <super::snapshot::ShareEvents what=crate::model::Share::Lane(lane) />
+        </section>
+    }
+}
+
 /// "12.5 %" from a ratio.
 pub fn percent(p: f64) -> String {
     format!("{} %", decimal(p * 100.0, 1))

@@ -38,10 +38,17 @@ fn js_error(e: &wasm_bindgen::JsValue) -> String {
 }
 
 /// Asks before an import throws away a stream or the events in memory (a
-/// file dropped on the page by mistake would end a debugging session).
-fn confirmed_replacing(viewer: Viewer, name: &str) -> bool {
+/// file dropped on the page by mistake would end a debugging session). `of`
+/// files were dropped at once: the question says only the first is read.
+fn confirmed_replacing(viewer: Viewer, name: &str, of: u32) -> bool {
     let Some((events, live)) = viewer.with_untracked(|m| m.import_would_replace()) else {
-        return true;
+        return of < 2 || super::ask(&format!("{}?", one_of(name, of)));
+    };
+    let name = match of {
+        0 | 1 => name.to_owned(),
+        n => format!(
+            "{name} (the first of the {n} files dropped: Eventline reads one capture at a time)"
+        ),
     };
     let ends = if live { "ends the stream" } else { "" };
     let question = match events {
@@ -53,6 +60,11 @@ fn confirmed_replacing(viewer: Viewer, name: &str) -> bool {
         ),
     };
     super::ask(&question)
+}
+
+/// "Eventline reads one capture at a time. Import a.jsonl (the first of the 2 files dropped)".
+fn one_of(name: &str, of: u32) -> String {
+    format!("Eventline reads one capture at a time. Import {name} (the first of the {of} files dropped)")
 }
 
 /// Reads a capture's bytes from `reader` into the model until the end (or
@@ -136,12 +148,17 @@ async fn head_of(file: &web_sys::File) -> Option<Vec<u8>> {
 /// Reads `file` into the timeline, replacing what was there. When events
 /// are on screen, the file's start is looked at first: the wrong file is
 /// refused and replaces nothing; then the user is asked.
-pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
+/// Imports `file`, the first of `of` files chosen or dropped together (one
+/// capture is read at a time: the one question asked says so).
+pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File, of: u32) {
     if viewer
         .with_untracked(|m| m.import_would_replace())
         .is_none()
     {
-        return start_import(viewer, connection, file);
+        if confirmed_replacing(viewer, &file.name(), of) {
+            start_import(viewer, connection, file);
+        }
+        return;
     }
     // A connect, a link or another file started while the start is read wins.
     let before = connection.current();
@@ -158,7 +175,7 @@ pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File) {
                 return;
             }
         }
-        if confirmed_replacing(viewer, &name) {
+        if confirmed_replacing(viewer, &name, of) {
             start_import(viewer, connection, file);
         }
     });
@@ -267,7 +284,7 @@ pub fn ImportButton() -> impl IntoView {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(input) = input {
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                import(viewer, connection, file);
+                import(viewer, connection, file, 1);
             }
             input.set_value("");
         }
@@ -278,20 +295,9 @@ pub fn ImportButton() -> impl IntoView {
         let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
             return;
         };
-        let Some(file) = files.get(0) else {
-            return;
-        };
-        // Several files: one capture is read at a time; say which, not pick silently.
-        if files.length() > 1
-            && !super::ask(&format!(
-                "Eventline reads one capture at a time. Import {} (the first of the {} files dropped)?",
-                file.name(),
-                files.length()
-            ))
-        {
-            return;
+        if let Some(file) = files.get(0) {
+            import(viewer, connection, file, files.length());
         }
-        import(viewer, connection, file);
     });
     on_cleanup(move || {
         over.remove();

@@ -7,6 +7,10 @@ use leptos::prelude::*;
 
 use super::format;
 use super::state::Viewer;
+use crate::store::DEFAULT_CAPACITY;
+
+/// The capacities offered (events kept in memory).
+const CAPACITIES: [usize; 5] = [1_000, 10_000, 50_000, DEFAULT_CAPACITY, 250_000];
 
 /// The bar above the timeline: what the connection is doing, and its controls.
 #[component]
@@ -95,9 +99,11 @@ pub fn StatusBar() -> impl IntoView {
             </Show>
             {move || warning().map(|w| view! { <span class="warning">{format!("Server warning: {w}")}</span> })}
             <span class="spacer"></span>
-            // Together, so a narrow bar wraps before them, not between them.
+            // What is kept in memory and the stream's controls, together: a
+            // narrow bar wraps before them (and, paused on a phone, Resume's
+            // count may take them onto two lines, right-aligned).
             <span class="status-actions">
-                <super::toolbar::CapacitySelect />
+                <CapacitySelect />
                 <Show when=move || viewer.with(|m| m.is_live())>
                     <Show
                         when=paused
@@ -137,5 +143,30 @@ pub fn StatusBar() -> impl IntoView {
             </ul>
             </section>
         </Show>
+    }
+}
+
+/// "Keep at most N events" (a phone hides the word "events"; its name keeps it).
+#[component]
+fn CapacitySelect() -> impl IntoView {
+    let viewer = Viewer::expect();
+    let current = move || viewer.with(|m| m.store().capacity());
+    let on_change = move |ev| {
+        if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+            viewer.flush();
+            viewer.act(|m| m.set_capacity(n));
+        }
+    };
+    view! {
+        <label class="capacity" title="Events kept in memory; older ones are dropped (and counted)">
+            "Keep "
+            <select on:change=on_change prop:value=move || current().to_string()>
+                {CAPACITIES
+                    .iter()
+                    .map(|&n| view! { <option value=n.to_string()>{format::count(n as u64)}</option> })
+                    .collect_view()}
+            </select>
+            <span class="capacity-unit">" events"</span>
+        </label>
     }
 }

@@ -1,17 +1,12 @@
-//! The toolbar above the timeline: the filter box (which says which filter
-//! the timeline shows), the views (flat, fleet), order, time zone, relative times, follow,
-//! collapse/expand all, and sharing/export/import; and how many events to keep
-//! (which the status bar shows beside Pause and Clear).
+//! The toolbar above the timeline — the views (flat, fleet), order, time
+//! zone, relative times, follow, collapse/expand all, then sharing, export and
+//! import — and the filter box (which says which filter the timeline shows),
+//! which the sticky head holds under the status bar.
 //! Toggle buttons keep their label and say their state with `aria-pressed`.
 
 use leptos::prelude::*;
 
-use super::format;
 use super::state::Viewer;
-use crate::store::DEFAULT_CAPACITY;
-
-/// The capacities offered (events kept in memory).
-const CAPACITIES: [usize; 5] = [1_000, 10_000, 50_000, DEFAULT_CAPACITY, 250_000];
 
 /// The filter box: text, `as.up.*`, `kind:device`, `corr:…`; applied as you type.
 #[component]
@@ -45,31 +40,6 @@ pub fn FilterBox() -> impl IntoView {
                 })}
             </span>
         </div>
-    }
-}
-
-/// "Keep at most N events".
-#[component]
-pub fn CapacitySelect() -> impl IntoView {
-    let viewer = Viewer::expect();
-    let current = move || viewer.with(|m| m.store().capacity());
-    let on_change = move |ev| {
-        if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-            viewer.flush();
-            viewer.act(|m| m.set_capacity(n));
-        }
-    };
-    view! {
-        <label class="capacity">
-            "Keep "
-            <select on:change=on_change prop:value=move || current().to_string()>
-                {CAPACITIES
-                    .iter()
-                    .map(|&n| view! { <option value=n.to_string()>{format::count(n as u64)}</option> })
-                    .collect_view()}
-            </select>
-            <span class="capacity-unit">" events"</span>
-        </label>
     }
 }
 
@@ -109,7 +79,7 @@ pub fn Toolbar() -> impl IntoView {
             // Two groups, each wrapped as a whole: how the timeline reads, then
             // what leaves or enters it. The views first (in view on a phone,
             // where the bar is one row scrolling sideways), then how rows read.
-            <div class="toolbar-group">
+            <div class="toolbar-group" role="group" aria-label="How the timeline reads">
             <Toggle label="Flat view" on=Signal::derive(move || s().flat) flip=|m| m.toggle_flat() />
             <Toggle label="Fleet" on=Signal::derive(move || viewer.with(|m| m.fleet_view().open)) flip=|m| m.toggle_fleet() />
             <Toggle label="Newest first" on=Signal::derive(move || s().newest_first) flip=|m| m.toggle_order() />
@@ -130,7 +100,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" on:click=move |_| viewer.act(|m| m.expand_all())>"Expand all lanes"</button>
             </Show>
             </div>
-            <div class="toolbar-group">
+            <div class="toolbar-group" role="group" aria-label="Share, export and import">
             <super::share::CopyLink />
             <super::share_key::ShareWithKey />
             <super::snapshot::ShareEvents what=crate::model::Share::View />
