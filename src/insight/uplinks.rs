@@ -2,7 +2,9 @@
 //! its time, FCnt, session, data rate, size, airtime and every gateway's
 //! RSSI/SNR — read from the Network and Application Server's events
 //! (`ns.up.data.*`, `as.up.data.forward`, which list every gateway the NS
-//! merged).
+//! merged), and for an uplink the Application Server dropped
+//! (`as.up.data.drop`, which says only why) from the gateways' copies that
+//! share its `gs:uplink:` ID: it was heard, not missed.
 //!
 //! Why: every device number (missed uplinks, PER, radio, reception) counts
 //! uplinks, not events: one uplink is a dozen events and N gateway receptions.
@@ -60,7 +62,11 @@ impl Uplink {
 fn is_uplink_event(name: &str) -> bool {
     matches!(
         name,
-        "ns.up.data.receive" | "ns.up.data.process" | "ns.up.data.forward" | "as.up.data.forward"
+        "ns.up.data.receive"
+            | "ns.up.data.process"
+            | "ns.up.data.forward"
+            | "as.up.data.forward"
+            | "as.up.data.drop"
     )
 }
 
@@ -77,7 +83,15 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
             continue;
         };
         let Some(data) = parse(event) else { continue };
-        let up = read(event, &data, seq);
+        let mut up = read(event, &data, seq);
+        if up.f_cnt.is_none() && event.name == "as.up.data.drop" {
+            from_gateway_copies(store, event, &mut up, &out);
+            // Nothing known of it but that it was dropped: not counted (its
+            // FCnt, if the gap shows it missing, stays "missed").
+            if up.f_cnt.is_none() {
+                continue;
+            }
+        }
         let key = key_of(event, &up);
         match by_key.get(&key).and_then(|&i| out.get_mut(i)) {
             Some(known) => merge(known, up),
@@ -89,6 +103,54 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
     }
     crate::sort::sort_by_key(&mut out, |u| u.time);
     out
+}
+
+/// What the gateways that heard an uplink the Application Server dropped
+/// say of it (`gs.up.receive` sharing its `gs:uplink:` ID, retained when a
+/// gateway is followed): FCnt, DevAddr, data rate and each gateway's
+/// reception. A gateway's copy has the FCnt's low 16 bits: widened from the
+/// session's previous uplink in `before`.
+fn from_gateway_copies(store: &Timeline, event: &Event, up: &mut Uplink, before: &[Uplink]) {
+    let ids = event
+        .correlation_ids
+        .iter()
+        .filter(|c| c.starts_with("gs:uplink:"));
+    for id in ids {
+        for seq in store.correlated(id) {
+            let Some(copy) = store.event(seq).filter(|e| e.name == "gs.up.receive") else {
+                continue;
+            };
+            let Some(data) = parse(copy) else { continue };
+            let mut heard = read(copy, &data, seq);
+            // The events behind an uplink are the device's own.
+            heard.events.clear();
+            merge(up, heard);
+        }
+    }
+    let session = up.session.as_deref();
+    let previous = before
+        .iter()
+        .rev()
+        .filter(|u| session.is_none() || u.session.as_deref() == session)
+        .find_map(|u| u.f_cnt);
+    up.f_cnt = up.f_cnt.map(|low| widen(low, previous));
+}
+
+/// The full FCnt whose low 16 bits are `low`, nearest the previous one's.
+fn widen(low: u32, previous: Option<u32>) -> u32 {
+    match previous {
+        Some(p) if p > 0xFFFF && low <= 0xFFFF => {
+            let full = (p & !0xFFFF) | low;
+            if full + 0x8000 < p {
+                full + 0x1_0000
+            } else if full > p + 0x8000 {
+                full - 0x1_0000
+            } else {
+                full
+            }
+        }
+        _ => low,
+    }
 }
 
 /// One uplink's key: its `ns:uplink:` ID, else its FCnt in a 10 s window.
@@ -106,8 +168,11 @@ fn parse(event: &Event) -> Option<Value> {
 }
 
 fn read(event: &Event, data: &Value, seq: Seq) -> Uplink {
-    // ApplicationUp wraps the uplink; UplinkMessage is it.
-    let up = data.get("uplink_message").unwrap_or(data);
+    // ApplicationUp and GatewayUplinkMessage wrap the uplink; UplinkMessage is it.
+    let up = data
+        .get("uplink_message")
+        .or_else(|| data.get("message"))
+        .unwrap_or(data);
     let mac = up.pointer("/payload/mac_payload");
     let f_cnt = up
         .get("f_cnt")
@@ -194,4 +259,19 @@ fn merge(known: &mut Uplink, other: Uplink) {
         }
     }
     known.events.extend(other.events);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::widen;
+
+    #[test]
+    fn a_gateways_16_bit_fcnt_widens_to_the_sessions() {
+        assert_eq!(widen(5, Some(3)), 5);
+        assert_eq!(widen(5, None), 5);
+        assert_eq!(widen(0x0003, Some(0x1_0001)), 0x1_0003);
+        // Past a 16-bit wrap, and before one.
+        assert_eq!(widen(0x0002, Some(0x1_FFFE)), 0x2_0002);
+        assert_eq!(widen(0xFFF0, Some(0x2_0005)), 0x1_FFF0);
+    }
 }

@@ -306,3 +306,45 @@ fn the_fleet_puts_the_sickest_first() {
     let by_name = fleet(&store, ns(400_000), Column::Device, false);
     assert_eq!(by_name[0].lane, "app/good");
 }
+
+/// An uplink the Application Server dropped (no session): the drop names
+/// only its IDs; a followed gateway's copy `gs.up.receive` has FCnt 3.
+fn dropped_uplink(with_gateway_copy: bool) -> Timeline {
+    let mut events = vec![
+        uplink(0, 1, "A", 7, &[("gw1", -90.0, 5.0)]),
+        uplink(60_000, 2, "A", 7, &[("gw1", -91.0, 5.5)]),
+    ];
+    if with_gateway_copy {
+        events.push(event(
+            "gs.up.receive",
+            120_000,
+            r#"{"gateway_ids":{"gateway_id":"gw1"}}"#,
+            &["gs:uplink:G3".to_owned()],
+            r#"{"@type":"type.googleapis.com/ttn.lorawan.v3.GatewayUplinkMessage","message":{"payload":{"mac_payload":{"f_hdr":{"dev_addr":"A","f_cnt":3},"f_port":1}},"settings":{"data_rate":{"lora":{"bandwidth":125000,"spreading_factor":7}}},"rx_metadata":[{"gateway_ids":{"gateway_id":"gw1"},"rssi":-92,"snr":4.5}]}}"#,
+        ));
+    }
+    events.push(event(
+        "as.up.data.drop",
+        120_050,
+        &device_ids("A"),
+        &["gs:uplink:G3".to_owned(), "ns:uplink:N3".to_owned()],
+        r#"{"@type":"type.googleapis.com/ttn.lorawan.v3.ErrorDetails","namespace":"pkg/applicationserver","name":"no_device_session","message_format":"no device session; check device activation","code":9}"#,
+    ));
+    events.push(uplink(180_000, 4, "A", 7, &[("gw1", -90.0, 6.0)]));
+    store_of(events)
+}
+
+#[test]
+fn an_uplink_the_application_server_dropped_was_heard_not_missed() {
+    let h = device_health(&dropped_uplink(true), LANE, ns(181_000));
+    assert_eq!(h.counters.missed, 0, "{}", h.counters.missed_text());
+    assert_eq!(h.uplinks, 4);
+    let gw1 = h.reception.iter().find(|r| r.gateway_id == "gw1");
+    assert_eq!(gw1.map(|r| r.heard), Some(4), "{:?}", h.reception);
+    // It is still a problem: the reason the AS gave.
+    assert!(h.problems.iter().any(|p| p.name == "as.up.data.drop"));
+    // With no gateway followed, nothing tells its FCnt: the gap stays.
+    let h = device_health(&dropped_uplink(false), LANE, ns(181_000));
+    assert_eq!(h.counters.missed_text(), "1 missed (FCnt 3)");
+    assert_eq!(h.uplinks, 3);
+}
