@@ -184,6 +184,16 @@ test('a gateway shows its traffic and connections; the fleet puts the sickest fi
     assert.ok(await fleet.getByRole('table', { name: /Reception/ }).isVisible());
     await fleet.scrollIntoViewIfNeeded();
     await screenshot(page, `health-fleet-${colorScheme}.png`, { fullPage: false });
+    // A device's Problems count says what they are, and opens its Health panel.
+    const count = fleet.locator('.fleet-table').getByRole('button', { name: /^\d+ problems?: \d+ × / }).first();
+    await count.waitFor({ timeout: 60_000 });
+    const device = await count.locator('xpath=ancestor::tr/th').innerText();
+    const said = await count.getAttribute('title');
+    assert.match(said, /^\d+ × \S/);
+    await count.click();
+    const panel = page.getByRole('region', { name: `Health of device ${device}`, exact: true });
+    await panel.getByText('Problems').first().waitFor();
+    assert.ok((await panel.innerText()).includes(said.split('; ')[0].replace(/^\d+ × /, '')), `${said} in the panel`);
     assert.deepEqual(problems, []);
     await context.close();
   }

@@ -40,6 +40,9 @@ pub struct FleetRow {
     pub data_rate: Option<String>,
     pub join: Option<String>,
     pub problems: usize,
+    /// What the problems are, most frequent first: "2 × downlink
+    /// transmission failed …; 1 × no device session …".
+    pub problem_reasons: String,
     /// (gateway, uplinks heard) for the matrix.
     pub heard: Vec<(String, u32)>,
 }
@@ -60,6 +63,7 @@ impl FleetRow {
                 o => o.text(),
             }),
             problems: h.problems.iter().map(|p| p.count).sum(),
+            problem_reasons: reasons(&h.problems),
             heard: h
                 .reception
                 .iter()
@@ -67,6 +71,15 @@ impl FleetRow {
                 .collect(),
         }
     }
+}
+
+/// "2 × downlink transmission failed …; 1 × no device session …", most frequent first.
+fn reasons(problems: &[super::Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{} × {}", p.count, p.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The lanes of one kind of entity, in the store's order.
@@ -169,6 +182,8 @@ pub struct GatewayRow {
     pub downlinks_sent: usize,
     pub downlinks_failed: usize,
     pub problems: usize,
+    /// What the problems are (as [`FleetRow::problem_reasons`]).
+    pub problem_reasons: String,
 }
 
 /// Every gateway lane's row: the disconnected first (longest first), then
@@ -186,6 +201,7 @@ pub fn gateways(store: &Timeline, now: i64) -> Vec<GatewayRow> {
                 downlinks_sent: h.downlinks_sent,
                 downlinks_failed: h.downlink_failures.iter().map(|(_, n)| n).sum(),
                 problems: h.problems.iter().map(|p| p.count).sum(),
+                problem_reasons: reasons(&h.problems),
             }
         })
         .collect();
@@ -222,6 +238,7 @@ mod tests {
             rssi,
             snr: None,
             snr_quality: None,
+            problem_reasons: String::new(),
             data_rate: data_rate.map(str::to_owned),
             join: join.map(str::to_owned),
             problems: 0,

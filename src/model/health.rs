@@ -62,6 +62,13 @@ impl Model {
         self.touch();
     }
 
+    /// Gives a lane the whole page with its Health panel open (the fleet's
+    /// Problems count: what they are is in the panel).
+    pub fn show_health_of(&mut self, lane: &str) {
+        self.health_lanes.insert(lane.to_owned());
+        self.focus_lane(Some(lane));
+    }
+
     /// Where Health and Fleet stand: at `now`; where a capture ends (a
     /// file's events are not "764 days ago" because the file is old); or
     /// where a stopped stream stopped (a device is not silent while nobody

@@ -114,9 +114,29 @@ fn row(viewer: Viewer, r: &FleetRow) -> impl IntoView {
             <td class=snr_class>{r.snr.map(|v| decimal(v, 2)).unwrap_or_default()}</td>
             <td>{r.data_rate.clone().unwrap_or_default()}</td>
             <td>{r.join.clone().unwrap_or_default()}</td>
-            <td>{(r.problems > 0).then_some(r.problems)}</td>
+            <td>{problems_cell(viewer, &r.lane, r.problems, &r.problem_reasons)}</td>
         </tr>
     }
+}
+
+/// A lane's problem count: what they are on hover, its Health panel on a press.
+fn problems_cell(
+    viewer: Viewer,
+    lane: &str,
+    count: usize,
+    reasons: &str,
+) -> Option<impl IntoView + use<>> {
+    (count > 0).then(|| {
+        let lane = lane.to_owned();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        view! {
+            <button type="button" class="link" title=reasons.to_owned()
+                aria-label=format!("{count} {noun}: {reasons}")
+                on:click=move |_| viewer.act(|m| m.show_health_of(&lane))>
+                {count}
+            </button>
+        }
+    })
 }
 
 /// The gateways: connected or since when not, last seen, traffic, problems.
@@ -154,7 +174,7 @@ fn gateway_table(viewer: Viewer, rows: &[GatewayRow], utc: bool) -> Option<impl 
                     <td>{r.uplinks}</td>
                     <td>{r.devices}</td>
                     <td>{down}</td>
-                    <td>{(r.problems > 0).then_some(r.problems)}</td>
+                    <td>{problems_cell(viewer, &r.lane, r.problems, &r.problem_reasons)}</td>
                 </tr>
             }
         })

@@ -347,4 +347,10 @@ fn an_uplink_the_application_server_dropped_was_heard_not_missed() {
     let h = device_health(&dropped_uplink(false), LANE, ns(181_000));
     assert_eq!(h.counters.missed_text(), "1 missed (FCnt 3)");
     assert_eq!(h.uplinks, 3);
+    // The fleet's Problems cell says what it counts.
+    let rows = fleet(&dropped_uplink(true), ns(181_000), Column::Problems, true);
+    assert_eq!(
+        (rows[0].problems, rows[0].problem_reasons.as_str()),
+        (1, "1 × no device session; check device activation")
+    );
 }

@@ -21,6 +21,13 @@ fn health_panels_open_per_lane() {
     assert!(m.shows_health("soil-sensors/soil-node-01"));
     m.toggle_health("soil-sensors/soil-node-01");
     assert!(!m.shows_health("soil-sensors/soil-node-01"));
+    // The fleet's Problems count: the lane on the whole page, its panel open
+    // (pressed twice, still open: it opens, it does not toggle).
+    for _ in 0..2 {
+        m.show_health_of("soil-sensors/soil-node-01");
+        assert!(m.shows_health("soil-sensors/soil-node-01"));
+        assert_eq!(m.focused_lane(), Some("soil-sensors/soil-node-01"));
+    }
 }
 
 #[test]
