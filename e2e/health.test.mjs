@@ -93,6 +93,7 @@ test('the lossy device names its gaps; a click shows the uplinks around one', as
   const text = await region.innerText();
   assert.match(text, /Uplinks\s+\d+ seen · FCnt \d+–\d+( since the last counter restart · \d+ missed in all sessions| · \d+ missed): FCnt \d+/);
   assert.match(text, /Packet error rate\s+\d+(\.\d)? %/);
+  assert.match(text, /Interval\s+median .+ between uplinks · longest silence .+ · last seen /);
   // SNR reads against the demodulator's floor at the device's most used spreading factor (its first chip).
   const sf = Number(text.match(/Data rate\s+SF(\d+)BW/)?.[1]);
   const floor = -7.5 - 2.5 * (sf - 7);

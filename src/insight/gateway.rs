@@ -46,6 +46,10 @@ pub struct GatewayHealth {
     pub disconnected_since: Option<i64>,
     /// The latest status message: its time and the facts its row shows.
     pub status: Option<(i64, Vec<Fact>)>,
+    /// When the gateway last sent a status, as its newest connection stats
+    /// say (`last_status_received_at`): the time when the message itself is
+    /// not in memory.
+    pub status_received_at: Option<i64>,
     pub downlinks_sent: usize,
     /// (reason, count).
     pub downlink_failures: Vec<(String, usize)>,
@@ -123,6 +127,13 @@ pub fn gateway_health(store: &Timeline, lane: &str, now: i64) -> GatewayHealth {
                     .map(|p| p.preview().facts)
                     .unwrap_or_default();
                 h.status = Some((e.time.unix_nanos(), facts));
+            }
+            "gs.gateway.connection.stats" if h.status_received_at.is_none() => {
+                h.status_received_at = parse(e)
+                    .as_ref()
+                    .and_then(|d| text(d, &["last_status_received_at"]))
+                    .and_then(|t| crate::tts::Timestamp::parse(t).ok())
+                    .map(|t| t.unix_nanos());
             }
             "gs.down.send" => h.downlinks_sent += 1,
             "gs.down.tx.fail" | "gs.down.schedule.fail" => {

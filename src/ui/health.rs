@@ -111,10 +111,17 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &DeviceHealth) -> AnyView 
         view! { <p class="health-note">{format!("{what}, newest first: {}.", items.join("; "))} {more(c.resets.len(), RESETS_SHOWN, "earlier")}</p> }
     });
     let per = c.per().map_or_else(|| "–".to_owned(), percent);
+    // The median is of uplinks; a silence ends at anything heard, a
+    // join-request too (so it can be shorter than the median: say so).
     let interval = format!(
-        "median {} · longest silence {} · {}",
+        "median {} between uplinks · longest silence {}{} · {}",
         h.median_interval_ns.map_or_else(|| "–".to_owned(), span),
         h.longest_silence_ns.map_or_else(|| "–".to_owned(), span),
+        if h.joins.is_empty() {
+            ""
+        } else {
+            " (join-requests count as heard)"
+        },
         h.last_seen_ns.map_or_else(
             || "no uplink in memory".to_owned(),
             |n| format!(

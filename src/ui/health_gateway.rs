@@ -102,7 +102,10 @@ fn body(viewer: Viewer, lane: StoredValue<String>, h: &GatewayHealth) -> AnyView
                 (n, u) => format!("{n} DevAddrs, {u} of devices this view does not follow"),
             }}</dd>
             <dt>"Last status"</dt>
-            <dd>{status.unwrap_or_else(|| "none in memory".to_owned())}</dd>
+            <dd>{status.unwrap_or_else(|| match h.status_received_at {
+                Some(t) => format!("at {} (the connection stats' time; the message is not in memory)", clock(viewer, t)),
+                None => "none in memory".to_owned(),
+            })}</dd>
             <dt>"Downlinks"</dt>
             // In memory, like the uplinks: the status's txin/txok are the gateway's own counts.
             <dd>{format!("{} sent in memory", h.downlinks_sent)}{(!failures.is_empty()).then(|| format!(" · failed: {failures}"))}</dd>

@@ -81,7 +81,11 @@ pub fn Bars(label: String, values: Vec<u32>) -> impl IntoView {
             }
         })
         .collect_view();
-    let caption = format!("{label} (highest: {max})");
+    // The scale is at least 1; the caption says what the values are.
+    let caption = match values.iter().copied().max().unwrap_or(0) {
+        0 => format!("{label} (none)"),
+        highest => format!("{label} (highest: {highest})"),
+    };
     view! {
         <figure class="plot-figure">
             <svg class="plot" viewBox=format!("0 0 {W} {H}") role="img" aria-label=caption.clone()>{bars}</svg>

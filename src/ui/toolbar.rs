@@ -21,10 +21,12 @@ pub fn FilterBox() -> impl IntoView {
                 id="filter"
                 type="search"
                 aria-label="Filter events"
-                placeholder="Filter (/): text, \"Exact\", as.up.*, kind:device, corr:…"
+                placeholder="Filter (/): text, \"Exact\", as.up.*, kind:device, rssi<-110, fcnt:10..20, corr:…"
                 title="Text is searched, ignoring case, in names, entities, correlation IDs, payloads and what rows show; \
                        \"quoted text\" matches exactly, case included. as.up.* or name:… matches event names; \
-                       kind:device|application|gateway|organization|user|client; corr:ID shows one message through the stack; \
+                       kind:device|application|gateway|organization|user|client; corr:ID shows one message through the stack. \
+                       Fields: rssi<-110, snr<0, sf>=10, dr:5, freq:868.1, fport:2, fcnt:100..200, gw:rooftop-gw-01, \
+                       devaddr:260BB94F, deveui:70B3D57ED0061A2B, confirmed, problem (any-rssi, any-snr: any gateway's). \
                        - negates a term."
                 prop:value=move || viewer.with(|m| m.filter_text().to_owned())
                 aria-invalid=move || viewer.with(|m| m.filter_error().is_some()).to_string()

@@ -131,6 +131,25 @@ fn the_example_gateway_shows_its_last_status() {
 }
 
 #[test]
+fn with_no_status_message_in_memory_the_connection_stats_say_when_one_came() {
+    let stats = |ms: i64, at: &str| {
+        event(
+            "gs.gateway.connection.stats",
+            ms,
+            GW,
+            &[],
+            &format!(
+                r#"{{"@type":"type.googleapis.com/ttn.lorawan.v3.GatewayConnectionStats","last_status_received_at":"{at}"}}"#
+            ),
+        )
+    };
+    let store = store_of(vec![stats(1_000, &at(500)), stats(61_000, &at(60_000))]);
+    let h = gateway_health(&store, "gw:gw1", ns(62_000));
+    assert_eq!(h.status, None);
+    assert_eq!(h.status_received_at, Some(ns(60_000)), "the newest stats");
+}
+
+#[test]
 fn the_fleet_lists_gateways_the_disconnected_first() {
     let gw = |id: &str| format!(r#"{{"gateway_ids":{{"gateway_id":"{id}"}}}}"#);
     let store = store_of(vec![
