@@ -194,7 +194,7 @@ test('a gateway shows its traffic and connections; the fleet puts the sickest fi
     await count.click();
     const panel = page.getByRole('region', { name: `Health of device ${device}`, exact: true });
     await panel.getByText('Problems').first().waitFor();
-    assert.ok((await panel.innerText()).includes(said.split('; ')[0].replace(/^\d+ × /, '')), `${said} in the panel`);
+    assert.ok((await panel.innerText()).includes(said.split('\n')[0].replace(/^\d+ × /, '')), `${said} in the panel`);
     assert.deepEqual(problems, []);
     await context.close();
   }

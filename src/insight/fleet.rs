@@ -40,8 +40,9 @@ pub struct FleetRow {
     pub data_rate: Option<String>,
     pub join: Option<String>,
     pub problems: usize,
-    /// What the problems are, most frequent first: "2 × downlink
-    /// transmission failed …; 1 × no device session …".
+    /// What the problems are, a line per kind, most frequent first: "2 ×
+    /// downlink transmission failed …", "1 × no device session …" (at most
+    /// three kinds named).
     pub problem_reasons: String,
     /// (gateway, uplinks heard) for the matrix.
     pub heard: Vec<(String, u32)>,
@@ -73,13 +74,21 @@ impl FleetRow {
     }
 }
 
-/// "2 × downlink transmission failed …; 1 × no device session …", most frequent first.
+/// How many kinds of problem a row names (the Health panel lists them all).
+const REASONS_NAMED: usize = 3;
+
+/// "2 × downlink transmission failed …", a line per kind, most frequent
+/// first, then "and 4 more kinds".
 fn reasons(problems: &[super::Problem]) -> String {
-    problems
+    let mut lines: Vec<String> = problems
         .iter()
+        .take(REASONS_NAMED)
         .map(|p| format!("{} × {}", p.count, p.reason))
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect();
+    if problems.len() > REASONS_NAMED {
+        lines.push(format!("and {} more kinds", problems.len() - REASONS_NAMED));
+    }
+    lines.join("\n")
 }
 
 /// The lanes of one kind of entity, in the store's order.

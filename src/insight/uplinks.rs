@@ -45,6 +45,9 @@ pub struct Uplink {
     pub gateways: Vec<Rx>,
     /// The events behind it.
     pub events: Vec<Seq>,
+    /// Its FCnt is a gateway's copy's 16 low bits (an uplink the Application
+    /// Server dropped), widened once every uplink is read.
+    pub low_f_cnt: bool,
 }
 
 impl Uplink {
@@ -84,15 +87,17 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
         };
         let Some(data) = parse(event) else { continue };
         let mut up = read(event, &data, seq);
-        if up.f_cnt.is_none() && event.name == "as.up.data.drop" {
-            from_gateway_copies(store, event, &mut up, &out);
-            // Nothing known of it but that it was dropped: not counted (its
-            // FCnt, if the gap shows it missing, stays "missed").
-            if up.f_cnt.is_none() {
-                continue;
-            }
-        }
         let key = key_of(event, &up);
+        // Known already (the NS's events of it): nothing more to look for.
+        // Else the gateways' copies say what it was; with none, nothing is
+        // known but that it was dropped: not counted (its FCnt, if a gap
+        // shows it missing, stays "missed").
+        if event.name == "as.up.data.drop"
+            && !by_key.contains_key(&key)
+            && !from_gateway_copies(store, event, &mut up)
+        {
+            continue;
+        }
         match by_key.get(&key).and_then(|&i| out.get_mut(i)) {
             Some(known) => merge(known, up),
             None => {
@@ -102,55 +107,117 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
         }
     }
     crate::sort::sort_by_key(&mut out, |u| u.time);
+    widen_all(&mut out);
     out
 }
 
+/// Widens each gateway copy's 16-bit FCnt (`low_f_cnt`) to the full value
+/// nearest the closest uplink in time of its session whose FCnt is full
+/// (before or after it: a device whose uplinks are all dropped until its
+/// session is restored has its full FCnt only after).
+fn widen_all(ups: &mut [Uplink]) {
+    for i in 0..ups.len() {
+        let Some(low) = ups[i].f_cnt.filter(|_| ups[i].low_f_cnt) else {
+            continue;
+        };
+        let (time, session) = (ups[i].time, ups[i].session.clone());
+        let near = ups
+            .iter()
+            .filter(|u| !u.low_f_cnt && (session.is_none() || u.session == session))
+            .filter_map(|u| Some(((u.time - time).abs(), u.f_cnt?)))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, f)| f);
+        ups[i].f_cnt = Some(widen(low, near));
+    }
+}
+
 /// What the gateways that heard an uplink the Application Server dropped
-/// say of it (`gs.up.receive` sharing its `gs:uplink:` ID, retained when a
-/// gateway is followed): FCnt, DevAddr, data rate and each gateway's
-/// reception. A gateway's copy has the FCnt's low 16 bits: widened from the
-/// session's previous uplink in `before`.
-fn from_gateway_copies(store: &Timeline, event: &Event, up: &mut Uplink, before: &[Uplink]) {
+/// say of it (the drop says only why): FCnt, DevAddr, data rate and each
+/// gateway's reception, from the `gs.up.receive` sharing its `gs:uplink:` ID
+/// (retained when a gateway is followed) and the other gateways' copies of
+/// the same frame (the NS keeps only the first copy's IDs: the same
+/// `raw_payload` within [`COPIES_WITHIN_NS`]). Only a data uplink of the
+/// drop's DevAddr. False when no copy was found.
+fn from_gateway_copies(store: &Timeline, event: &Event, up: &mut Uplink) -> bool {
+    let dev_addr = event.identifiers.iter().find_map(|i| i.dev_addr());
+    let is_ours = |copy: &Uplink| {
+        copy.f_cnt.is_some()
+            && match (dev_addr, copy.session.as_deref()) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => true,
+            }
+    };
+    let mut frame: Option<(String, i64)> = None;
     let ids = event
         .correlation_ids
         .iter()
         .filter(|c| c.starts_with("gs:uplink:"));
     for id in ids {
         for seq in store.correlated(id) {
-            let Some(copy) = store.event(seq).filter(|e| e.name == "gs.up.receive") else {
+            let Some((copy, data)) = gateway_copy(store, seq) else {
                 continue;
             };
-            let Some(data) = parse(copy) else { continue };
-            let mut heard = read(copy, &data, seq);
-            // The events behind an uplink are the device's own.
-            heard.events.clear();
-            merge(up, heard);
-        }
-    }
-    let session = up.session.as_deref();
-    let previous = before
-        .iter()
-        .rev()
-        .filter(|u| session.is_none() || u.session.as_deref() == session)
-        .find_map(|u| u.f_cnt);
-    up.f_cnt = up.f_cnt.map(|low| widen(low, previous));
-}
-
-/// The full FCnt whose low 16 bits are `low`, nearest the previous one's.
-fn widen(low: u32, previous: Option<u32>) -> u32 {
-    match previous {
-        Some(p) if p > 0xFFFF && low <= 0xFFFF => {
-            let full = (p & !0xFFFF) | low;
-            if full + 0x8000 < p {
-                full + 0x1_0000
-            } else if full > p + 0x8000 {
-                full - 0x1_0000
-            } else {
-                full
+            let heard = read(copy, &data, seq);
+            if is_ours(&heard) {
+                frame = frame.or_else(|| raw_payload(&data).map(|r| (r, heard.time)));
+                merge_copy(up, heard);
             }
         }
-        _ => low,
     }
+    let Some((raw, time)) = frame else {
+        up.low_f_cnt = up.f_cnt.is_some();
+        return up.f_cnt.is_some();
+    };
+    for seq in store.seqs_between(time - COPIES_WITHIN_NS, time + COPIES_WITHIN_NS) {
+        let Some((copy, data)) = gateway_copy(store, seq) else {
+            continue;
+        };
+        if raw_payload(&data).as_deref() == Some(raw.as_str()) {
+            let heard = read(copy, &data, seq);
+            if is_ours(&heard) {
+                merge_copy(up, heard);
+            }
+        }
+    }
+    up.low_f_cnt = up.f_cnt.is_some();
+    up.f_cnt.is_some()
+}
+
+/// How far apart in time two gateways' copies of one frame may be (ns).
+const COPIES_WITHIN_NS: i64 = 2_000_000_000;
+
+/// A retained `gs.up.receive` and its data.
+fn gateway_copy(store: &Timeline, seq: Seq) -> Option<(&Event, Value)> {
+    let copy = store.event(seq).filter(|e| e.name == "gs.up.receive")?;
+    Some((copy, parse(copy)?))
+}
+
+/// A gateway copy's frame as received (`message.raw_payload`).
+fn raw_payload(data: &Value) -> Option<String> {
+    text(data.get("message")?, &["raw_payload"]).map(str::to_owned)
+}
+
+/// Adds a gateway's copy (not an event of the device's lane: not one of its events).
+fn merge_copy(up: &mut Uplink, mut heard: Uplink) {
+    heard.events.clear();
+    merge(up, heard);
+}
+
+/// The full FCnt whose low 16 bits are `low`, nearest `near` (a full FCnt of
+/// the same session); `low` itself with nothing to go by.
+fn widen(low: u32, near: Option<u32>) -> u32 {
+    let Some(near) = near.map(i64::from) else {
+        return low;
+    };
+    let low16 = i64::from(low & 0xFFFF);
+    let base = near & !0xFFFF;
+    [base - 0x1_0000, base, base + 0x1_0000]
+        .into_iter()
+        .map(|b| b + low16)
+        .filter(|c| (0..=i64::from(u32::MAX)).contains(c))
+        .min_by_key(|c| (c - near).abs())
+        .and_then(|c| u32::try_from(c).ok())
+        .unwrap_or(low)
 }
 
 /// One uplink's key: its `ns:uplink:` ID, else its FCnt in a 10 s window.
@@ -242,12 +309,17 @@ fn read(event: &Event, data: &Value, seq: Seq) -> Uplink {
         airtime: consumed.or(computed),
         gateways,
         events: vec![seq],
+        low_f_cnt: false,
     }
 }
 
 /// Adds what another event of the same uplink knows.
 fn merge(known: &mut Uplink, other: Uplink) {
     known.time = known.time.min(other.time);
+    if known.low_f_cnt && other.f_cnt.is_some() && !other.low_f_cnt {
+        known.f_cnt = None;
+        known.low_f_cnt = false;
+    }
     known.f_cnt = known.f_cnt.or(other.f_cnt);
     known.session = known.session.take().or(other.session);
     known.data_rate = known.data_rate.take().or(other.data_rate);
@@ -270,8 +342,14 @@ mod tests {
         assert_eq!(widen(5, Some(3)), 5);
         assert_eq!(widen(5, None), 5);
         assert_eq!(widen(0x0003, Some(0x1_0001)), 0x1_0003);
-        // Past a 16-bit wrap, and before one.
+        // Across a 16-bit wrap either way, from a 16-bit or a full neighbour.
+        assert_eq!(widen(2, Some(65_530)), 65_538);
         assert_eq!(widen(0x0002, Some(0x1_FFFE)), 0x2_0002);
         assert_eq!(widen(0xFFF0, Some(0x2_0005)), 0x1_FFF0);
+        assert_eq!(widen(65_530, Some(3)), 65_530);
+        // A device at 70,000 whose neighbour comes after it.
+        assert_eq!(widen(70_000 & 0xFFFF, Some(70_003)), 70_000);
+        // No overflow at the top.
+        assert_eq!(widen(7, Some(u32::MAX)), 0xFFFF_0007);
     }
 }

@@ -282,7 +282,11 @@ impl Timeline {
 
     /// Retained events whose time is within `from..=to` (ns), oldest first.
     pub fn between(&self, from: i64, to: i64) -> impl Iterator<Item = &Event> {
-        self.flat.between(from, to).filter_map(|s| self.event(s))
+        self.seqs_between(from, to).filter_map(|s| self.event(s))
+    }
+    /// The `Seq`s of [`Timeline::between`]'s events.
+    pub fn seqs_between(&self, from: i64, to: i64) -> impl Iterator<Item = Seq> + '_ {
+        self.flat.between(from, to)
     }
 
     pub fn markers(&self) -> &[Marker] {

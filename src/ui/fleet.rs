@@ -131,7 +131,10 @@ fn problems_cell(
         let noun = if count == 1 { "problem" } else { "problems" };
         view! {
             <button type="button" class="link" title=reasons.to_owned()
-                aria-label=format!("{count} {noun}: {reasons}")
+                aria-label=match reasons.split_once('\n') {
+                    Some((first, _)) => format!("{count} {noun}: {first}, and more"),
+                    None => format!("{count} {noun}: {reasons}"),
+                }
                 on:click=move |_| viewer.act(|m| m.show_health_of(&lane))>
                 {count}
             </button>

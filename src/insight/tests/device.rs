@@ -354,3 +354,61 @@ fn an_uplink_the_application_server_dropped_was_heard_not_missed() {
         (1, "1 × no device session; check device activation")
     );
 }
+
+/// A gateway's copy of FCnt `low` (16 bits) of DevAddr `addr`, as frame `raw`.
+fn gateway_copy(ms: i64, gw: &str, id: &str, addr: &str, low: u32, raw: &str) -> Event {
+    event(
+        "gs.up.receive",
+        ms,
+        &format!(r#"{{"gateway_ids":{{"gateway_id":"{gw}"}}}}"#),
+        &[format!("gs:uplink:{id}")],
+        &format!(
+            r#"{{"message":{{"raw_payload":"{raw}","payload":{{"mac_payload":{{"f_hdr":{{"dev_addr":"{addr}","f_cnt":{low}}},"f_port":1}}}},"rx_metadata":[{{"gateway_ids":{{"gateway_id":"{gw}"}},"rssi":-100,"snr":1}}]}}}}"#
+        ),
+    )
+}
+
+fn as_drop(ms: i64, gs_uplink: &str) -> Event {
+    event(
+        "as.up.data.drop",
+        ms,
+        &device_ids("A"),
+        &[format!("gs:uplink:{gs_uplink}")],
+        r#"{"@type":"type.googleapis.com/ttn.lorawan.v3.ErrorDetails","message_format":"no device session; check device activation"}"#,
+    )
+}
+
+#[test]
+fn a_dropped_uplink_is_every_gateways_and_its_fcnt_widens_from_a_later_uplink() {
+    // FCnt 70,000 and 70,001 dropped (no session yet), then 70,002 forwarded.
+    // The NS kept only gw1's IDs; gw2 heard the same frame; gw3's copy of
+    // the same time is another device's frame.
+    let store = store_of(vec![
+        gateway_copy(0, "gw1", "a1", "A", 70_000 & 0xFFFF, "QUFB"),
+        gateway_copy(100, "gw2", "a2", "A", 70_000 & 0xFFFF, "QUFB"),
+        gateway_copy(150, "gw3", "a3", "B", 9, "QkJC"),
+        as_drop(300, "a1"),
+        gateway_copy(60_000, "gw1", "b1", "A", 70_001 & 0xFFFF, "QUFC"),
+        as_drop(60_300, "b1"),
+        uplink(120_000, 70_002, "A", 7, &[("gw1", -90.0, 5.0)]),
+    ]);
+    let h = device_health(&store, LANE, ns(121_000));
+    assert_eq!(h.uplinks, 3);
+    assert_eq!(
+        (h.counters.missed, h.counters.resets.len()),
+        (0, 0),
+        "{:?}",
+        h.counters
+    );
+    assert_eq!(h.counters.range, Some((70_000, 70_002)));
+    let heard = |gw: &str| {
+        h.reception
+            .iter()
+            .find(|r| r.gateway_id == gw)
+            .map(|r| r.heard)
+    };
+    assert_eq!(
+        (heard("gw1"), heard("gw2"), heard("gw3")),
+        (Some(3), Some(1), None)
+    );
+}
