@@ -15,7 +15,7 @@ use super::radio::{
 };
 use super::uplinks::{uplinks, Uplink};
 use crate::journey::downlink_statuses;
-use crate::store::Timeline;
+use crate::store::{Seq, Timeline};
 
 /// One point of the signal plot: an uplink's best reception.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,6 +130,19 @@ impl DeviceHealth {
     }
 }
 
+/// When the Application Server dropped an uplink of the lane's device (the
+/// newest [`super::uplinks::SCAN`] events).
+fn drop_times<'a>(store: &'a Timeline, lane: &str) -> impl Iterator<Item = i64> + 'a {
+    let seqs: Vec<Seq> = store
+        .lane(lane)
+        .map(|l| l.all().iter().rev().take(super::uplinks::SCAN).collect())
+        .unwrap_or_default();
+    seqs.into_iter()
+        .filter_map(|s| store.event(s))
+        .filter(|e| e.name.as_str() == "as.up.data.drop")
+        .map(|e| e.time.unix_nanos())
+}
+
 /// The health of the device lane `lane`, at `now` (ns).
 pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
     let ups = uplinks(store, lane);
@@ -141,13 +154,16 @@ pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
         let r = repeated(&j);
         (j, r)
     };
-    // Heard: an uplink or a join-request (a device that only joins was heard
-    // too); silences are between heard times.
+    // Heard: an uplink, a join-request (a device that only joins was heard
+    // too), or an uplink the Application Server dropped that no gateway copy
+    // told more of (the network received it); silences are between heard times.
     let mut heard: Vec<i64> = times
         .iter()
         .copied()
         .chain(joins.iter().map(|j| j.time))
+        .chain(drop_times(store, lane))
         .collect();
+    heard.dedup();
     crate::sort::sort(&mut heard);
     let last = heard.last().copied();
     let longest = heard

@@ -347,6 +347,8 @@ fn an_uplink_the_application_server_dropped_was_heard_not_missed() {
     let h = device_health(&dropped_uplink(false), LANE, ns(181_000));
     assert_eq!(h.counters.missed_text(), "1 missed (FCnt 3)");
     assert_eq!(h.uplinks, 3);
+    // But the network received it: it ends a silence, as a join-request does.
+    assert_eq!(h.longest_silence_ns, Some(60_050_000_000));
     // The fleet's Problems cell says what it counts.
     let rows = fleet(&dropped_uplink(true), ns(181_000), Column::Problems, true);
     assert_eq!(
