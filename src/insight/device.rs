@@ -15,7 +15,7 @@ use super::radio::{
 };
 use super::uplinks::{uplinks, Uplink};
 use crate::journey::downlink_statuses;
-use crate::store::{Seq, Timeline};
+use crate::store::Timeline;
 
 /// One point of the signal plot: an uplink's best reception.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,22 +130,9 @@ impl DeviceHealth {
     }
 }
 
-/// When the Application Server dropped an uplink of the lane's device (the
-/// newest [`super::uplinks::SCAN`] events).
-fn drop_times<'a>(store: &'a Timeline, lane: &str) -> impl Iterator<Item = i64> + 'a {
-    let seqs: Vec<Seq> = store
-        .lane(lane)
-        .map(|l| l.all().iter().rev().take(super::uplinks::SCAN).collect())
-        .unwrap_or_default();
-    seqs.into_iter()
-        .filter_map(|s| store.event(s))
-        .filter(|e| e.name.as_str() == "as.up.data.drop")
-        .map(|e| e.time.unix_nanos())
-}
-
 /// The health of the device lane `lane`, at `now` (ns).
 pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
-    let ups = uplinks(store, lane);
+    let (ups, unknown_drops) = uplinks(store, lane);
     let counters = counters(&ups);
     let times: Vec<i64> = ups.iter().map(|u| u.time).collect();
     let gaps: Vec<f64> = times.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
@@ -161,9 +148,8 @@ pub fn device_health(store: &Timeline, lane: &str, now: i64) -> DeviceHealth {
         .iter()
         .copied()
         .chain(joins.iter().map(|j| j.time))
-        .chain(drop_times(store, lane))
+        .chain(unknown_drops)
         .collect();
-    heard.dedup();
     crate::sort::sort(&mut heard);
     let last = heard.last().copied();
     let longest = heard

@@ -73,13 +73,16 @@ fn is_uplink_event(name: &str) -> bool {
     )
 }
 
-/// The uplinks in a device lane, oldest first.
-pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
+/// The uplinks in a device lane, oldest first; and when the Application
+/// Server dropped an uplink that nothing else in memory tells more of (not
+/// an uplink here: its FCnt is unknown; but the network received it).
+pub fn uplinks(store: &Timeline, lane: &str) -> (Vec<Uplink>, Vec<i64>) {
     let Some(l) = store.lane(lane) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let seqs: Vec<Seq> = l.all().iter().rev().take(SCAN).collect();
     let mut out: Vec<Uplink> = Vec::new();
+    let mut unknown_drops: Vec<i64> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for &seq in seqs.iter().rev() {
         let Some(event) = store.event(seq).filter(|e| is_uplink_event(&e.name)) else {
@@ -90,12 +93,13 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
         let key = key_of(event, &up);
         // Known already (the NS's events of it): nothing more to look for.
         // Else the gateways' copies say what it was; with none, nothing is
-        // known but that it was dropped: not counted (its FCnt, if a gap
-        // shows it missing, stays "missed").
+        // known but that it was dropped: not an uplink here (its FCnt, if a
+        // gap shows it missing, stays "missed").
         if event.name == "as.up.data.drop"
             && !by_key.contains_key(&key)
             && !from_gateway_copies(store, event, &mut up)
         {
+            unknown_drops.push(up.time);
             continue;
         }
         match by_key.get(&key).and_then(|&i| out.get_mut(i)) {
@@ -108,7 +112,7 @@ pub fn uplinks(store: &Timeline, lane: &str) -> Vec<Uplink> {
     }
     crate::sort::sort_by_key(&mut out, |u| u.time);
     widen_all(&mut out);
-    out
+    (out, unknown_drops)
 }
 
 /// Widens each gateway copy's 16-bit FCnt (`low_f_cnt`) to the full value
@@ -164,18 +168,16 @@ fn from_gateway_copies(store: &Timeline, event: &Event, up: &mut Uplink) -> bool
             }
         }
     }
-    let Some((raw, time)) = frame else {
-        up.low_f_cnt = up.f_cnt.is_some();
-        return up.f_cnt.is_some();
-    };
-    for seq in store.seqs_between(time - COPIES_WITHIN_NS, time + COPIES_WITHIN_NS) {
-        let Some((copy, data)) = gateway_copy(store, seq) else {
-            continue;
-        };
-        if raw_payload(&data).as_deref() == Some(raw.as_str()) {
-            let heard = read(copy, &data, seq);
-            if is_ours(&heard) {
-                merge_copy(up, heard);
+    if let Some((raw, time)) = frame {
+        for seq in store.seqs_between(time - COPIES_WITHIN_NS, time + COPIES_WITHIN_NS) {
+            let Some((copy, data)) = gateway_copy(store, seq) else {
+                continue;
+            };
+            if raw_payload(&data).as_deref() == Some(raw.as_str()) {
+                let heard = read(copy, &data, seq);
+                if is_ours(&heard) {
+                    merge_copy(up, heard);
+                }
             }
         }
     }

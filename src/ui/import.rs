@@ -42,7 +42,10 @@ fn js_error(e: &wasm_bindgen::JsValue) -> String {
 /// files were dropped at once: the question says only the first is read.
 fn confirmed_replacing(viewer: Viewer, name: &str, of: u32) -> bool {
     let Some((events, live)) = viewer.with_untracked(|m| m.import_would_replace()) else {
-        return of < 2 || super::ask(&format!("{}?", one_of(name, of)));
+        return of < 2
+            || super::ask(&format!(
+                "Eventline reads one capture at a time. Import {name} (the first of the {of} files dropped)?"
+            ));
     };
     let name = match of {
         0 | 1 => name.to_owned(),
@@ -60,11 +63,6 @@ fn confirmed_replacing(viewer: Viewer, name: &str, of: u32) -> bool {
         ),
     };
     super::ask(&question)
-}
-
-/// "Eventline reads one capture at a time. Import a.jsonl (the first of the 2 files dropped)".
-fn one_of(name: &str, of: u32) -> String {
-    format!("Eventline reads one capture at a time. Import {name} (the first of the {of} files dropped)")
 }
 
 /// Reads a capture's bytes from `reader` into the model until the end (or
@@ -147,9 +145,9 @@ async fn head_of(file: &web_sys::File) -> Option<Vec<u8>> {
 
 /// Reads `file` into the timeline, replacing what was there. When events
 /// are on screen, the file's start is looked at first: the wrong file is
-/// refused and replaces nothing; then the user is asked.
-/// Imports `file`, the first of `of` files chosen or dropped together (one
-/// capture is read at a time: the one question asked says so).
+/// refused and replaces nothing; then the user is asked. `file` is the first
+/// of `of` files chosen or dropped together: one capture is read at a time,
+/// which the one question asked says.
 pub fn import(viewer: Viewer, connection: Connection, file: web_sys::File, of: u32) {
     if viewer
         .with_untracked(|m| m.import_would_replace())

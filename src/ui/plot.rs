@@ -67,7 +67,9 @@ pub fn SignalPlot(
 /// Bars, oldest first (uplinks per minute).
 #[component]
 pub fn Bars(label: String, values: Vec<u32>) -> impl IntoView {
-    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    let highest = values.iter().copied().max().unwrap_or(0);
+    // The scale is at least 1; the caption says what the values are.
+    let max = highest.max(1);
     let n = values.len().max(1) as f64;
     let w = W / n;
     let bars = values
@@ -81,10 +83,9 @@ pub fn Bars(label: String, values: Vec<u32>) -> impl IntoView {
             }
         })
         .collect_view();
-    // The scale is at least 1; the caption says what the values are.
-    let caption = match values.iter().copied().max().unwrap_or(0) {
+    let caption = match highest {
         0 => format!("{label} (none)"),
-        highest => format!("{label} (highest: {highest})"),
+        n => format!("{label} (highest: {n})"),
     };
     view! {
         <figure class="plot-figure">

@@ -1,7 +1,8 @@
 //! The status bar: connection state, events received and shown, events/s,
 //! skipped frames (and the Problems list they open), the server's warning,
-//! how many events to keep, pause/resume and clear. It only renders [`crate::model::Status`] and the
-//! model's numbers; the banner that says what went wrong is `banner.rs`'s.
+//! how many events to keep, pause/resume and clear. It only renders
+//! [`crate::model::Status`] and the model's numbers; the banner that says
+//! what went wrong is `banner.rs`'s.
 
 use leptos::prelude::*;
 

@@ -9,7 +9,7 @@ fn counted(seq: &[(i64, u32, &str)]) -> crate::insight::Counters {
         .map(|&(ms, f, addr)| uplink(ms, f, addr, 7, &[("gw1", -90.0, 5.0)]))
         .collect();
     let store = store_of(events);
-    counters(&uplinks(&store, LANE))
+    counters(&uplinks(&store, LANE).0)
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn retransmissions_and_gateways_duplicates_count_once() {
         uplink(2_000, 7, "A", 7, &[("gw1", -91.0, 4.0)]),
         uplink(60_000, 8, "A", 7, &[("gw1", -92.0, 4.0)]),
     ]);
-    let ups = uplinks(&store, LANE);
+    let (ups, _) = uplinks(&store, LANE);
     assert_eq!(ups.len(), 3);
     assert_eq!(
         ups[0].gateways.len(),
